@@ -1,0 +1,207 @@
+"""The `vra-config` command: thin, over `vra_config.pipeline`.
+
+It parses options, calls the pipeline, prints findings and results, writes files and sets the
+exit code: 0 done, 1 the plan (or an output file) has a problem, 2 the command was called
+wrongly. A user mistake never shows a traceback. Heavy modules are imported inside the
+commands so `--help` stays instant.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+
+import typer
+
+from vra_config import __version__
+
+if TYPE_CHECKING:
+    from vra_config.findings import Finding
+    from vra_config.pipeline import Checked
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Paste-ready Vyatta 5600 configuration for IBM Power Virtual Server GRE and BGP, "
+    "from one reviewed YAML plan.",
+)
+
+PlanArg = Annotated[Path, typer.Argument(help="The plan file (YAML).", show_default=False)]
+LockedOpt = Annotated[
+    bool,
+    typer.Option("--locked", help="Fail (exit 1) instead of changing the lock file; for CI."),
+]
+
+T = TypeVar("T")
+
+
+def _say(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+def _print_findings(findings: Iterable[Finding]) -> None:
+    for f in findings:
+        _say(f.format())
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _fail_usage(message: str) -> NoReturn:
+    _say(f"vra-config: error: {message}")
+    raise typer.Exit(2)
+
+
+def _guard(action: Callable[[], T]) -> T:
+    """Run a pipeline step; turn plan and usage errors into messages and exit codes."""
+    from vra_config.findings import PlanError
+    from vra_config.loader import MAX_ERRORS
+    from vra_config.output import OutputError
+    from vra_config.pipeline import UsageError
+
+    try:
+        return action()
+    except PlanError as exc:
+        shown = exc.findings[:MAX_ERRORS]
+        _print_findings(shown)
+        rest = len(exc.findings) - len(shown)
+        if rest:
+            _say(f"... and {rest} more")
+        total_errors = len(exc.errors)
+        _say(
+            f"{_plural(total_errors, 'error')}, "
+            f"{_plural(len(exc.findings) - total_errors, 'warning')}: nothing was written"
+        )
+        raise typer.Exit(1) from None
+    except UsageError as exc:
+        _fail_usage(str(exc))
+    except OutputError as exc:
+        _say(f"vra-config: error: {exc}")
+        raise typer.Exit(1) from None
+
+
+def _check(plan: Path, locked: bool) -> Checked:
+    from vra_config.pipeline import check_file
+
+    if not plan.exists():
+        _fail_usage(f"{plan}: no such file")
+    if plan.is_dir():
+        _fail_usage(f"{plan}: is a directory; give the plan file")
+    checked = _guard(lambda: check_file(plan, locked=locked))
+    _print_findings(checked.warnings)
+    return checked
+
+
+def _write_lock(checked: Checked) -> None:
+    from vra_config.lock import write_lock
+
+    if checked.lock_file is None or not checked.address_plan.lock_changes:
+        return
+    try:
+        write_lock(checked.lock_file, checked.address_plan.lock, Path(checked.file).name)
+    except OSError as exc:
+        _say(f"{checked.lock_file}: cannot write the lock file: {exc.strerror}; nothing changed")
+        raise typer.Exit(1) from None
+    for change in checked.address_plan.lock_changes:
+        _say(f"{checked.lock_file}: {change}")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"vra-config {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Paste-ready router configuration for IBM Power Virtual Server from one YAML plan."""
+
+
+@app.command()
+def check(plan: PlanArg, locked: LockedOpt = False) -> None:
+    """Validate a plan: model, IBM ranges, overlaps, ASNs, allocations. Writes nothing."""
+    checked = _check(plan, locked)
+    ap = checked.address_plan
+    typer.echo(
+        f"{plan}: ok: {_plural(len(checked.plan.routers), 'router')}, "
+        f"{_plural(len(ap.connections), 'connection')}, "
+        f"{_plural(len(checked.warnings), 'warning')}"
+        + (f"; the lock would change ({len(ap.lock_changes)})" if ap.lock_changes else "")
+    )
+
+
+@app.command("plan")
+def plan_cmd(
+    plan: PlanArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    locked: LockedOpt = False,
+) -> None:
+    """Show every allocation (and what to give IBM); keep them in the lock file."""
+    from vra_config.report import allocation_table, allocations
+
+    checked = _check(plan, locked)
+    rows = allocations(checked.address_plan)
+    if as_json:
+        typer.echo(json.dumps({"plan": str(plan), "connections": rows}, indent=2))
+    else:
+        typer.echo(allocation_table(rows), nl=False)
+    _write_lock(checked)
+
+
+@app.command()
+def render(
+    plan: PlanArg,
+    vendor: Annotated[
+        str | None,
+        typer.Option(help="vyatta. Required unless every router sets `vendor:`."),
+    ] = None,
+    router: Annotated[str | None, typer.Option(help="Render only this router.")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write one file per router into this directory (not stdout)."),
+    ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option(help="A directory whose templates override the pack's, by file name."),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option(help="With --out, overwrite files vra-config did not write.")
+    ] = False,
+    locked: LockedOpt = False,
+) -> None:
+    """Print (or write) paste-ready configuration for every router of the plan."""
+    from vra_config.pipeline import render_checked
+
+    checked = _check(plan, locked)
+    files = _guard(lambda: render_checked(checked, vendor, router, templates))
+    if out is None:
+        typer.echo("\n".join(files.values()), nl=False)
+    else:
+        from vra_config.output import write_outputs
+
+        _guard(lambda: write_outputs(out, files, force=force, report=_say))
+    _write_lock(checked)
+
+
+@app.command()
+def schema() -> None:
+    """Print the plan's JSON Schema (for editors that check YAML as you type)."""
+    from vra_config.model import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="vra-config")

@@ -1,0 +1,199 @@
+"""IBM Cloud facts the planner relies on, as data, each with where it comes from.
+
+Nothing here computes: the planner reads these tables. When IBM changes a rule, the change is
+one row here (and its source), not an `if` somewhere in the planner. Sources are the sections
+of `../shared/reference/ibm-facts.md` and the IBM doc files named there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import IPv4Network
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+#: What a prefix is used for in a plan; reserved ranges apply per use.
+#:  powervs   – a PowerVS workspace subnet (BYOIP or RFC 1918) reached over GRE
+#:  advertise – a prefix a router advertises (or routes) towards PowerVS
+#:  tunnel    – a GRE tunnel subnet, or a pool tunnel subnets are carved from
+#:  underlay  – a GRE endpoint address outside the router (the TGW gateway IP)
+Role = Literal["powervs", "advertise", "tunnel", "underlay"]
+
+ALL_ROLES: frozenset[Role] = frozenset({"powervs", "advertise", "tunnel", "underlay"})
+ROUTED: frozenset[Role] = frozenset({"powervs", "advertise", "tunnel"})
+
+
+@dataclass(frozen=True)
+class ReservedRange:
+    """A range IBM Cloud (or IANA) reserves, filters or drops, and for which uses it matters."""
+
+    prefix: IPv4Network
+    what: str
+    source: str
+    severity: Severity
+    applies_to: frozenset[Role]
+    hint: str
+
+
+def _r(
+    prefix: str,
+    what: str,
+    source: str,
+    severity: Severity,
+    applies_to: frozenset[Role],
+    hint: str = "choose a range outside it",
+) -> ReservedRange:
+    return ReservedRange(IPv4Network(prefix), what, source, severity, applies_to, hint)
+
+
+_SERVICE = (
+    "an IBM Cloud classic service-network range that Direct Link, Transit Gateway and the "
+    "classic BGP filter drop"
+)
+_SERVICE_SRC = (
+    "ibm-facts §3: direct-link:subnet-configuration.md; dl:order-connect.md; "
+    "power-iaas:network-architecture-former.md"
+)
+
+#: Sorted by prefix. `tunnel` covers pools too: nothing reserved is ever allocated.
+RESERVED_RANGES: tuple[ReservedRange, ...] = (
+    _r("0.0.0.0/8", "IANA 'this network' (RFC 1122)", "RFC 6890", "error", ALL_ROLES),
+    _r(
+        "10.0.0.0/8",
+        "IBM Cloud classic private address space (customer VLANs and the service network)",
+        "ibm-facts §3: dl:vrf-on-ibm-cloud.md; power-iaas:configuring-private-network.md (HIST)",
+        "warning",
+        frozenset({"powervs", "tunnel"}),
+        "IBM advises against 10.x for PowerVS and tunnel subnets; make sure it clashes with "
+        "no classic subnet of your account",
+    ),
+    _r("10.0.0.0/14", _SERVICE, _SERVICE_SRC, "error", ROUTED),
+    _r("10.198.0.0/15", _SERVICE, _SERVICE_SRC, "error", ROUTED),
+    _r("10.200.0.0/14", _SERVICE, _SERVICE_SRC, "error", ROUTED),
+    _r(
+        "10.254.0.0/16",
+        "a range Direct Link and Transit Gateway classic connections drop",
+        "ibm-facts §3: dl:order-connect.md; transit-gateway:helpful-tips.md",
+        "error",
+        ROUTED,
+    ),
+    _r("127.0.0.0/8", "IANA loopback (RFC 1122)", "RFC 6890", "error", ALL_ROLES),
+    _r(
+        "161.26.0.0/16",
+        "IBM Cloud IaaS service endpoints (DNS, NTP, mirrors) that classic routers route to "
+        "the BCR",
+        "ibm-facts §3: vpc:vpc-endpoints.md; cloud-infrastructure:ips.md",
+        "error",
+        ALL_ROLES,
+    ),
+    _r(
+        "166.8.0.0/14",
+        "IBM Cloud Service Endpoints (166.9.0.0/16 private endpoint service included) that "
+        "classic routers route to the BCR",
+        "ibm-facts §3: vpc:vpc-endpoints.md; dl:vrf-on-ibm-cloud.md; cloud-infrastructure:ips.md",
+        "error",
+        ALL_ROLES,
+    ),
+    _r(
+        "169.254.0.0/16",
+        "link-local space that PowerVS, Direct Link and the classic BGP filter block",
+        "ibm-facts §3: power-iaas:configuring-private-network.md (HIST); "
+        "direct-link:subnet-configuration.md",
+        "error",
+        ALL_ROLES,
+    ),
+    _r(
+        "224.0.0.0/4",
+        "multicast space that PowerVS, Direct Link and Transit Gateway block",
+        "ibm-facts §3: direct-link:subnet-configuration.md; transit-gateway:create-unbound-gre.md",
+        "error",
+        ALL_ROLES,
+    ),
+    _r("240.0.0.0/4", "IANA reserved space (RFC 1112)", "RFC 6890", "error", ALL_ROLES),
+)
+
+RFC1918: tuple[IPv4Network, ...] = (
+    IPv4Network("10.0.0.0/8"),
+    IPv4Network("172.16.0.0/12"),
+    IPv4Network("192.168.0.0/16"),
+)
+
+# --- ASNs -------------------------------------------------------------------------------
+
+ASN_MAX = 4_294_967_295
+
+#: ASNs no router may use (reason, source).
+INVALID_ASNS: dict[int, str] = {
+    0: "ASN 0 is reserved (RFC 7607)",
+    23456: "ASN 23456 is AS_TRANS, reserved for 4-byte ASN transition (RFC 6793)",
+    65535: "ASN 65535 is reserved (RFC 7300)",
+    ASN_MAX: "ASN 4294967295 is reserved (RFC 7300)",
+}
+
+#: Documentation ASN ranges (RFC 5398): never on a real router.
+DOCUMENTATION_ASNS: tuple[tuple[int, int], ...] = ((64496, 64511), (65536, 65551))
+
+#: ASNs IBM Direct Link and Transit Gateway refuse for the customer side (ibm-facts §4:
+#: direct-link:subnet-configuration.md; transit-gateway:helpful-tips.md, the larger list).
+IBM_EXCLUDED_ASNS: tuple[tuple[int, int], ...] = (
+    (0, 0),
+    (13884, 13884),
+    (36351, 36351),
+    (64512, 64513),
+    (65100, 65100),
+    (65200, 65234),
+    (65402, 65433),
+    (65500, 65500),
+    (65516, 65516),
+    (65519, 65519),
+    (65521, 65521),
+    (65531, 65531),
+    (4201065000, 4201065999),
+)
+IBM_EXCLUDED_ASNS_SOURCE = (
+    "ibm-facts §4: direct-link:subnet-configuration.md; transit-gateway:helpful-tips.md"
+)
+
+#: PowerVS router ASN for Direct Link Connect / cloud connections, by location
+#: (ibm-facts §1: power-iaas:ordering-direct-link.md). IBM assigns it; it cannot be changed.
+POWERVS_ASN_BY_LOCATION: dict[str, int] = {
+    "che01": 4206000092,
+    "dal10": 4206000072,
+    "dal12": 64999,
+    "dal13": 64999,
+    "fra04": 64999,
+    "fra05": 64999,
+    "lon06": 64999,
+    "mon01": 64999,
+    "sao04": 4206000076,
+    "tor01": 64999,
+    "wdc04": 64995,
+    "wdc06": 64999,
+    "wdc07": 4206000068,
+}
+POWERVS_ASN_SOURCE = "ibm-facts §1: power-iaas:ordering-direct-link.md"
+
+# --- GRE --------------------------------------------------------------------------------
+
+#: Cloud-connection GRE: IBM documents only the /29 (ibm-facts §1, cloud-connections-CLI.md).
+CLOUD_CONNECTION_GRE_PREFIXLEN = 29
+#: Transit Gateway GRE: local and remote tunnel IPs in one /30 (ibm-facts §5).
+TRANSIT_GATEWAY_GRE_PREFIXLEN = 30
+
+#: Default tunnel MTU per connection kind, with the reason.
+#: cloud connection: IBM's VRA GRE example uses 1476 (1500 less the 24-byte GRE/IP header);
+#:   virtual-router-appliance:migration-issues.md, ibm-facts §6.
+#: transit gateway: IBM says the device MTU must match the GRE gateway's, which the API
+#:   reports as 9000; transit-gateway:conn-gre.md and create-redundant-gre.md, ibm-facts §5.
+DEFAULT_MTU: dict[str, int] = {"cloud-connection": 1476, "transit-gateway": 9000}
+
+#: TCP header + IPv4 header: the MSS that fits a given MTU is MTU - 40 (IBM's 1476 → 1436).
+TCP_IP_HEADER_BYTES = 40
+#: Hosts behind the tunnels send 1500-byte packets; a smaller tunnel MTU needs MSS clamping.
+HOST_MTU = 1500
+
+#: BGP timers IBM uses on Direct Link and Transit Gateway GRE (ibm-facts §4, §5:
+#: direct-link:subnet-configuration.md, transit-gateway:conn-gre.md).
+BGP_KEEPALIVE = 30
+BGP_HOLDTIME = 90

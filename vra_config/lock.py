@@ -1,0 +1,125 @@
+"""The lock file: allocations already handed out, so that they never move.
+
+`<plan>.lock.yaml` sits beside the plan and is committed with it. The planner reads it to keep
+every connection's GRE subnet and tunnel number, and hands back a new lock; this module only
+reads and writes it (atomically, and only when its content changes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from ipaddress import IPv4Network
+from pathlib import Path
+
+import yaml
+
+from vra_config.findings import Finding, PlanError
+from vra_config.writer import write_atomic
+
+LOCK_VERSION = 1
+_HEADER = (
+    "# vra-config lock: addresses and tunnel numbers already allocated for {plan}.\n"
+    "# Commit it with the plan. Edit only to release an allocation on purpose.\n"
+)
+
+
+@dataclass(frozen=True, order=True)
+class LockEntry:
+    """What one connection was given: by which router and kind, its GRE subnet and tunnel."""
+
+    router: str
+    via: str
+    gre: IPv4Network
+    tunnel: int
+
+
+@dataclass(frozen=True)
+class Lock:
+    """All allocations, by connection name."""
+
+    connections: Mapping[str, LockEntry] = field(default_factory=dict)
+
+    def to_yaml(self, plan_name: str) -> str:
+        body = {
+            "version": LOCK_VERSION,
+            "connections": {
+                name: {
+                    "router": e.router,
+                    "via": e.via,
+                    "gre": str(e.gre),
+                    "tunnel": e.tunnel,
+                }
+                for name, e in sorted(self.connections.items())
+            },
+        }
+        text = yaml.safe_dump(body, sort_keys=False, default_flow_style=False, width=100)
+        return _HEADER.format(plan=plan_name) + text
+
+
+def lock_path(plan_path: Path) -> Path:
+    """`samples/x.yaml` → `samples/x.lock.yaml`."""
+    return plan_path.with_name(f"{plan_path.stem}.lock.yaml")
+
+
+def read_lock(path: Path) -> Lock:
+    """Read a lock file; a missing file is an empty lock, a broken one an error."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Lock()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PlanError(
+            [Finding((), f"cannot read the lock file: {exc}", file=str(path))]
+        ) from None
+    return parse_lock(text, str(path))
+
+
+def parse_lock(text: str, file: str) -> Lock:
+    def broken(why: str) -> PlanError:
+        return PlanError(
+            [
+                Finding(
+                    (),
+                    f"the lock file is damaged ({why}); restore it from git, or delete it to "
+                    "allocate afresh (addresses may then change)",
+                    file=file,
+                )
+            ]
+        )
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise broken(f"not YAML: {exc}") from None
+    if data is None:
+        return Lock()
+    if not isinstance(data, dict) or data.get("version") != LOCK_VERSION:
+        raise broken(f"expected a mapping with version: {LOCK_VERSION}")
+    raw = data.get("connections") or {}
+    if not isinstance(raw, dict):
+        raise broken("connections is not a mapping")
+    entries: dict[str, LockEntry] = {}
+    for name, item in raw.items():
+        try:
+            entries[str(name)] = LockEntry(
+                router=str(item["router"]),
+                via=str(item["via"]),
+                gre=IPv4Network(str(item["gre"])),
+                tunnel=int(item["tunnel"]),
+            )
+        except (KeyError, TypeError, ValueError) as exc:
+            raise broken(f"entry {name}: {exc}") from None
+    return Lock(entries)
+
+
+def write_lock(path: Path, lock: Lock, plan_name: str) -> bool:
+    """Write the lock if its content changed; return whether it was written."""
+    text = lock.to_yaml(plan_name)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (FileNotFoundError, UnicodeDecodeError):
+        pass
+    write_atomic(path, text)
+    return True

@@ -1,0 +1,348 @@
+"""The plan, as typed data: what a network engineer writes and reviews in a pull request.
+
+Models are strict (no `"64880"` silently becoming an int), frozen (the pipeline never edits
+a plan) and reject unknown keys (a typo is an error, not an ignored line). Value types that
+reach router config (prefixes, addresses, names, free text) are parsed here with messages
+that say what was meant, so every later stage can trust them.
+
+Cross-references (a connection naming a router) and address rules (overlaps, IBM ranges)
+belong to the planner, which sees the whole plan at once.
+"""
+
+from __future__ import annotations
+
+import re
+from ipaddress import AddressValueError, IPv4Address, IPv4Interface, IPv4Network, NetmaskValueError
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+Vendor = Literal["vyatta", "vsrx"]
+VENDORS: tuple[str, ...] = ("vyatta", "vsrx")
+Via = Literal["cloud-connection", "transit-gateway"]
+Routing = Literal["bgp", "static"]
+
+NAME_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?")
+# Printable ASCII, without the characters that end or escape a quoted string on Vyatta
+# (single quote) or Junos (double quote, backslash), and without a backtick.
+TEXT_RE = re.compile(r"[ !#-&(-\[\]-_a-~]+")
+TEXT_MAX = 80
+
+
+def _need_str(value: object, what: str, example: str) -> str:
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "vra_type",
+            "expected {what} as text such as {example}, got {got}",
+            {"what": what, "example": example, "got": show_value(value)},
+        )
+    return value.strip()
+
+
+def show_value(value: object) -> str:
+    """How a wrong value is quoted back to the user in an error."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def parse_prefix(value: object) -> IPv4Network:
+    """A network prefix: `192.168.50.0/24`; host bits set is an error that shows the network."""
+    text = _need_str(value, "an IPv4 prefix", "192.168.50.0/24")
+    if "/" not in text:
+        raise PydanticCustomError(
+            "vra_prefix",
+            "{text} has no prefix length; write it as a network such as {text}/24",
+            {"text": text},
+        )
+    try:
+        return IPv4Network(text, strict=True)
+    except ValueError as exc:
+        try:
+            meant = IPv4Network(text, strict=False)
+        except (AddressValueError, NetmaskValueError, ValueError):
+            raise PydanticCustomError(
+                "vra_prefix",
+                "{text} is not an IPv4 prefix ({why}); write a network such as 192.168.50.0/24",
+                {"text": text, "why": str(exc)},
+            ) from None
+        raise PydanticCustomError(
+            "vra_prefix",
+            "{text} has host bits set; the network is {meant}: write that",
+            {"text": text, "meant": str(meant)},
+        ) from None
+
+
+def parse_address(value: object) -> IPv4Address:
+    """A single IPv4 address: `10.148.252.65`."""
+    text = _need_str(value, "an IPv4 address", "10.148.252.65")
+    try:
+        return IPv4Address(text)
+    except ValueError:
+        raise PydanticCustomError(
+            "vra_address",
+            "{text} is not an IPv4 address; write one such as 10.148.252.65 (no prefix length)",
+            {"text": text},
+        ) from None
+
+
+def parse_interface(value: object) -> IPv4Interface:
+    """An interface address with its subnet: `10.148.252.83/26` (a host, not the network)."""
+    text = _need_str(value, "an interface address", "10.148.252.83/26")
+    if "/" not in text:
+        raise PydanticCustomError(
+            "vra_interface",
+            "{text} has no prefix length; write the address with its subnet's length, such as "
+            "{text}/26",
+            {"text": text},
+        )
+    try:
+        iface = IPv4Interface(text)
+    except ValueError:
+        raise PydanticCustomError(
+            "vra_interface",
+            "{text} is not an IPv4 interface address; write one such as 10.148.252.83/26",
+            {"text": text},
+        ) from None
+    net = iface.network
+    if net.prefixlen < 31 and iface.ip in (net.network_address, net.broadcast_address):
+        which = "network" if iface.ip == net.network_address else "broadcast"
+        raise PydanticCustomError(
+            "vra_interface",
+            "{text} is the {which} address of {net}, not a host; write the router's own address",
+            {"text": text, "which": which, "net": str(net)},
+        )
+    return iface
+
+
+def parse_name(value: object) -> str:
+    """A plan name: it becomes part of router object names, so it is kept to a safe alphabet."""
+    text = _need_str(value, "a name", "vra-dal12")
+    if not NAME_RE.fullmatch(text):
+        raise PydanticCustomError(
+            "vra_name",
+            "{text} is not a valid name; use 1-32 letters, digits and '-', starting and ending "
+            "with a letter or digit (e.g. vra-dal12)",
+            {"text": show_value(text)},
+        )
+    return text
+
+
+def parse_text(value: object) -> str:
+    """Free text that lands in a quoted description on the router."""
+    if not isinstance(value, str):
+        raise PydanticCustomError(
+            "vra_type", "expected text, got {got}", {"got": show_value(value)}
+        )
+    if not value or value != value.strip():
+        raise PydanticCustomError(
+            "vra_text",
+            "text must not be empty or start or end with spaces; write it without them",
+            {},
+        )
+    if len(value) > TEXT_MAX:
+        raise PydanticCustomError(
+            "vra_text",
+            "text is {n} characters long; shorten it to at most {max}",
+            {"n": len(value), "max": TEXT_MAX},
+        )
+    if not TEXT_RE.fullmatch(value):
+        bad = sorted({c for c in value if not TEXT_RE.fullmatch(c)})
+        shown = ", ".join(repr(c) for c in bad)
+        raise PydanticCustomError(
+            "vra_text",
+            "text contains {shown}, which cannot be quoted safely in router config; use "
+            "printable ASCII without quotes, backslashes or backticks",
+            {"shown": shown},
+        )
+    return value
+
+
+def _string_schema(fmt: str, example: str) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "format": fmt, "examples": [example]})
+
+
+_STR = PlainSerializer(str, return_type=str)
+Prefix = Annotated[
+    IPv4Network,
+    PlainValidator(parse_prefix),
+    _STR,
+    _string_schema("ipv4-prefix", "192.168.50.0/24"),
+]
+Address = Annotated[
+    IPv4Address, PlainValidator(parse_address), _STR, _string_schema("ipv4", "10.148.252.65")
+]
+InterfaceAddress = Annotated[
+    IPv4Interface,
+    PlainValidator(parse_interface),
+    _STR,
+    _string_schema("ipv4-interface", "10.148.252.83/26"),
+]
+Name = Annotated[
+    str,
+    PlainValidator(parse_name),
+    WithJsonSchema({"type": "string", "pattern": f"^{NAME_RE.pattern}$"}),
+]
+Text = Annotated[
+    str,
+    PlainValidator(parse_text),
+    WithJsonSchema({"type": "string", "maxLength": TEXT_MAX, "pattern": f"^{TEXT_RE.pattern}$"}),
+]
+Asn = Annotated[int, Field(ge=1, le=4_294_967_295, strict=True)]
+
+
+def parse_tcp_mss(value: object) -> int | str:
+    """`auto` (clamp when the tunnel MTU needs it), `off`, or a fixed MSS in bytes."""
+    if value in ("auto", "off"):
+        return str(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 536 <= value <= 8960:
+        return value
+    raise PydanticCustomError(
+        "vra_tcp_mss",
+        "{got} is not a TCP MSS; write auto (clamp to the tunnel MTU less 40 when it is under "
+        "1500), off, or a number of bytes from 536 to 8960",
+        {"got": show_value(value)},
+    )
+
+
+TcpMss = Annotated[
+    int | str,
+    PlainValidator(parse_tcp_mss),
+    WithJsonSchema(
+        {"anyOf": [{"enum": ["auto", "off"]}, {"type": "integer", "minimum": 536, "maximum": 8960}]}
+    ),
+]
+
+
+#: A YAML list of prefixes (strict mode would insist on a Python tuple; items stay strict).
+Prefixes = Annotated[tuple[Prefix, ...], Field(strict=False)]
+
+
+class Model(BaseModel):
+    """Base of every plan model: strict, frozen, unknown keys rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Interface(Model):
+    """A router interface in IBM Cloud classic: its address with subnet, and the gateway."""
+
+    address: InterfaceAddress
+    gateway: Address
+
+    @model_validator(mode="after")
+    def _gateway_on_subnet(self) -> Interface:
+        net = self.address.network
+        if self.gateway not in net:
+            raise PydanticCustomError(
+                "vra_gateway",
+                "gateway {gw} is not on {net}, the subnet of {addr}; use the gateway IBM shows "
+                "for that subnet",
+                {"gw": str(self.gateway), "net": str(net), "addr": str(self.address)},
+            )
+        if self.gateway == self.address.ip:
+            raise PydanticCustomError(
+                "vra_gateway",
+                "gateway {gw} is the router's own address; use the subnet's gateway (the BCR "
+                "or FCR address IBM shows)",
+                {"gw": str(self.gateway)},
+            )
+        return self
+
+
+class Router(Model):
+    """An edge router in IBM Cloud classic (VRA / Vyatta 5600, or a vSRX)."""
+
+    vendor: Vendor | None = None
+    asn: Asn
+    router_id: Address | None = None
+    private: Interface
+    public: Interface | None = None
+    advertise: Prefixes = ()
+
+
+class Workspace(Model):
+    """A PowerVS workspace: where it is, its ASN (IBM-assigned) and the subnets it holds."""
+
+    location: Annotated[str, Field(pattern=r"^[a-z]{3}[0-9]{2}$")]
+    asn: Asn | None = None
+    subnets: Annotated[Prefixes, Field(min_length=1)]
+
+
+class TransitGatewayEnd(Model):
+    """The Transit Gateway side of a TGW GRE connection, as IBM shows it after creation."""
+
+    gateway_ip: Address
+    asn: Asn
+
+
+class Connection(Model):
+    """A GRE tunnel from a router to a PowerVS workspace, with its routing."""
+
+    router: Name
+    powervs: Name
+    via: Via
+    routing: Routing = "bgp"
+    gre: Prefix | None = None
+    tunnel: Annotated[int, Field(ge=0, le=9999)] | None = None
+    advertise: Prefixes | None = None
+    mtu: Annotated[int, Field(ge=1280, le=9000)] | None = None
+    tcp_mss: TcpMss = "auto"
+    description: Text | None = None
+    transit_gateway: TransitGatewayEnd | None = None
+
+    @model_validator(mode="after")
+    def _transit_gateway_when_needed(self) -> Connection:
+        if self.via == "transit-gateway" and self.transit_gateway is None:
+            raise PydanticCustomError(
+                "vra_missing",
+                "a transit-gateway connection needs `transit_gateway: {{gateway_ip: ..., asn: "
+                "...}}`: the Local gateway IP and Local BGP ASN IBM shows for the GRE connection",
+                {},
+            )
+        if self.via == "cloud-connection" and self.transit_gateway is not None:
+            raise PydanticCustomError(
+                "vra_extra",
+                "`transit_gateway` applies only to `via: transit-gateway`; remove it",
+                {},
+            )
+        return self
+
+
+class Pools(Model):
+    """Address pools the planner allocates from."""
+
+    tunnels: Prefixes = ()
+
+
+class Plan(Model):
+    """A whole plan: routers, PowerVS workspaces, the GRE connections between them, pools."""
+
+    version: Literal[1]
+    routers: dict[Name, Router] = Field(default_factory=dict)
+    powervs: dict[Name, Workspace] = Field(default_factory=dict)
+    connections: dict[Name, Connection] = Field(default_factory=dict)
+    pools: Pools = Field(default_factory=Pools)
+
+
+def json_schema() -> dict[str, Any]:
+    """The plan's JSON Schema, for editors that validate YAML while typing."""
+    schema = Plan.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "vra-config plan v1"
+    return schema

@@ -1,0 +1,67 @@
+"""Write rendered files under `--out`: atomically, only when changed, never over a stranger's.
+
+A file is ours when its first line is the header comment every pack prints; any other
+existing file is left alone unless the user passes `--force`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from vra_config.writer import write_atomic
+
+HEADER_MARK = "vra-config: router "
+
+
+class OutputError(Exception):
+    """An output file could not be written, or would overwrite something not ours."""
+
+
+def _is_ours(text: str) -> bool:
+    first = text.split("\n", 1)[0]
+    return first.lstrip("#/ ").startswith(HEADER_MARK)
+
+
+def write_outputs(
+    out: Path,
+    files: Mapping[str, str],
+    force: bool = False,
+    report: Callable[[str], None] = lambda _: None,
+) -> list[Path]:
+    """Write each `{name: text}` under `out`; return the paths that changed."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is not a directory; give a directory for --out")
+    pending: list[tuple[Path, str]] = []
+    for name, text in files.items():
+        target = out / name
+        try:
+            current = target.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            current = None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise OutputError(
+                f"{target}: cannot read the existing file ({exc}); nothing written"
+            ) from None
+        if current == text:
+            report(f"{target}: unchanged")
+            continue
+        if current is not None and not force and not _is_ours(current):
+            raise OutputError(
+                f"{target}: exists and was not written by vra-config; move it away or pass "
+                "--force to overwrite it (nothing written)"
+            )
+        pending.append((target, text))
+    written: list[Path] = []
+    for target, text in pending:
+        try:
+            write_atomic(target, text)
+        except OSError as exc:
+            done = ", ".join(str(p) for p in written) or "none"
+            raise OutputError(
+                f"{target}: cannot write it ({exc.strerror}); it is unchanged. Written before "
+                f"the failure: {done}"
+            ) from None
+        written.append(target)
+        report(f"{target}: written")
+    return written

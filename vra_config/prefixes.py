@@ -1,0 +1,146 @@
+"""Checks over every prefix of a plan: IBM's reserved ranges and overlaps between uses.
+
+Pure functions over `PrefixUse`s (a prefix, what it is used for, who owns it, where the plan
+says it). CIDR blocks either nest or are disjoint, so one sort plus a stack of enclosing
+blocks finds every overlap in O(n log n); identical blocks of one use are grouped so that a
+thousand connections advertising the same prefix cost no more than one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from ipaddress import IPv4Network
+from typing import Literal
+
+from vra_config import ibm
+from vra_config.findings import Finding, PlanPath, format_path
+
+#: What a prefix is in the plan. `interface` is a router's own classic subnet; `pool` a
+#: range tunnel subnets are carved from; the rest as in `ibm.Role`.
+Use = Literal["powervs", "advertise", "tunnel", "pool", "interface", "underlay"]
+
+_IBM_ROLE: dict[Use, ibm.Role | None] = {
+    "powervs": "powervs",
+    "advertise": "advertise",
+    "tunnel": "tunnel",
+    "pool": "tunnel",
+    "interface": None,
+    "underlay": "underlay",
+}
+
+_WHAT: dict[Use, str] = {
+    "powervs": "PowerVS subnet",
+    "advertise": "advertised prefix",
+    "tunnel": "GRE tunnel subnet",
+    "pool": "tunnel pool",
+    "interface": "router subnet",
+    "underlay": "GRE endpoint",
+}
+
+
+@dataclass(frozen=True)
+class PrefixUse:
+    """One prefix in one place of the plan."""
+
+    prefix: IPv4Network
+    use: Use
+    owner: str
+    path: PlanPath
+
+
+def reserved_findings(uses: Iterable[PrefixUse]) -> Iterator[Finding]:
+    """Every use that falls in (or, for most uses, covers) a range IBM reserves for it."""
+    for item in uses:
+        role = _IBM_ROLE[item.use]
+        if role is None:
+            continue
+        for rng in ibm.RESERVED_RANGES:
+            if role not in rng.applies_to:
+                continue
+            inside = item.prefix.subnet_of(rng.prefix)
+            # An advertised summary may cover a reserved range (10.0.0.0/8 towards PowerVS is
+            # the normal design); only a prefix inside one is refused.
+            covers = item.use != "advertise" and rng.prefix.subnet_of(item.prefix)
+            if not (inside or covers):
+                continue
+            relation = "is inside" if inside else "covers"
+            yield Finding(
+                item.path,
+                f"{item.prefix} {relation} {rng.prefix}, {rng.what} ({rng.source}); {rng.hint}",
+                severity=rng.severity,
+            )
+    return
+
+
+def _conflicts(inner: PrefixUse, outer: PrefixUse) -> bool:
+    """Whether `inner` (inside or equal to `outer`) may not share address space with it."""
+    a, b = inner.use, outer.use
+    if b == "advertise":
+        return False  # a summary or default advertised towards PowerVS may cover anything
+    if a == "advertise":
+        return b in ("powervs", "pool", "tunnel", "underlay")
+    if a == "tunnel" and b == "pool":
+        return False
+    if a == "interface" and b == "interface":
+        # Two routers on one classic VLAN share a subnet; one router's two interfaces may not.
+        return inner.owner == outer.owner
+    return True
+
+
+def _may_conflict(a: Use, b: Use) -> bool:
+    """Role-level shortcut: False where no two uses of these kinds ever conflict."""
+    return not (b == "advertise" or (a == "advertise" and b in ("advertise", "interface")))
+
+
+def overlap_findings(uses: Iterable[PrefixUse]) -> Iterator[Finding]:
+    """Every pair of uses whose address space may not overlap but does, in O(n log n)."""
+    ordered = sorted(
+        uses,
+        key=lambda u: (int(u.prefix.network_address), u.prefix.prefixlen, u.use, u.path),
+    )
+    # The stack holds groups of identical (prefix, use), each enclosing everything above it.
+    stack: list[tuple[IPv4Network, Use, list[PrefixUse]]] = []
+    for item in ordered:
+        first = int(item.prefix.network_address)
+        while stack and int(stack[-1][0].broadcast_address) < first:
+            stack.pop()
+        for net, use, group in stack:
+            if not _may_conflict(item.use, use):
+                continue
+            other = next(
+                (
+                    g
+                    for g in group
+                    if _conflicts(item, g) or (net == item.prefix and _conflicts(g, item))
+                ),
+                None,
+            )
+            if other is not None:
+                yield _overlap(item, other)
+        if stack and stack[-1][0] == item.prefix and stack[-1][1] == item.use:
+            stack[-1][2].append(item)
+        else:
+            stack.append((item.prefix, item.use, [item]))
+
+
+def _overlap(item: PrefixUse, other: PrefixUse) -> Finding:
+    same = item.prefix == other.prefix
+    relation = "is the same as" if same else "is inside"
+    return Finding(
+        item.path,
+        f"{_WHAT[item.use]} {item.prefix} {relation} {_WHAT[other.use]} {other.prefix} at "
+        f"{format_path(other.path)}; give each its own address space",
+    )
+
+
+def duplicate_findings(items: Iterable[tuple[IPv4Network, PlanPath]]) -> Iterator[Finding]:
+    """The same prefix listed twice in one list."""
+    seen: dict[IPv4Network, PlanPath] = {}
+    for prefix, path in items:
+        if prefix in seen:
+            yield Finding(
+                path, f"{prefix} is listed twice (also at {format_path(seen[prefix])}); remove one"
+            )
+        else:
+            seen[prefix] = path

@@ -1,0 +1,115 @@
+"""Turn router intents into configuration text with a vendor's jinja2 templates.
+
+One environment per (vendor, override directory), built once and reused: templates are
+compiled once per process. The environment is strict (an undefined name is an error, not an
+empty string) and its `finalize` hook refuses any value that could start a new line, so no
+value can change the shape of the output whatever a template does with it. The rendered
+text is then checked line by line: every line is a `set` command or a comment, none twice.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import jinja2
+
+from vra_config.intent import RouterIntent
+from vra_config.vendors import PACKS
+
+ENTRY_TEMPLATE = "router.j2"
+
+
+class RenderBug(RuntimeError):
+    """The output broke an invariant; a bug in a template or pack, never a plan mistake."""
+
+
+def templates_root() -> Path:
+    """The template packs: inside the installed package, or at the top of a source checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here / "templates"
+    return installed if installed.is_dir() else here.parent / "templates"
+
+
+def _finalize(value: object) -> object:
+    if value is None:
+        raise RenderBug("a template printed None; the pack must decide what to print")
+    if isinstance(value, str) and any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+        raise RenderBug(f"refusing to print a value with a control character: {value!r}")
+    return value
+
+
+@functools.lru_cache(maxsize=8)
+def environment(vendor: str, override: str | None = None) -> jinja2.Environment:
+    """The jinja2 environment for a vendor; `override` templates win by file name."""
+    loaders: list[jinja2.BaseLoader] = []
+    if override is not None:
+        loaders.append(jinja2.FileSystemLoader(override))
+    loaders.append(jinja2.FileSystemLoader(str(templates_root() / vendor)))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_finalize,
+    )
+
+
+def pack(vendor: str) -> ModuleType:
+    return PACKS[vendor]
+
+
+def render_router(
+    intent: RouterIntent,
+    vendor: str,
+    plan_name: str,
+    override: Path | None = None,
+) -> str:
+    """The configuration text for one router (raises `VendorError` for what it cannot take)."""
+    module = pack(vendor)
+    context: dict[str, Any] = module.context(intent)
+    context["header"] = [
+        module.comment(f"vra-config: router {intent.name}, {module.TITLE}"),
+        module.comment(f"plan: {plan_name}"),
+        module.comment("Paste in configuration mode; review, then commit and save."),
+    ]
+    template = environment(vendor, str(override) if override else None).get_template(ENTRY_TEMPLATE)
+    return normalise(template.render(context), module)
+
+
+def normalise(text: str, module: ModuleType) -> str:
+    """Trim each line, drop blank ones, and check the output's shape."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    seen: set[str] = set()
+    comment_prefix = module.comment("").rstrip()
+    for line in lines:
+        if not (line.startswith("set ") or line.startswith(comment_prefix)):
+            raise RenderBug(f"a template printed a line that is not a set command: {line!r}")
+        if line in seen and line.startswith("set "):
+            raise RenderBug(f"a template printed a line twice: {line!r}")
+        seen.add(line)
+    return "\n".join(lines) + "\n"
+
+
+def output_name(router: str, vendor: str) -> str:
+    """The file a router's configuration is written to under `--out`."""
+    return f"{router}.{pack(vendor).SUFFIX}"
+
+
+def render_intents(
+    intents: Mapping[str, RouterIntent],
+    vendors: Mapping[str, str],
+    plan_name: str,
+    override: Path | None = None,
+) -> dict[str, str]:
+    """`{file name: text}` for every router in `intents`, in router-name order."""
+    return {
+        output_name(name, vendors[name]): render_router(intent, vendors[name], plan_name, override)
+        for name, intent in sorted(intents.items())
+    }

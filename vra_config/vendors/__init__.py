@@ -1,0 +1,20 @@
+"""Vendor packs: one small module per router OS, each turning a `RouterIntent` into the
+names, spellings and quoting its CLI wants (the templates under `templates/<vendor>/` only
+print what the module hands them).
+
+A vendor module provides `TITLE`, `context(intent) -> dict` (raising `VendorError` for what the
+OS cannot express) and `comment(text) -> str`.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from vra_config.vendors import vyatta
+from vra_config.vendors.base import VendorError
+
+__all__ = ["PACKS", "VendorError"]
+
+
+#: Packs that exist; `vsrx` joins when its templates do.
+PACKS: dict[str, ModuleType] = {"vyatta": vyatta}
