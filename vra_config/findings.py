@@ -70,6 +70,8 @@ def format_path(path: PlanPath) -> str:
     """`('powervs', 'dal12', 'subnets', 1)` → `powervs.dal12.subnets[1]`."""
     out = ""
     for part in path:
+        if part == "[key]":
+            continue  # a marker for locating a mapping key, not part of the name
         if isinstance(part, int):
             out += f"[{part}]"
         else:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import types
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
 
@@ -23,7 +23,7 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from vra_config.findings import Finding, Mark, PlanError, PlanPath, sort_findings
-from vra_config.model import Plan, show_value
+from vra_config.model import Connection, Plan, Router, Workspace, show_value
 
 try:  # libyaml is the fast path; pure Python is the fallback on platforms without it.
     from yaml import CSafeLoader as _YamlLoader
@@ -59,7 +59,10 @@ class LoadedPlan:
     path: Path | None
     plan: Plan
     marks: Mapping[PlanPath, Mark]
-    warnings: tuple[Finding, ...] = ()
+    #: Model errors of items left out of `plan`, so the planner can still check the rest.
+    errors: tuple[Finding, ...] = ()
+    #: (section, name) of the items left out: references to them are not "unknown".
+    invalid: frozenset[tuple[str, str]] = frozenset()
 
 
 def _mark(node: Node) -> Mark:
@@ -262,17 +265,65 @@ def read_source(text: str, file: str) -> PlanSource:
 def sorted_located(
     findings: list[Finding], file: str, marks: Mapping[PlanPath, Mark]
 ) -> list[Finding]:
-    return sort_findings(f if f.mark else f.located(file, marks) for f in findings)
+    """Give each finding the file and its mark (unless it has one), in file order."""
+    return sort_findings(
+        f.located(file, marks) if f.mark is None else replace(f, file=f.file or file)
+        for f in findings
+    )
+
+
+_SECTIONS: dict[str, type[BaseModel]] = {
+    "routers": Router,
+    "powervs": Workspace,
+    "connections": Connection,
+}
 
 
 def validate(source: PlanSource, path: Path | None = None) -> LoadedPlan:
-    """Validate plain data against the plan model; every model error becomes a finding."""
+    """Validate plain data against the plan model; every model error becomes a finding.
+
+    Routers, workspaces and connections are validated one by one, so one broken item does
+    not hide the planner's findings about all the others: the plan handed on holds the valid
+    items, and the errors of the rest travel with it.
+    """
+    data = source.data
+    assert isinstance(data, dict)
+    top = dict(data)
+    errors: list[Finding] = []
+    invalid: set[tuple[str, str]] = set()
+    for section, model in _SECTIONS.items():
+        items = top.get(section)
+        if not isinstance(items, dict):
+            continue  # the whole-plan validation reports its type
+        good: dict[str, object] = {}
+        for name, item in items.items():
+            try:
+                good[name] = model.model_validate(item)
+            except ValidationError as exc:
+                invalid.add((section, name))
+                errors += _findings(exc, item, (section, name))
+        top[section] = good
     try:
-        plan = Plan.model_validate(source.data)
+        plan = Plan.model_validate(top)
     except ValidationError as exc:
-        findings = [_finding_from_pydantic(err, source.data) for err in exc.errors()]
-        raise PlanError(sorted_located(findings, source.file, source.marks)) from None
-    return LoadedPlan(source.file, path, plan, source.marks)
+        errors += _findings(exc, top, ())
+        raise PlanError(sorted_located(errors, source.file, source.marks)) from None
+    located = tuple(sorted_located(errors, source.file, source.marks))
+    return LoadedPlan(source.file, path, plan, source.marks, located, frozenset(invalid))
+
+
+def _findings(exc: ValidationError, data: object, base: PlanPath) -> list[Finding]:
+    raw = exc.errors()
+    found = [_finding_from_pydantic(err, data, base) for err in raw]
+    # "is empty" after an item was refused is noise: the item's own error says it all.
+    return [
+        f
+        for f, err in zip(found, raw, strict=True)
+        if not (
+            err["type"] == "too_short"
+            and any(g.path[: len(f.path)] == f.path and g is not f for g in found)
+        )
+    ]
 
 
 def load_text(text: str, file: str = "<plan>") -> LoadedPlan:
@@ -332,9 +383,9 @@ def _data_path(loc: tuple[int | str, ...], data: object) -> PlanPath:
     return tuple(out)
 
 
-def _model_at(loc: tuple[int | str, ...]) -> type[BaseModel] | None:
-    """The model class whose fields live at `loc` (to suggest field names)."""
-    model: Any = Plan
+def _model_at(loc: tuple[int | str, ...], base: PlanPath) -> type[BaseModel] | None:
+    """The model class whose fields live at `loc` under `base` (to suggest field names)."""
+    model: Any = _SECTIONS[str(base[0])] if base else Plan
     for part in loc:
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
             return None
@@ -358,9 +409,9 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-def _finding_from_pydantic(err: Any, data: object) -> Finding:
+def _finding_from_pydantic(err: Any, data: object, base: PlanPath = ()) -> Finding:
     loc: tuple[int | str, ...] = tuple(err["loc"])
-    path = _data_path(loc, data)
+    path = base + _data_path(loc, data)
     kind: str = err["type"]
     ctx: dict[str, Any] = err.get("ctx") or {}
     value = err.get("input")
@@ -370,11 +421,18 @@ def _finding_from_pydantic(err: Any, data: object) -> Finding:
     if kind == "missing":
         return Finding(path, f"`{field}` is required; add it (see `vra-config schema`)")
     if kind == "extra_forbidden":
-        model = _model_at(loc[:-1])
+        model = _model_at(loc[:-1], base)
         known = sorted(model.model_fields) if model else []
         close = difflib.get_close_matches(field, known, n=1)
         hint = f"did you mean `{close[0]}`?" if close else "remove it"
-        return Finding(path, f"unknown field `{field}`; {hint} (allowed here: {', '.join(known)})")
+        return Finding(
+            (*path, "[key]"), f"unknown field `{field}`; {hint} (allowed here: {', '.join(known)})"
+        )
+    if kind == "literal_error" and path == ("version",):
+        return Finding(
+            path,
+            f"plan version {show_value(value)} is not supported; this vra-config reads version 1",
+        )
     if kind == "literal_error":
         expected = ctx.get("expected", "")
         return Finding(path, f"{show_value(value)} is not allowed; use one of {expected}")

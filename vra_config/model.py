@@ -311,8 +311,8 @@ class Connection(Model):
         if self.via == "transit-gateway" and self.transit_gateway is None:
             raise PydanticCustomError(
                 "vra_missing",
-                "a transit-gateway connection needs `transit_gateway: {{gateway_ip: ..., asn: "
-                "...}}`: the Local gateway IP and Local BGP ASN IBM shows for the GRE connection",
+                "a transit-gateway connection needs `transit_gateway: {gateway_ip: ..., asn: "
+                "...}`: the Local gateway IP and Local BGP ASN IBM shows for the GRE connection",
                 {},
             )
         if self.via == "cloud-connection" and self.transit_gateway is not None:

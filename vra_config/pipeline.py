@@ -39,13 +39,14 @@ class Checked:
 def check_loaded(loaded: LoadedPlan, lock: Lock, lock_file: Path | None, locked: bool) -> Checked:
     """Plan addresses; raise `PlanError` with every finding if any is an error."""
     address_plan = plan_addresses(loaded.plan, lock)
-    findings = list(address_plan.findings)
-    if locked and address_plan.lock_changes:
+    findings = list(loaded.errors)
+    findings += [f for f in address_plan.findings if not _refers_to_invalid(f, loaded)]
+    if locked and address_plan.lock_changes and not any(f.is_error for f in findings):
         name = lock_file.name if lock_file else "the lock"
         findings += [
             Finding(
-                (),
-                f"--locked: {name} would change: {change}; run `vra-config plan` and "
+                ("connections", change.connection),
+                f"--locked: {name} would change ({change.what}); run `vra-config plan` and "
                 "commit the lock",
             )
             for change in address_plan.lock_changes
@@ -54,6 +55,17 @@ def check_loaded(loaded: LoadedPlan, lock: Lock, lock_file: Path | None, locked:
     if any(f.is_error for f in located):
         raise PlanError(located)
     return Checked(loaded.file, loaded.plan, address_plan, tuple(located), loaded.marks, lock_file)
+
+
+def _refers_to_invalid(finding: Finding, loaded: LoadedPlan) -> bool:
+    """A "no such router/workspace" finding about an item that exists but failed validation."""
+    path = finding.path
+    if len(path) == 3 and path[0] == "connections" and path[2] in ("router", "powervs"):
+        conn = loaded.plan.connections.get(str(path[1]))
+        if conn is not None:
+            section = "routers" if path[2] == "router" else "powervs"
+            return (section, getattr(conn, str(path[2]))) in loaded.invalid
+    return False
 
 
 def check_file(path: Path, locked: bool = False) -> Checked:

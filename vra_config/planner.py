@@ -64,13 +64,24 @@ class PlannedConnection:
 
 
 @dataclass(frozen=True)
+class LockChange:
+    """One connection whose allocation the lock file would gain, lose or change."""
+
+    connection: str
+    what: str
+
+    def __str__(self) -> str:
+        return f"{self.connection}: {self.what}"
+
+
+@dataclass(frozen=True)
 class AddressPlan:
     """The planner's answer: addresses per connection, the lock to keep, and findings."""
 
     plan: Plan
     connections: dict[str, PlannedConnection]
     lock: Lock
-    lock_changes: tuple[str, ...]
+    lock_changes: tuple[LockChange, ...]
     findings: tuple[Finding, ...] = field(default=())
 
     @property
@@ -447,19 +458,20 @@ def _allocate_tunnels(
     return out, findings
 
 
-def _lock_changes(old: Lock, new: Lock) -> Iterable[str]:
+def _lock_changes(old: Lock, new: Lock) -> Iterable[LockChange]:
     for name in sorted(set(old.connections) | set(new.connections)):
         before, after = old.connections.get(name), new.connections.get(name)
         if before == after:
             continue
         if before is None and after is not None:
-            yield f"{name}: new allocation {after.gre}, tunnel {after.tunnel}"
+            yield LockChange(name, f"new allocation {after.gre}, tunnel {after.tunnel}")
         elif after is None and before is not None:
-            yield f"{name}: released {before.gre}, tunnel {before.tunnel}"
+            yield LockChange(name, f"released {before.gre}, tunnel {before.tunnel}")
         elif before is not None and after is not None:
-            yield (
-                f"{name}: {before.gre} tunnel {before.tunnel} (router {before.router}) -> "
-                f"{after.gre} tunnel {after.tunnel} (router {after.router})"
+            yield LockChange(
+                name,
+                f"{before.gre} tunnel {before.tunnel} (router {before.router}) -> "
+                f"{after.gre} tunnel {after.tunnel} (router {after.router})",
             )
 
 

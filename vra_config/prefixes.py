@@ -55,6 +55,7 @@ def reserved_findings(uses: Iterable[PrefixUse]) -> Iterator[Finding]:
         role = _IBM_ROLE[item.use]
         if role is None:
             continue
+        hits: list[Finding] = []
         for rng in ibm.RESERVED_RANGES:
             if role not in rng.applies_to:
                 continue
@@ -65,12 +66,25 @@ def reserved_findings(uses: Iterable[PrefixUse]) -> Iterator[Finding]:
             if not (inside or covers):
                 continue
             relation = "is inside" if inside else "covers"
-            yield Finding(
-                item.path,
-                f"{item.prefix} {relation} {rng.prefix}, {rng.what} ({rng.source}); {rng.hint}",
-                severity=rng.severity,
+            hits.append(
+                Finding(
+                    item.path,
+                    f"{_shown(item)} {relation} {rng.prefix}, {rng.what} ({rng.source}); "
+                    f"{rng.hint}",
+                    severity=rng.severity,
+                )
             )
-    return
+        # A warning (10.0.0.0/8) says nothing more once an error (10.200.0.0/14) has spoken.
+        if any(h.is_error for h in hits):
+            hits = [h for h in hits if h.is_error]
+        yield from hits
+
+
+def _shown(item: PrefixUse) -> str:
+    """An endpoint address reads as an address, not as a /32."""
+    if item.use == "underlay":
+        return str(item.prefix.network_address)
+    return str(item.prefix)
 
 
 def _conflicts(inner: PrefixUse, outer: PrefixUse) -> bool:
@@ -129,7 +143,7 @@ def _overlap(item: PrefixUse, other: PrefixUse) -> Finding:
     relation = "is the same as" if same else "is inside"
     return Finding(
         item.path,
-        f"{_WHAT[item.use]} {item.prefix} {relation} {_WHAT[other.use]} {other.prefix} at "
+        f"{_WHAT[item.use]} {_shown(item)} {relation} {_WHAT[other.use]} {_shown(other)} at "
         f"{format_path(other.path)}; give each its own address space",
     )
 
