@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ROOT, SAMPLES, run_cli
 
 import vra_config
-from conftest import ROOT, SAMPLES, run_cli
 from vra_config.findings import PlanError
 
 GRE_SAMPLE = SAMPLES / "powervs-gre-bgp.yaml"
@@ -124,7 +124,8 @@ def test_locked_refuses_a_new_connection_and_plain_run_keeps_old_addresses(workd
     before = lock.read_text()
     plan.write_text(
         plan.read_text()
-        + "  aa-second:\n    router: vra-dal12\n    powervs: dal12-prod\n    via: cloud-connection\n"
+        + "  aa-second:\n    router: vra-dal12\n    powervs: dal12-prod\n"
+        + "    via: cloud-connection\n"
     )
     refused = run_cli(["render", "--locked", "--vendor", "vyatta", str(plan)])
     assert refused.exit_code == 1

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import Golden, run_cli
 
 ERRORS = Path(__file__).resolve().parent / "errors"

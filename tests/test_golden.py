@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import GOLDEN, Golden, run_cli, sample_plans
+
 from vra_config.vendors import PACKS
 
 PLANS = sample_plans()

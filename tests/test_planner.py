@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import Any
 
@@ -207,7 +208,10 @@ def plans(draw: st.DrawFn) -> dict[str, Any]:
     names = draw(st.lists(NAMES, min_size=1, max_size=24, unique=True))
     kinds = draw(st.lists(KINDS, min_size=len(names), max_size=len(names)))
     data = base_plan(
-        **{name: _connection(i, kind) for i, (name, kind) in enumerate(zip(names, kinds))}
+        **{
+            name: _connection(i, kind)
+            for i, (name, kind) in enumerate(zip(names, kinds, strict=True))
+        }
     )
     data["pools"]["tunnels"] = draw(POOLS)
     return data
@@ -227,7 +231,7 @@ FORBIDDEN = [
 def test_allocations_never_overlap_and_avoid_everything_reserved(data: dict[str, Any]) -> None:
     ap = planned(data)
     nets = sorted(pc.gre for pc in ap.connections.values())
-    for a, b in zip(nets, nets[1:]):
+    for a, b in itertools.pairwise(nets):
         assert not a.overlaps(b), (a, b)
     pools = [IPv4Network(p) for p in data["pools"]["tunnels"]]
     others = [IPv4Network(s) for ws in data["powervs"].values() for s in ws["subnets"]]
