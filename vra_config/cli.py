@@ -164,7 +164,9 @@ def render(
     plan: PlanArg,
     vendor: Annotated[
         str | None,
-        typer.Option(help="vyatta. Required unless every router sets `vendor:`."),
+        typer.Option(
+            help="The vendor pack for every router (vyatta). Default: each router's `vendor:`."
+        ),
     ] = None,
     router: Annotated[str | None, typer.Option(help="Render only this router.")] = None,
     out: Annotated[
@@ -176,7 +178,7 @@ def render(
         typer.Option(help="A directory whose templates override the pack's, by file name."),
     ] = None,
     force: Annotated[
-        bool, typer.Option(help="With --out, overwrite files vra-config did not write.")
+        bool, typer.Option("--force", help="With --out, overwrite files vra-config did not write.")
     ] = False,
     locked: LockedOpt = False,
 ) -> None:

@@ -132,7 +132,8 @@ def parse_interface(value: object) -> IPv4Interface:
 
 def parse_name(value: object) -> str:
     """A plan name: it becomes part of router object names, so it is kept to a safe alphabet."""
-    text = _need_str(value, "a name", "vra-dal12")
+    _need_str(value, "a name", "vra-dal12")
+    text = str(value)  # not stripped: a name with spaces is refused, not silently changed
     if not NAME_RE.fullmatch(text):
         raise PydanticCustomError(
             "vra_name",
