@@ -48,7 +48,15 @@ def test_schema_is_json_schema_of_the_plan() -> None:
     schema = json.loads(run_cli(["schema"]).stdout)
     assert schema["title"] == "vra-config plan v1"
     assert schema["additionalProperties"] is False
-    assert set(schema["properties"]) == {"version", "routers", "powervs", "connections", "pools"}
+    assert set(schema["properties"]) == {
+        "version",
+        "routers",
+        "sites",
+        "powervs",
+        "classic_subnets",
+        "connections",
+        "pools",
+    }
 
 
 def test_check_prints_a_summary() -> None:
@@ -68,7 +76,7 @@ def test_check_prints_a_summary() -> None:
         ),
         (
             ["render", "--vendor", "vyatta", "--router", "nope", str(GRE_SAMPLE)],
-            "vra-config: error: --router nope: no such router in the plan (routers: vra-dal12)\n",
+            "vra-config: error: --router nope: no such router or site in the plan (vra-dal12)\n",
         ),
     ],
 )
@@ -109,7 +117,9 @@ def test_first_run_writes_the_lock_and_a_second_changes_nothing(workdir: Path) -
     plan, lock = workdir / "plan.yaml", workdir / "plan.lock.yaml"
     first = run_cli(["render", "--vendor", "vyatta", str(plan)])
     assert first.exit_code == 0
-    assert first.stderr == f"{lock}: cc-dal12: new allocation 172.16.3.0/29, tunnel 0\n"
+    assert first.stderr == (
+        f"{lock}: cc-dal12: new allocation 172.16.3.0/29, tunnel 0 on vra-dal12\n"
+    )
     written = lock.read_bytes()
     stat = lock.stat()
     second = run_cli(["render", "--vendor", "vyatta", str(plan)])
@@ -131,14 +141,15 @@ def test_locked_refuses_a_new_connection_and_plain_run_keeps_old_addresses(workd
     assert refused.exit_code == 1
     assert refused.stderr == (
         f"{plan}:42:3: connections.aa-second: --locked: plan.lock.yaml would change (new "
-        "allocation 172.16.3.8/29, tunnel 1); run `vra-config plan` and commit the lock\n"
+        "allocation 172.16.3.8/29, tunnel 1 on vra-dal12); run `vra-config plan` and commit "
+        "the lock\n"
         "1 error, 0 warnings: nothing was written\n"
     )
     assert lock.read_text() == before
     accepted = run_cli(["plan", "--json", str(plan)])
     rows = {r["connection"]: r for r in json.loads(accepted.stdout)["connections"]}
-    assert rows["cc-dal12"]["gre"] == "172.16.3.0/29"  # unchanged although "aa" sorts first
-    assert rows["aa-second"]["gre"] == "172.16.3.8/29"
+    assert rows["cc-dal12"]["subnet"] == "172.16.3.0/29"  # unchanged though "aa" sorts first
+    assert rows["aa-second"]["subnet"] == "172.16.3.8/29"
 
 
 def test_damaged_lock_is_a_plan_error(workdir: Path) -> None:

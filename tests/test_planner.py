@@ -73,7 +73,7 @@ def test_cloud_connection_connection_fields() -> None:
     ap = planned(base_plan(cc1=cc(gre="172.16.3.0/29")))
     assert ap.errors == ()
     pc = ap.connections["cc1"]
-    assert (pc.remote_ip, pc.peer_tunnel, pc.router_tunnel) == (
+    assert (pc.remote_ip, pc.peer_address.ip, pc.router_address) == (
         IPv4Address("172.16.3.1"),
         IPv4Address("172.16.3.5"),
         IPv4Interface("172.16.3.6/30"),
@@ -88,9 +88,9 @@ def test_transit_gateway_uses_a_30_with_tgw_first() -> None:
     ap = planned(base_plan(t1=tgw()))
     assert ap.errors == ()
     pc = ap.connections["t1"]
-    assert pc.gre == IPv4Network("172.16.0.0/30")
-    assert pc.peer_tunnel == IPv4Address("172.16.0.1")
-    assert pc.router_tunnel == IPv4Interface("172.16.0.2/30")
+    assert pc.subnet == IPv4Network("172.16.0.0/30")
+    assert pc.peer_address.ip == IPv4Address("172.16.0.1")
+    assert pc.router_address == IPv4Interface("172.16.0.2/30")
     assert pc.remote_ip == IPv4Address("192.168.255.1")
     assert pc.peer_asn == 64490
     assert (pc.mtu, pc.tcp_mss) == (9000, None)  # IBM: match the GRE gateway's 9000
@@ -103,23 +103,23 @@ def test_wdc04_uses_its_own_asn() -> None:
 
 def test_first_fit_is_by_name_not_plan_order() -> None:
     ap = planned(base_plan(b=cc(), a=cc(router="vra2")))
-    assert ap.connections["a"].gre == IPv4Network("172.16.0.0/29")
-    assert ap.connections["b"].gre == IPv4Network("172.16.0.8/29")
+    assert ap.connections["a"].subnet == IPv4Network("172.16.0.0/29")
+    assert ap.connections["b"].subnet == IPv4Network("172.16.0.8/29")
 
 
 def test_allocation_skips_pins_and_mixes_sizes() -> None:
     ap = planned(base_plan(a=cc(gre="172.16.0.0/29"), b=tgw(), c=cc(router="vra2")))
     assert ap.errors == ()
-    assert ap.connections["b"].gre == IPv4Network("172.16.0.8/30")
-    assert ap.connections["c"].gre == IPv4Network("172.16.0.16/29")
+    assert ap.connections["b"].subnet == IPv4Network("172.16.0.8/30")
+    assert ap.connections["c"].subnet == IPv4Network("172.16.0.16/29")
 
 
 def test_allocation_never_uses_a_service_range() -> None:
     data = base_plan(a=cc(), b=cc(router="vra2"))
     data["pools"]["tunnels"] = ["10.0.0.0/13"]  # its first half is IBM's 10.0.0.0/14
     ap = planned(data)
-    assert all(not pc.gre.overlaps(IPv4Network("10.0.0.0/14")) for pc in ap.connections.values())
-    assert ap.connections["a"].gre == IPv4Network("10.4.0.0/29")
+    assert all(not pc.subnet.overlaps(IPv4Network("10.0.0.0/14")) for pc in ap.connections.values())
+    assert ap.connections["a"].subnet == IPv4Network("10.4.0.0/29")
     assert any("10.0.0.0/14" in f.message for f in ap.errors)  # and the pool is reported
 
 
@@ -160,16 +160,18 @@ def test_lock_round_trip_changes_nothing() -> None:
 def test_lock_keeps_addresses_when_a_connection_is_inserted_before() -> None:
     first = planned(base_plan(m=cc()))
     second = planned(base_plan(a=cc(router="vra2"), m=cc()), first.lock)
-    assert second.connections["m"].gre == first.connections["m"].gre
-    assert second.connections["a"].gre == IPv4Network("172.16.0.8/29")
-    assert [str(c) for c in second.lock_changes] == ["a: new allocation 172.16.0.8/29, tunnel 0"]
+    assert second.connections["m"].subnet == first.connections["m"].subnet
+    assert second.connections["a"].subnet == IPv4Network("172.16.0.8/29")
+    assert [str(c) for c in second.lock_changes] == [
+        "a: new allocation 172.16.0.8/29, tunnel 0 on vra2"
+    ]
 
 
 def test_locked_entry_that_changed_kind_is_reallocated_with_a_warning() -> None:
     first = planned(base_plan(a=cc()))
     second = planned(base_plan(a=tgw()), first.lock)
     assert second.errors == ()
-    assert second.connections["a"].gre.prefixlen == 30
+    assert second.connections["a"].subnet.prefixlen == 30
     assert any(f.severity == "warning" and "locked" in f.message for f in second.findings)
 
 
@@ -218,7 +220,7 @@ def plans(draw: st.DrawFn) -> dict[str, Any]:
 
 
 def _allocations(ap: AddressPlan) -> dict[str, tuple[IPv4Network, int]]:
-    return {n: (pc.gre, pc.tunnel) for n, pc in ap.connections.items()}
+    return {n: (pc.subnet, pc.tunnel) for n, pc in ap.connections.items()}
 
 
 FORBIDDEN = [
@@ -230,7 +232,7 @@ FORBIDDEN = [
 @given(plans())
 def test_allocations_never_overlap_and_avoid_everything_reserved(data: dict[str, Any]) -> None:
     ap = planned(data)
-    nets = sorted(pc.gre for pc in ap.connections.values())
+    nets = sorted(pc.subnet for pc in ap.connections.values())
     for a, b in itertools.pairwise(nets):
         assert not a.overlaps(b), (a, b)
     pools = [IPv4Network(p) for p in data["pools"]["tunnels"]]

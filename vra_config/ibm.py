@@ -17,11 +17,14 @@ Severity = Literal["error", "warning"]
 #:  powervs   – a PowerVS workspace subnet (BYOIP or RFC 1918) reached over GRE
 #:  advertise – a prefix a router advertises (or routes) towards PowerVS
 #:  tunnel    – a GRE tunnel subnet, or a pool tunnel subnets are carved from
-#:  underlay  – a GRE endpoint address outside the router (the TGW gateway IP)
-Role = Literal["powervs", "advertise", "tunnel", "underlay"]
+#:  underlay  – a tunnel endpoint address outside the router (TGW gateway IP, site address)
+#:  vti       – the inner /30 of an IPsec VTI: never routed through IBM, so only IANA's
+#:              special ranges apply (169.254.0.0/16 is a common choice there)
+Role = Literal["powervs", "advertise", "tunnel", "underlay", "vti"]
 
 ALL_ROLES: frozenset[Role] = frozenset({"powervs", "advertise", "tunnel", "underlay"})
 ROUTED: frozenset[Role] = frozenset({"powervs", "advertise", "tunnel"})
+IANA_ROLES: frozenset[Role] = ALL_ROLES | {"vti"}
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ _SERVICE_SRC = (
 
 #: Sorted by prefix. `tunnel` covers pools too: nothing reserved is ever allocated.
 RESERVED_RANGES: tuple[ReservedRange, ...] = (
-    _r("0.0.0.0/8", "IANA 'this network' (RFC 1122)", "RFC 6890", "error", ALL_ROLES),
+    _r("0.0.0.0/8", "IANA 'this network' (RFC 1122)", "RFC 6890", "error", IANA_ROLES),
     _r(
         "10.0.0.0/8",
         "IBM Cloud classic private address space (customer VLANs and the service network)",
@@ -78,7 +81,7 @@ RESERVED_RANGES: tuple[ReservedRange, ...] = (
         "error",
         ROUTED,
     ),
-    _r("127.0.0.0/8", "IANA loopback (RFC 1122)", "RFC 6890", "error", ALL_ROLES),
+    _r("127.0.0.0/8", "IANA loopback (RFC 1122)", "RFC 6890", "error", IANA_ROLES),
     _r(
         "161.26.0.0/16",
         "IBM Cloud IaaS service endpoints (DNS, NTP, mirrors) that classic routers route to "
@@ -108,9 +111,9 @@ RESERVED_RANGES: tuple[ReservedRange, ...] = (
         "multicast space that PowerVS, Direct Link and Transit Gateway block",
         "ibm-facts §3: direct-link:subnet-configuration.md; transit-gateway:create-unbound-gre.md",
         "error",
-        ALL_ROLES,
+        IANA_ROLES,
     ),
-    _r("240.0.0.0/4", "IANA reserved space (RFC 1112)", "RFC 6890", "error", ALL_ROLES),
+    _r("240.0.0.0/4", "IANA reserved space (RFC 1112)", "RFC 6890", "error", IANA_ROLES),
 )
 
 RFC1918: tuple[IPv4Network, ...] = (
@@ -174,6 +177,14 @@ POWERVS_ASN_BY_LOCATION: dict[str, int] = {
 }
 POWERVS_ASN_SOURCE = "ibm-facts §1: power-iaas:ordering-direct-link.md"
 
+#: PowerVS network ASN on a Megaport VXC, by location (ibm-facts §1, §9:
+#: power-iaas:network-architecture-former.md). Other locations: ask IBM, set `powervs_asn`.
+MEGAPORT_POWERVS_ASN_BY_LOCATION: dict[str, int] = {"dal13": 64997, "wdc04": 64999}
+MEGAPORT_ASN_SOURCE = "ibm-facts §9: power-iaas:network-architecture-former.md"
+
+#: Private ASN ranges (RFC 6996): `remove-private-as` can strip these from a path.
+PRIVATE_ASNS: tuple[tuple[int, int], ...] = ((64512, 65534), (4200000000, 4294967294))
+
 # --- GRE --------------------------------------------------------------------------------
 
 #: Cloud-connection GRE: IBM documents only the /29 (ibm-facts §1, cloud-connections-CLI.md).
@@ -187,6 +198,18 @@ TRANSIT_GATEWAY_GRE_PREFIXLEN = 30
 #: transit gateway: IBM says the device MTU must match the GRE gateway's, which the API
 #:   reports as 9000; transit-gateway:conn-gre.md and create-redundant-gre.md, ibm-facts §5.
 DEFAULT_MTU: dict[str, int] = {"cloud-connection": 1476, "transit-gateway": 9000}
+
+#: IPsec VTI: IBM documents no MTU. 1400 (MSS 1360) leaves room for ESP with AES-GCM or
+#: AES-CBC + HMAC, NAT-T and the outer IPv4 header on a 1500-byte path; it is the value
+#: Cisco's and Juniper's route-based VPN guides use. Set `mtu` to override.
+DEFAULT_MTU["ipsec"] = 1400
+#: GRE to a router or site: like IBM's VRA GRE example (1500 less 24 bytes of GRE/IPv4).
+DEFAULT_MTU["gre"] = 1476
+
+#: Direct Link BGP peering: "If you plan to use GRE or IPsec tunneling with your direct link,
+#: you must select a BGP IP other than 169.254.0.0/16" (ibm-facts §4, dl:order-connect.md).
+DL_LINK_LOCAL = IPv4Network("169.254.0.0/16")
+DL_LINK_LOCAL_SOURCE = "ibm-facts §4: dl:order-connect.md"
 
 #: TCP header + IPv4 header: the MSS that fits a given MTU is MTU - 40 (IBM's 1476 → 1436).
 TCP_IP_HEADER_BYTES = 40

@@ -1,18 +1,22 @@
-"""Per-router intent: what each router must be told, in words no vendor owns.
+"""Per-device intent: what each router must be told, in words no vendor owns.
 
-The planner says where every address goes; this module says, router by router, which tunnels,
-static routes and BGP sessions carry them. Both ends of a tunnel come from one
-`PlannedConnection`, so a router's tunnel address and its BGP neighbour can never disagree.
+The planner says where every address goes and `routing` which prefixes cross each link; this
+module says, device by device, which tunnels, IPsec peers, static routes and BGP sessions
+carry them. Both ends of a link come from one `PlannedLink` and one `LinkRoutes`, so a
+tunnel's addresses, its BGP neighbours, proposals and key reference cannot disagree.
 Vendor packs turn a `RouterIntent` into their own names and syntax.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from vra_config import ibm
-from vra_config.planner import AddressPlan, PlannedConnection
+from vra_config.model import Esp, Ike, Secret
+from vra_config.planner import AddressPlan, PlannedLink, is_private_asn
+from vra_config.routing import LinkRoutes, link_routes
 
 _KIND = {"cloud-connection": "cloud connection", "transit-gateway": "Transit Gateway"}
 
@@ -30,13 +34,50 @@ class GreTunnel:
 
 
 @dataclass(frozen=True)
+class Vti:
+    connection: str
+    number: int
+    description: str
+    address: IPv4Interface
+    mtu: int
+    tcp_mss: int | None
+
+
+@dataclass(frozen=True)
+class IpsecPeer:
+    """One end of a site-to-site IPsec link: both ends share proposals and key."""
+
+    connection: str
+    description: str
+    local_address: IPv4Address
+    remote_address: IPv4Address
+    ike: Ike
+    esp: Esp
+    psk: Secret
+    vti: int | None  # route-based: the VTI number; policy-based: None
+    policies: tuple[tuple[IPv4Network, IPv4Network], ...]  # (local, remote) prefix pairs
+
+
+@dataclass(frozen=True)
+class VlanInterface:
+    """A VLAN sub-interface carrying a Megaport VXC."""
+
+    connection: str
+    interface: str
+    vlan: int
+    address: IPv4Interface
+    description: str
+
+
+@dataclass(frozen=True)
 class StaticRoute:
-    """A route via a next-hop address, or (static routing) out of a tunnel."""
+    """A route via a next-hop address, or out of a tunnel (`family` "gre" or "vti")."""
 
     prefix: IPv4Network
     description: str
     next_hop: IPv4Address | None = None
-    tunnel: int | None = None
+    family: str | None = None
+    number: int | None = None
 
 
 @dataclass(frozen=True)
@@ -49,105 +90,238 @@ class BgpNeighbor:
     advertise: tuple[IPv4Network, ...]
     keepalive: int
     holdtime: int
+    remove_private_as: bool = False
 
 
 @dataclass(frozen=True)
 class RouterIntent:
-    """Everything one router needs, sorted so that rendering is byte-stable."""
+    """Everything one device needs, sorted so that rendering is byte-stable."""
 
     name: str
-    asn: int
+    asn: int | None
     router_id: IPv4Address | None
-    tunnels: tuple[GreTunnel, ...]
-    static_routes: tuple[StaticRoute, ...]
-    bgp_neighbors: tuple[BgpNeighbor, ...]
+    tunnels: tuple[GreTunnel, ...] = ()
+    static_routes: tuple[StaticRoute, ...] = ()
+    bgp_neighbors: tuple[BgpNeighbor, ...] = ()
+    vtis: tuple[Vti, ...] = ()
+    ipsec_peers: tuple[IpsecPeer, ...] = ()
+    vlan_interfaces: tuple[VlanInterface, ...] = ()
+    bgp_networks: tuple[IPv4Network, ...] = ()
 
     @property
-    def bgp_networks(self) -> tuple[IPv4Network, ...]:
-        """Prefixes the router originates into BGP: all it advertises to any neighbour."""
-        return tuple(sorted({p for n in self.bgp_neighbors for p in n.advertise}))
+    def ike_v2(self) -> bool:
+        return any(p.ike.version == 2 for p in self.ipsec_peers)
 
 
-def _descriptions(pc: PlannedConnection) -> tuple[str, str, str]:
-    """(tunnel, BGP neighbour, endpoint route) descriptions; names only, never addresses."""
-    if pc.description:
-        return pc.description, pc.description, f"{pc.name}: GRE endpoint"
-    if pc.via == "cloud-connection":
-        return (
-            f"PowerVS {pc.powervs} via {_KIND[pc.via]} {pc.name}",
-            f"{pc.name}: PowerVS {pc.powervs}",
-            f"{pc.name}: PowerVS {pc.powervs} GRE source",
-        )
-    return (
-        f"PowerVS {pc.powervs} via {_KIND[pc.via]} {pc.name}",
-        f"{pc.name}: TGW, PowerVS {pc.powervs}",
-        f"{pc.name}: Transit Gateway GRE endpoint",
-    )
+@dataclass
+class _Builder:
+    """Collects one device's pieces while the links are walked."""
+
+    tunnels: list[GreTunnel] = field(default_factory=list)
+    vtis: list[Vti] = field(default_factory=list)
+    peers: list[IpsecPeer] = field(default_factory=list)
+    vlans: list[VlanInterface] = field(default_factory=list)
+    routes: list[StaticRoute] = field(default_factory=list)
+    neighbors: list[BgpNeighbor] = field(default_factory=list)
+    static_imports: set[IPv4Network] = field(default_factory=set)
+    #: (peer ASN, prefixes imported over BGP) per link, to spot transit between equal ASNs
+    bgp_imports: list[tuple[str, int, frozenset[IPv4Network]]] = field(default_factory=list)
 
 
 def router_intents(address_plan: AddressPlan) -> dict[str, RouterIntent]:
-    """One `RouterIntent` per router in the plan, by router name (sorted)."""
+    """One `RouterIntent` per device (routers and sites) of the plan, by name."""
     plan = address_plan.plan
-    by_router: dict[str, list[PlannedConnection]] = {name: [] for name in sorted(plan.routers)}
-    for pc in address_plan.connections.values():
-        by_router[pc.router].append(pc)
-    return {
-        name: _router_intent(name, sorted(pcs, key=lambda pc: pc.tunnel), address_plan)
-        for name, pcs in by_router.items()
+    routes = link_routes(plan, address_plan.connections)
+    builders: dict[str, _Builder] = defaultdict(_Builder)
+    for name in sorted(address_plan.connections):
+        link = address_plan.connections[name]
+        _add_link(builders, link, routes[name])
+    intents: dict[str, RouterIntent] = {}
+    devices: dict[str, tuple[int | None, IPv4Address | None, tuple[IPv4Network, ...]]] = {
+        n: (r.asn, r.router_id, r.advertise) for n, r in plan.routers.items()
     }
+    devices.update({n: (s.asn, s.router_id, s.networks) for n, s in plan.sites.items()})
+    for name in sorted(devices):
+        asn, router_id, own = devices[name]
+        intents[name] = _finish(name, asn, router_id, frozenset(own), builders[name])
+    return intents
 
 
-def _router_intent(
-    name: str, connections: list[PlannedConnection], address_plan: AddressPlan
-) -> RouterIntent:
-    router = address_plan.plan.routers[name]
-    tunnels: list[GreTunnel] = []
-    routes: list[StaticRoute] = []
-    neighbors: list[BgpNeighbor] = []
-    for pc in connections:
-        tunnel_text, neighbor_text, route_text = _descriptions(pc)
-        tunnels.append(
+def _descriptions(link: PlannedLink, other: str) -> tuple[str, str]:
+    """(interface, BGP neighbour) descriptions for one end; names only, never addresses."""
+    if link.description:
+        return link.description, link.description
+    if link.via in _KIND:
+        neighbor = (
+            f"{link.name}: PowerVS {link.powervs}"
+            if link.via == "cloud-connection"
+            else f"{link.name}: TGW, PowerVS {link.powervs}"
+        )
+        return f"PowerVS {link.powervs} via {_KIND[link.via]} {link.name}", neighbor
+    if link.via == "megaport":
+        return f"{link.name}: Megaport VXC to PowerVS {link.powervs}", (
+            f"{link.name}: PowerVS {link.powervs} via Megaport"
+        )
+    kind = "GRE" if link.via == "gre" else "IPsec"
+    return f"{kind} {link.name} to {other}", f"{link.name}: {other}"
+
+
+def _add_link(builders: dict[str, _Builder], link: PlannedLink, routes: LinkRoutes) -> None:
+    ends = [(link.router, link.peer, True)]
+    if link.peer_kind != "powervs":
+        ends.append((link.peer, link.router, False))
+    for device, other, is_router in ends:
+        _add_end(builders[device], link, routes, other, is_router)
+
+
+def _add_end(
+    b: _Builder, link: PlannedLink, routes: LinkRoutes, other: str, is_router: bool
+) -> None:
+    exports = routes.router_exports if is_router else routes.peer_exports
+    imports = routes.peer_exports if is_router else routes.router_exports
+    mine = link.router_address if is_router else link.peer_address
+    theirs = link.peer_address if is_router else link.router_address
+    number = link.tunnel if is_router else link.peer_tunnel
+    local_ip = link.local_ip if is_router else link.remote_ip
+    remote_ip = link.remote_ip if is_router else link.local_ip
+    gateway = link.router_gateway if is_router else link.peer_gateway
+    remote_as = link.peer_asn if is_router else link.router_asn
+    interface_text, neighbor_text = _descriptions(link, other)
+    family: str | None = None
+
+    if link.via in ("cloud-connection", "transit-gateway", "gre"):
+        assert number is not None and mine is not None and local_ip and remote_ip and link.mtu
+        family = "gre"
+        b.tunnels.append(
             GreTunnel(
-                pc.name,
-                pc.tunnel,
-                tunnel_text,
-                pc.local_ip,
-                pc.remote_ip,
-                pc.router_tunnel,
-                pc.mtu,
-                pc.tcp_mss,
+                link.name,
+                number,
+                interface_text,
+                local_ip,
+                remote_ip,
+                mine,
+                link.mtu,
+                link.tcp_mss,
             )
         )
-        # The far GRE endpoint is reached over the private network, not the default (public)
-        # route the appliance would otherwise use for 172.x and 192.168.x (ibm-facts §1).
-        routes.append(
-            StaticRoute(IPv4Network(pc.remote_ip), route_text, next_hop=pc.private_gateway)
+        if gateway is not None:
+            # The far endpoint is reached over the private network, not the default (public)
+            # route the appliance would otherwise use for 172.x and 192.168.x (ibm-facts §1).
+            b.routes.append(
+                StaticRoute(IPv4Network(remote_ip), _endpoint_text(link, other), next_hop=gateway)
+            )
+    elif link.via == "ipsec":
+        assert link.ipsec is not None and local_ip and remote_ip
+        vti = None
+        if link.ipsec.mode == "vti":
+            assert number is not None and mine is not None and link.mtu
+            family = "vti"
+            vti = number
+            b.vtis.append(Vti(link.name, number, interface_text, mine, link.mtu, link.tcp_mss))
+        pairs = (
+            tuple((local, remote) for local in exports for remote in imports)
+            if link.ipsec.mode == "policy"
+            else ()
         )
-        if pc.routing == "static":
-            routes.extend(
-                StaticRoute(prefix, f"{pc.name}: PowerVS {pc.powervs}", tunnel=pc.tunnel)
-                for prefix in pc.accept
+        b.peers.append(
+            IpsecPeer(
+                link.name,
+                f"{link.name}: {other}",
+                local_ip,
+                remote_ip,
+                link.ipsec.ike,
+                link.ipsec.esp,
+                link.ipsec.psk,
+                vti,
+                pairs,
             )
-        else:
-            neighbors.append(
-                BgpNeighbor(
-                    pc.name,
-                    pc.peer_tunnel,
-                    pc.peer_asn,
-                    neighbor_text,
-                    pc.accept,
-                    pc.advertise,
-                    ibm.BGP_KEEPALIVE,
-                    ibm.BGP_HOLDTIME,
-                )
+        )
+    elif link.via == "megaport":
+        assert mine is not None and link.interface and link.vlan
+        b.vlans.append(VlanInterface(link.name, link.interface, link.vlan, mine, interface_text))
+
+    if link.routing == "static" and family is not None:
+        assert number is not None
+        b.routes.extend(
+            StaticRoute(
+                prefix, f"{link.name}: {_far_name(link, other)}", family=family, number=number
             )
+            for prefix in imports
+        )
+        b.static_imports |= set(imports)
+    elif link.routing == "bgp":
+        assert theirs is not None and remote_as is not None
+        b.neighbors.append(
+            BgpNeighbor(
+                link.name,
+                theirs.ip,
+                remote_as,
+                neighbor_text,
+                imports,
+                exports,
+                ibm.BGP_KEEPALIVE,
+                ibm.BGP_HOLDTIME,
+            )
+        )
+        b.bgp_imports.append((link.name, remote_as, frozenset(imports)))
+
+
+def _far_name(link: PlannedLink, other: str) -> str:
+    return (
+        f"PowerVS {link.powervs}" if link.peer_kind == "powervs" and other == link.peer else other
+    )
+
+
+def _endpoint_text(link: PlannedLink, other: str) -> str:
+    if link.via == "cloud-connection":
+        return f"{link.name}: PowerVS {link.powervs} GRE source"
+    if link.via == "transit-gateway":
+        return f"{link.name}: Transit Gateway GRE endpoint"
+    return f"{link.name}: GRE endpoint of {other}"
+
+
+def _finish(
+    name: str,
+    asn: int | None,
+    router_id: IPv4Address | None,
+    own: frozenset[IPv4Network],
+    b: _Builder,
+) -> RouterIntent:
+    neighbors = []
+    for n in b.neighbors:
+        # Routes learned from one peer in AS X and sent to another peer in AS X would be
+        # dropped there as a loop (both PowerVS locations often use 64999): strip the private
+        # ASNs from the path towards it.
+        loops = any(
+            other != n.connection and asn_ == n.remote_as and imported & set(n.advertise)
+            for other, asn_, imported in b.bgp_imports
+        )
+        neighbors.append(
+            BgpNeighbor(
+                n.connection,
+                n.address,
+                n.remote_as,
+                n.description,
+                n.accept,
+                n.advertise,
+                n.keepalive,
+                n.holdtime,
+                remove_private_as=loops and is_private_asn(n.remote_as),
+            )
+        )
+    exported = {p for n in neighbors for p in n.advertise}
+    networks = tuple(sorted(exported & (own | b.static_imports)))
     return RouterIntent(
         name=name,
-        asn=router.asn,
-        router_id=router.router_id,
-        tunnels=tuple(tunnels),
+        asn=asn,
+        router_id=router_id,
+        tunnels=tuple(sorted(b.tunnels, key=lambda t: t.number)),
         static_routes=tuple(
-            sorted(routes, key=lambda r: (r.prefix, r.tunnel is not None, r.tunnel or 0))
+            sorted(b.routes, key=lambda r: (r.prefix, r.family or "", r.number or 0))
         ),
         bgp_neighbors=tuple(sorted(neighbors, key=lambda n: n.address)),
+        vtis=tuple(sorted(b.vtis, key=lambda v: v.number)),
+        ipsec_peers=tuple(sorted(b.peers, key=lambda p: p.remote_address)),
+        vlan_interfaces=tuple(sorted(b.vlans, key=lambda v: (v.interface, v.vlan))),
+        bgp_networks=networks,
     )

@@ -23,7 +23,15 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from vra_config.findings import Finding, Mark, PlanError, PlanPath, sort_findings
-from vra_config.model import Connection, Plan, Router, Workspace, show_value
+from vra_config.model import (
+    CONNECTION_KINDS,
+    CloudConnection,
+    Plan,
+    Router,
+    Site,
+    Workspace,
+    show_value,
+)
 
 try:  # libyaml is the fast path; pure Python is the fallback on platforms without it.
     from yaml import CSafeLoader as _YamlLoader
@@ -274,9 +282,26 @@ def sorted_located(
 
 _SECTIONS: dict[str, type[BaseModel]] = {
     "routers": Router,
+    "sites": Site,
     "powervs": Workspace,
-    "connections": Connection,
 }
+
+
+def _section_model(section: str, item: object) -> type[BaseModel] | str:
+    """The model an item is validated with, or why none fits (a connection's `via`)."""
+    if section != "connections":
+        return _SECTIONS[section]
+    if not isinstance(item, dict):
+        return CloudConnection  # any kind reports "expected a mapping"
+    kinds = ", ".join(CONNECTION_KINDS)
+    via = item.get("via")
+    if via is None:
+        return f"`via` is required; say what the link is: one of {kinds}"
+    if via not in CONNECTION_KINDS:
+        close = difflib.get_close_matches(str(via), list(CONNECTION_KINDS), n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        return f"{show_value(via)} is not a kind of connection; {hint}use one of {kinds}"
+    return CONNECTION_KINDS[str(via)]
 
 
 def validate(source: PlanSource, path: Path | None = None) -> LoadedPlan:
@@ -291,30 +316,38 @@ def validate(source: PlanSource, path: Path | None = None) -> LoadedPlan:
     top = dict(data)
     errors: list[Finding] = []
     invalid: set[tuple[str, str]] = set()
-    for section, model in _SECTIONS.items():
+    for section in (*_SECTIONS, "connections"):
         items = top.get(section)
         if not isinstance(items, dict):
             continue  # the whole-plan validation reports its type
         good: dict[str, object] = {}
         for name, item in items.items():
+            model = _section_model(section, item)
+            if isinstance(model, str):
+                invalid.add((section, name))
+                key = "via" if isinstance(item, dict) and "via" in item else None
+                errors.append(Finding((section, name, key) if key else (section, name), model))
+                continue
             try:
                 good[name] = model.model_validate(item)
             except ValidationError as exc:
                 invalid.add((section, name))
-                errors += _findings(exc, item, (section, name))
+                errors += _findings(exc, item, (section, name), model)
         top[section] = good
     try:
         plan = Plan.model_validate(top)
     except ValidationError as exc:
-        errors += _findings(exc, top, ())
+        errors += _findings(exc, top, (), Plan)
         raise PlanError(sorted_located(errors, source.file, source.marks)) from None
     located = tuple(sorted_located(errors, source.file, source.marks))
     return LoadedPlan(source.file, path, plan, source.marks, located, frozenset(invalid))
 
 
-def _findings(exc: ValidationError, data: object, base: PlanPath) -> list[Finding]:
+def _findings(
+    exc: ValidationError, data: object, base: PlanPath, root: type[BaseModel] = Plan
+) -> list[Finding]:
     raw = exc.errors()
-    found = [_finding_from_pydantic(err, data, base) for err in raw]
+    found = [_finding_from_pydantic(err, data, base, root) for err in raw]
     # "is empty" after an item was refused is noise: the item's own error says it all.
     return [
         f
@@ -383,9 +416,9 @@ def _data_path(loc: tuple[int | str, ...], data: object) -> PlanPath:
     return tuple(out)
 
 
-def _model_at(loc: tuple[int | str, ...], base: PlanPath) -> type[BaseModel] | None:
-    """The model class whose fields live at `loc` under `base` (to suggest field names)."""
-    model: Any = _SECTIONS[str(base[0])] if base else Plan
+def _model_at(loc: tuple[int | str, ...], root: type[BaseModel]) -> type[BaseModel] | None:
+    """The model class whose fields live at `loc` under `root` (to suggest field names)."""
+    model: Any = root
     for part in loc:
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
             return None
@@ -409,7 +442,19 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
-def _finding_from_pydantic(err: Any, data: object, base: PlanPath = ()) -> Finding:
+#: What to write for a missing field, where the field's name alone does not say it.
+_MISSING_HINTS = {
+    "transit_gateway": "`{gateway_ip: ..., asn: ...}`: the Local gateway IP and Local BGP ASN "
+    "IBM shows for the GRE connection",
+    "psk": "`{env: VARIABLE}` or `{file: PATH}` holding the pre-shared key",
+    "private": "`{address: A/len, gateway: G}` of the classic private interface",
+    "asn": "the BGP ASN, written as a number",
+}
+
+
+def _finding_from_pydantic(
+    err: Any, data: object, base: PlanPath = (), root: type[BaseModel] = Plan
+) -> Finding:
     loc: tuple[int | str, ...] = tuple(err["loc"])
     path = base + _data_path(loc, data)
     kind: str = err["type"]
@@ -419,9 +464,10 @@ def _finding_from_pydantic(err: Any, data: object, base: PlanPath = ()) -> Findi
     if kind.startswith("vra_"):
         return Finding(path, err["msg"])
     if kind == "missing":
-        return Finding(path, f"`{field}` is required; add it (see `vra-config schema`)")
+        hint = _MISSING_HINTS.get(field, "see `vra-config schema`")
+        return Finding(path, f"`{field}` is required; add it ({hint})")
     if kind == "extra_forbidden":
-        model = _model_at(loc[:-1], base)
+        model = _model_at(loc[:-1], root)
         known = sorted(model.model_fields) if model else []
         close = difflib.get_close_matches(field, known, n=1)
         hint = f"did you mean `{close[0]}`?" if close else "remove it"

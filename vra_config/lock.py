@@ -24,14 +24,36 @@ _HEADER = (
 )
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class LockEntry:
-    """What one connection was given: by which router and kind, its GRE subnet and tunnel."""
+    """What one connection was given: its subnet and tunnel numbers, and for which ends."""
 
     router: str
     via: str
-    gre: IPv4Network
-    tunnel: int
+    subnet: IPv4Network | None
+    tunnel: int | None
+    peer_tunnel: int | None = None
+    peer: str | None = None
+
+    def describe(self) -> str:
+        parts = [str(self.subnet)] if self.subnet else []
+        if self.tunnel is not None:
+            parts.append(f"tunnel {self.tunnel} on {self.router}")
+        if self.peer_tunnel is not None:
+            parts.append(f"tunnel {self.peer_tunnel} on {self.peer}")
+        return ", ".join(parts) or "nothing"
+
+    def to_data(self) -> dict[str, object]:
+        data: dict[str, object] = {"router": self.router, "via": self.via}
+        if self.peer is not None:
+            data["peer"] = self.peer
+        if self.subnet is not None:
+            data["subnet"] = str(self.subnet)
+        if self.tunnel is not None:
+            data["tunnel"] = self.tunnel
+        if self.peer_tunnel is not None:
+            data["peer_tunnel"] = self.peer_tunnel
+        return data
 
 
 @dataclass(frozen=True)
@@ -43,15 +65,7 @@ class Lock:
     def to_yaml(self, plan_name: str) -> str:
         body = {
             "version": LOCK_VERSION,
-            "connections": {
-                name: {
-                    "router": e.router,
-                    "via": e.via,
-                    "gre": str(e.gre),
-                    "tunnel": e.tunnel,
-                }
-                for name, e in sorted(self.connections.items())
-            },
+            "connections": {name: e.to_data() for name, e in sorted(self.connections.items())},
         }
         text = yaml.safe_dump(body, sort_keys=False, default_flow_style=False, width=100)
         return _HEADER.format(plan=plan_name) + text
@@ -105,10 +119,12 @@ def parse_lock(text: str, file: str) -> Lock:
             entries[str(name)] = LockEntry(
                 router=str(item["router"]),
                 via=str(item["via"]),
-                gre=IPv4Network(str(item["gre"])),
-                tunnel=int(item["tunnel"]),
+                subnet=IPv4Network(str(item["subnet"])) if "subnet" in item else None,
+                tunnel=int(item["tunnel"]) if "tunnel" in item else None,
+                peer_tunnel=int(item["peer_tunnel"]) if "peer_tunnel" in item else None,
+                peer=str(item["peer"]) if "peer" in item else None,
             )
-        except (KeyError, TypeError, ValueError) as exc:
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise broken(f"entry {name}: {exc}") from None
     return Lock(entries)
 

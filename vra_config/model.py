@@ -12,6 +12,7 @@ belong to the planner, which sees the whole plan at once.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from ipaddress import AddressValueError, IPv4Address, IPv4Interface, IPv4Network, NetmaskValueError
 from typing import Annotated, Any, Literal
 
@@ -28,7 +29,6 @@ from pydantic_core import PydanticCustomError
 
 Vendor = Literal["vyatta", "vsrx"]
 VENDORS: tuple[str, ...] = ("vyatta", "vsrx")
-Via = Literal["cloud-connection", "transit-gateway"]
 Routing = Literal["bgp", "static"]
 
 NAME_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?")
@@ -230,6 +230,78 @@ TcpMss = Annotated[
 ]
 
 
+@dataclass(frozen=True)
+class Secret:
+    """A pre-shared key by reference: `{env: NAME}`, `{file: PATH}`, or (warned) literal."""
+
+    kind: Literal["env", "file", "literal"]
+    value: str
+
+    def __str__(self) -> str:
+        return "<literal>" if self.kind == "literal" else f"{self.kind}:{self.value}"
+
+
+ENV_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
+
+
+def parse_secret(value: object) -> Secret:
+    """Where a key comes from; the key itself is read only when output needs it."""
+    if isinstance(value, str) and value:
+        return Secret("literal", value)
+    if isinstance(value, dict) and len(value) == 1:
+        ((kind, ref),) = value.items()
+        if kind == "env" and isinstance(ref, str) and ENV_RE.fullmatch(ref):
+            return Secret("env", ref)
+        if kind == "file" and isinstance(ref, str) and ref and "\x00" not in ref:
+            return Secret("file", ref)
+    raise PydanticCustomError(
+        "vra_secret",
+        "a key is given as {{env: VARIABLE}} or {{file: PATH}} (a literal key works but is "
+        "a warning); got {got}",
+        {"got": show_value(value)},
+    )
+
+
+SecretRef = Annotated[
+    Secret,
+    PlainValidator(parse_secret),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "object", "properties": {"env": {"type": "string"}}, "required": ["env"]},
+                {
+                    "type": "object",
+                    "properties": {"file": {"type": "string"}},
+                    "required": ["file"],
+                },
+                {"type": "string"},
+            ]
+        }
+    ),
+]
+
+IFNAME_RE = re.compile(r"[A-Za-z][-_.0-9A-Za-z/]{0,14}")
+
+
+def parse_interface_name(value: object) -> str:
+    """A router interface name as its OS spells it (dp0p192p1, bond0, ge-0/0/1)."""
+    text = _need_str(value, "an interface name", "dp0p192p1")
+    if not IFNAME_RE.fullmatch(text):
+        raise PydanticCustomError(
+            "vra_ifname",
+            "{text} is not an interface name; write it as the router shows it (e.g. dp0p192p1)",
+            {"text": show_value(text)},
+        )
+    return text
+
+
+InterfaceName = Annotated[
+    str,
+    PlainValidator(parse_interface_name),
+    WithJsonSchema({"type": "string", "pattern": f"^{IFNAME_RE.pattern}$"}),
+]
+
 #: A YAML list of prefixes (strict mode would insist on a Python tuple; items stay strict).
 Prefixes = Annotated[tuple[Prefix, ...], Field(strict=False)]
 
@@ -277,6 +349,24 @@ class Router(Model):
     advertise: Prefixes = ()
 
 
+class DirectLink(Model):
+    """The Direct Link a site reaches IBM Cloud over: its BGP peering subnet."""
+
+    bgp_subnet: Prefix
+
+
+class Site(Model):
+    """A gateway of yours outside IBM Cloud: an enterprise data centre, or a router at
+    Megaport. vra-config renders its end of each link too when it names a `vendor`."""
+
+    vendor: Vendor | None = None
+    asn: Asn | None = None
+    router_id: Address | None = None
+    address: Address | None = None
+    networks: Prefixes = ()
+    direct_link: DirectLink | None = None
+
+
 class Workspace(Model):
     """A PowerVS workspace: where it is, its ASN (IBM-assigned) and the subnets it holds."""
 
@@ -292,51 +382,158 @@ class TransitGatewayEnd(Model):
     asn: Asn
 
 
-class Connection(Model):
-    """A GRE tunnel from a router to a PowerVS workspace, with its routing."""
+TunnelNumber = Annotated[int, Field(ge=0, le=9999)]
+Mtu = Annotated[int, Field(ge=1280, le=9000)]
+
+
+class _Link(Model):
+    """What every connection has: the device it starts on, and how it is described."""
 
     router: Name
-    powervs: Name
-    via: Via
-    routing: Routing = "bgp"
-    gre: Prefix | None = None
-    tunnel: Annotated[int, Field(ge=0, le=9999)] | None = None
-    advertise: Prefixes | None = None
-    mtu: Annotated[int, Field(ge=1280, le=9000)] | None = None
-    tcp_mss: TcpMss = "auto"
     description: Text | None = None
-    transit_gateway: TransitGatewayEnd | None = None
+    advertise: Prefixes | None = None
+
+
+class _TunnelLink(_Link):
+    """A connection that is a tunnel interface on the router."""
+
+    tunnel: TunnelNumber | None = None
+    mtu: Mtu | None = None
+    tcp_mss: TcpMss = "auto"
+    routing: Routing = "bgp"
+
+
+class CloudConnection(_TunnelLink):
+    """GRE to a PowerVS workspace over a Direct Link Connect cloud connection (/29 split)."""
+
+    via: Literal["cloud-connection"]
+    powervs: Name
+    gre: Prefix | None = None
+
+
+class TransitGatewayConnection(_TunnelLink):
+    """GRE to a Transit Gateway that a PowerVS (PER) workspace is attached to (/30)."""
+
+    via: Literal["transit-gateway"]
+    powervs: Name
+    gre: Prefix | None = None
+    transit_gateway: TransitGatewayEnd
+
+
+class GreLink(_TunnelLink):
+    """GRE to another router of the plan or to a site (over the IBM backbone or a Direct
+    Link); both ends are rendered from this one object."""
+
+    via: Literal["gre"]
+    peer: Name
+    gre: Prefix | None = None
+    peer_tunnel: TunnelNumber | None = None
+
+
+Encryption = Literal["aes128", "aes256", "aes128gcm", "aes256gcm", "3des"]
+Integrity = Literal["sha1", "sha256", "sha384", "sha512", "md5"]
+DhGroup = Literal[2, 5, 14, 15, 16, 17, 18, 19, 20]
+
+
+class Ike(Model):
+    """IKE (phase 1) proposal, vendor-neutral. Defaults follow IBM's route-based VRA example."""
+
+    version: Literal[1, 2] = 2
+    encryption: Encryption = "aes256"
+    integrity: Integrity = "sha256"
+    dh_group: DhGroup = 20
+    lifetime: Annotated[int, Field(ge=300, le=86400)] = 28800
+
+
+class Esp(Model):
+    """ESP (phase 2) proposal, vendor-neutral. GCM carries its own integrity."""
+
+    encryption: Encryption = "aes256gcm"
+    integrity: Integrity | None = None
+    pfs: DhGroup | Literal["off"] = 20
+    lifetime: Annotated[int, Field(ge=300, le=86400)] = 3600
 
     @model_validator(mode="after")
-    def _transit_gateway_when_needed(self) -> Connection:
-        if self.via == "transit-gateway" and self.transit_gateway is None:
+    def _integrity_fits_encryption(self) -> Esp:
+        gcm = self.encryption.endswith("gcm")
+        if gcm and self.integrity is not None:
             raise PydanticCustomError(
-                "vra_missing",
-                "a transit-gateway connection needs `transit_gateway: {gateway_ip: ..., asn: "
-                "...}`: the Local gateway IP and Local BGP ASN IBM shows for the GRE connection",
-                {},
+                "vra_esp",
+                "{enc} authenticates itself; remove `integrity` (or choose a CBC cipher)",
+                {"enc": self.encryption},
             )
-        if self.via == "cloud-connection" and self.transit_gateway is not None:
+        if not gcm and self.integrity is None:
             raise PydanticCustomError(
-                "vra_extra",
-                "`transit_gateway` applies only to `via: transit-gateway`; remove it",
-                {},
+                "vra_esp",
+                "{enc} needs an `integrity` algorithm such as sha256 (or use aes256gcm)",
+                {"enc": self.encryption},
             )
         return self
+
+
+class Legacy(Model):
+    """Consent to weak IPsec algorithms, with the reason a reviewer will read."""
+
+    reason: Text
+
+
+class IpsecLink(_TunnelLink):
+    """Site-to-site IPsec from a router to a site (or another router): route-based on a VTI
+    (as IBM recommends) or policy-based for peers that cannot do VTI."""
+
+    via: Literal["ipsec"]
+    peer: Name
+    mode: Literal["vti", "policy"] = "vti"
+    vti: Prefix | None = None
+    peer_tunnel: TunnelNumber | None = None
+    ike: Ike = Field(default_factory=Ike)
+    esp: Esp = Field(default_factory=Esp)
+    psk: SecretRef
+    legacy: Legacy | None = None
+
+
+class MegaportLink(_Link):
+    """BGP from a router (usually a site at Megaport) to a PowerVS workspace over a Megaport
+    VXC: no GRE, a /30 on a VLAN sub-interface."""
+
+    via: Literal["megaport"]
+    powervs: Name
+    interface: InterfaceName
+    vlan: Annotated[int, Field(ge=1, le=4094)]
+    peering: Prefix | None = None
+    powervs_asn: Asn | None = None
+
+
+Connection = Annotated[
+    CloudConnection | TransitGatewayConnection | GreLink | IpsecLink | MegaportLink,
+    Field(discriminator="via"),
+]
+CONNECTION_KINDS: dict[str, type[Model]] = {
+    "cloud-connection": CloudConnection,
+    "transit-gateway": TransitGatewayConnection,
+    "gre": GreLink,
+    "ipsec": IpsecLink,
+    "megaport": MegaportLink,
+}
+TunnelConnection = CloudConnection | TransitGatewayConnection | GreLink | IpsecLink
+AnyConnection = CloudConnection | TransitGatewayConnection | GreLink | IpsecLink | MegaportLink
 
 
 class Pools(Model):
     """Address pools the planner allocates from."""
 
     tunnels: Prefixes = ()
+    vti: Prefixes = ()
 
 
 class Plan(Model):
-    """A whole plan: routers, PowerVS workspaces, the GRE connections between them, pools."""
+    """A whole plan: routers, sites, PowerVS workspaces, the links between them, pools."""
 
     version: Literal[1]
     routers: dict[Name, Router] = Field(default_factory=dict)
+    sites: dict[Name, Site] = Field(default_factory=dict)
     powervs: dict[Name, Workspace] = Field(default_factory=dict)
+    classic_subnets: Prefixes = ()
     connections: dict[Name, Connection] = Field(default_factory=dict)
     pools: Pools = Field(default_factory=Pools)
 

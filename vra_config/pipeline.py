@@ -6,6 +6,7 @@ writes nothing (the CLI decides what to write, the library caller gets data back
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,26 +81,78 @@ def check_text(text: str, file: str = "<plan>", lock: Lock | None = None) -> Che
     return check_loaded(load_text(text, file), lock or Lock(), None, locked=False)
 
 
-def vendors_for(plan: Plan, vendor: str | None, routers: list[str]) -> dict[str, str]:
-    """The vendor of each router: `--vendor` for all, else each router's own `vendor:`."""
+def vendors_for(plan: Plan, vendor: str | None, devices: list[str]) -> dict[str, str]:
+    """The vendor of each device to render: `--vendor` for all, else each one's `vendor:`.
+
+    Every router is rendered; a site only when it names a vendor (its end is yours to
+    configure, but the plan may describe a gateway vra-config does not manage).
+    """
+    packs = ", ".join(sorted(PACKS))
     if vendor is not None and vendor not in PACKS:
-        raise UsageError(
-            f"vendor {vendor} has no template pack yet; available: {', '.join(sorted(PACKS))}"
-        )
+        raise UsageError(f"vendor {vendor} has no template pack yet; available: {packs}")
     out: dict[str, str] = {}
-    for name in routers:
-        chosen = vendor or plan.routers[name].vendor
+    for name in devices:
+        site = plan.sites.get(name)
+        own = site.vendor if site is not None else plan.routers[name].vendor
+        if site is not None and own is None:
+            continue
+        chosen = vendor or own
         if chosen is None:
             raise UsageError(
-                f"router {name} names no vendor; pass --vendor (one of {', '.join(sorted(PACKS))}) "
-                "or set `vendor:` on every router"
+                f"router {name} names no vendor; pass --vendor (one of {packs}) or set "
+                "`vendor:` on every router"
             )
         if chosen not in PACKS:
             raise UsageError(
-                f"router {name} is a {chosen}, which has no template pack yet; pass --vendor "
-                f"{' or '.join(sorted(PACKS))}"
+                f"{name} is a {chosen}, which has no template pack yet; pass --vendor {packs}"
             )
         out[name] = chosen
+    return out
+
+
+def resolve_secrets(
+    checked: Checked, show: bool, environ: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The key text to print per IPsec connection: the key itself only when `show`.
+
+    Keys are read here, at the edge, and only when asked for: output meant for review holds
+    `REDACTED:...` placeholders that still commit (the tunnel then fails to come up), never a
+    key.
+    """
+    env = os.environ if environ is None else environ
+    base = Path(checked.file).parent
+    out: dict[str, str] = {}
+    problems: list[Finding] = []
+    for name, link in checked.address_plan.connections.items():
+        if link.ipsec is None:
+            continue
+        secret = link.ipsec.psk
+        path: PlanPath = ("connections", name, "psk")
+        if not show:
+            out[name] = "REDACTED:" + (
+                f"env:{secret.value}" if secret.kind == "env" else secret.kind
+            )
+        elif secret.kind == "literal":
+            out[name] = secret.value
+        elif secret.kind == "env":
+            if secret.value not in env:
+                problems.append(
+                    Finding(
+                        path,
+                        f"environment variable {secret.value} is not set; export it "
+                        "before rendering with --show-secrets",
+                    )
+                )
+                continue
+            out[name] = env[secret.value]
+        else:
+            target = base / secret.value
+            try:
+                out[name] = target.read_text(encoding="utf-8").rstrip("\r\n")
+            except (OSError, UnicodeDecodeError) as exc:
+                problems.append(Finding(path, f"cannot read the key file {target}: {exc}"))
+    if problems:
+        raise PlanError(sorted_located(problems, checked.file, checked.marks))
     return out
 
 
@@ -108,19 +161,25 @@ def render_checked(
     vendor: str | None = None,
     router: str | None = None,
     templates: Path | None = None,
+    show_secrets: bool = False,
+    environ: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """`{file name: text}` for every router (or the one named) of a checked plan."""
+    """`{file name: text}` for every device (or the one named) of a checked plan."""
     intents = router_intents(checked.address_plan)
+    names = sorted(intents)
     if router is not None:
         if router not in intents:
-            known = ", ".join(sorted(intents)) or "none"
-            raise UsageError(f"--router {router}: no such router in the plan (routers: {known})")
-        intents = {router: intents[router]}
-    vendors = vendors_for(checked.plan, vendor, sorted(intents))
+            known = ", ".join(names) or "none"
+            raise UsageError(f"--router {router}: no such router or site in the plan ({known})")
+        names = [router]
+    vendors = vendors_for(checked.plan, vendor, names)
+    if router is not None and router not in vendors:
+        raise UsageError(f"--router {router}: the site names no vendor, so it is not rendered")
     if templates is not None and not templates.is_dir():
         raise UsageError(f"--templates {templates}: not a directory")
+    secrets = resolve_secrets(checked, show_secrets, environ)
     plan_name = Path(checked.file).name
     try:
-        return render_intents(intents, vendors, plan_name, templates)
+        return render_intents(intents, vendors, plan_name, templates, secrets)
     except VendorError as exc:
         raise PlanError(sorted_located(exc.findings, checked.file, checked.marks)) from None

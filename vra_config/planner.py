@@ -1,7 +1,7 @@
-"""The address planner: from a plan and its lock to every address each router needs.
+"""The address planner: from a plan and its lock to every address each link needs.
 
-Pure functions: a `Plan` and a `Lock` in, an `AddressPlan` (per-connection addresses, the new
-lock, findings) out. No I/O, no global state, so the property tests can drive it directly.
+Pure functions: a `Plan` and a `Lock` in, an `AddressPlan` (per-link addresses, the new lock,
+findings) out. No I/O, no global state, so the property tests can drive it directly.
 
 The IBM rules it applies (ibm-facts §1, §5):
 - cloud connection: a /29 split in halves; PowerVS GRE source = first host of the first half;
@@ -9,6 +9,8 @@ The IBM rules it applies (ibm-facts §1, §5):
   second half, configured as a /30 so the source stays outside the overlay; a /32 route to
   the source via the router's private gateway.
 - Transit Gateway: a /30 holding the TGW tunnel IP (first host) and the router's (second).
+Links between devices of the plan (GRE, IPsec VTI) and Megaport peerings use a /30: the
+first host for the `router` end, the second for the peer.
 """
 
 from __future__ import annotations
@@ -23,44 +25,103 @@ import netaddr
 from vra_config import ibm
 from vra_config.findings import Finding, PlanPath
 from vra_config.lock import Lock, LockEntry
-from vra_config.model import Connection, Plan
+from vra_config.model import (
+    AnyConnection,
+    CloudConnection,
+    Esp,
+    GreLink,
+    Ike,
+    IpsecLink,
+    MegaportLink,
+    Plan,
+    Secret,
+    TransitGatewayConnection,
+)
 from vra_config.prefixes import (
     PrefixUse,
+    Use,
     duplicate_findings,
     overlap_findings,
     reserved_findings,
 )
 
-GRE_PREFIXLEN = {
+#: Size of the subnet each kind of link takes.
+PREFIXLEN: dict[str, int] = {
     "cloud-connection": ibm.CLOUD_CONNECTION_GRE_PREFIXLEN,
     "transit-gateway": ibm.TRANSIT_GATEWAY_GRE_PREFIXLEN,
+    "gre": 30,
+    "ipsec": 30,
+    "megaport": 30,
 }
+#: Which interface family a link's tunnel number counts in (tunN / vtiN); None: no tunnel.
+FAMILY: dict[str, str | None] = {
+    "cloud-connection": "gre",
+    "transit-gateway": "gre",
+    "gre": "gre",
+    "ipsec": "vti",
+    "megaport": None,
+}
+_SUBNET_FIELD = {
+    "cloud-connection": "gre",
+    "transit-gateway": "gre",
+    "gre": "gre",
+    "ipsec": "vti",
+    "megaport": "peering",
+}
+_WEAK_ENCRYPTION = {"3des"}
+_WEAK_INTEGRITY = {"md5"}
+_WEAK_DH = {2, 5}
 
 
 @dataclass(frozen=True)
-class PlannedConnection:
-    """Every address and number one GRE connection needs, both ends derived from one subnet."""
+class IpsecParams:
+    """What both ends of an IPsec link share: proposals, key, mode."""
+
+    mode: str
+    ike: Ike
+    esp: Esp
+    psk: Secret
+
+
+@dataclass(frozen=True)
+class PlannedLink:
+    """Every address and number one link needs, both ends derived from one subnet.
+
+    `router` is the device the link starts on; `peer` is a device (`peer_kind` "router" or
+    "site") or a PowerVS workspace ("powervs").
+    """
 
     name: str
-    router: str
-    powervs: str
     via: str
-    routing: str
-    gre: IPv4Network
-    tunnel: int
-    local_ip: IPv4Address
-    remote_ip: IPv4Address
-    router_tunnel: IPv4Interface
-    peer_tunnel: IPv4Address
-    router_asn: int
-    peer_asn: int
-    private_gateway: IPv4Address
-    mtu: int
+    router: str
+    peer: str
+    peer_kind: str
+    powervs: str | None
+    routing: str  # "bgp", "static" or "policy"
+    subnet: IPv4Network | None
+    tunnel: int | None
+    peer_tunnel: int | None
+    local_ip: IPv4Address | None
+    remote_ip: IPv4Address | None
+    router_address: IPv4Interface | None
+    peer_address: IPv4Interface | None
+    router_asn: int | None
+    peer_asn: int | None
+    router_gateway: IPv4Address | None  # the router's private gateway, for endpoint routes
+    peer_gateway: IPv4Address | None  # the peer router's, when the peer is a classic router
+    mtu: int | None
     tcp_mss: int | None
-    advertise: tuple[IPv4Network, ...]
-    accept: tuple[IPv4Network, ...]
+    advertise: tuple[IPv4Network, ...] | None  # explicit, from the plan; None: derived
     description: str | None
-    origin: str  # "pinned", "locked" or "allocated"
+    origin: str  # "pinned", "locked", "allocated" or "" (no subnet)
+    ipsec: IpsecParams | None = None
+    interface: str | None = None
+    vlan: int | None = None
+
+    @property
+    def endpoint_route(self) -> bool:
+        """Whether the router reaches the far tunnel endpoint through its private gateway."""
+        return self.via in ("cloud-connection", "transit-gateway", "gre")
 
 
 @dataclass(frozen=True)
@@ -76,10 +137,10 @@ class LockChange:
 
 @dataclass(frozen=True)
 class AddressPlan:
-    """The planner's answer: addresses per connection, the lock to keep, and findings."""
+    """The planner's answer: addresses per link, the lock to keep, and findings."""
 
     plan: Plan
-    connections: dict[str, PlannedConnection]
+    connections: dict[str, PlannedLink]
     lock: Lock
     lock_changes: tuple[LockChange, ...]
     findings: tuple[Finding, ...] = field(default=())
@@ -103,76 +164,277 @@ def split_transit_gateway(gre: IPv4Network) -> tuple[IPv4Address, IPv4Interface]
     return gre.network_address + 1, IPv4Interface(f"{gre.network_address + 2}/{gre.prefixlen}")
 
 
+def split_point_to_point(net: IPv4Network) -> tuple[IPv4Interface, IPv4Interface]:
+    """A /30 between two devices: (router end = first host, peer end = second host)."""
+    return (
+        IPv4Interface(f"{net.network_address + 1}/{net.prefixlen}"),
+        IPv4Interface(f"{net.network_address + 2}/{net.prefixlen}"),
+    )
+
+
 def plan_addresses(plan: Plan, lock: Lock | None = None) -> AddressPlan:
     """Check every prefix and ASN, allocate what is not pinned or locked, derive addresses."""
     lock = lock or Lock()
     findings: list[Finding] = []
-    findings += _reference_findings(plan)
+    findings += _device_findings(plan)
     findings += _asn_findings(plan)
-    peer_asns, asn_findings = _peer_asns(plan)
+    usable, ref_findings = _usable_links(plan)
+    findings += ref_findings
+    peer_asns, asn_findings = _peer_asns(plan, usable)
     findings += asn_findings
 
     uses = list(_prefix_uses(plan))
     findings += _list_duplicates(plan)
-    findings += reserved_findings(uses)
-
-    wanted = {
-        name: conn
-        for name, conn in sorted(plan.connections.items())
-        if conn.router in plan.routers and conn.powervs in plan.powervs
-    }
-    pins = _pin_findings(wanted)
-    findings += pins
-    gre, tunnels, alloc_findings, origin = _allocate(plan, wanted, lock, uses)
+    findings += _pin_findings(usable)
+    subnets, origin, alloc_findings = _allocate_subnets(plan, usable, lock, uses)
     findings += alloc_findings
     uses += [
-        PrefixUse(net, "tunnel", name, ("connections", name, "gre"))
-        for name, net in gre.items()
-        if origin[name] != "pinned"  # pins are already in `uses`
+        PrefixUse(net, _subnet_use(usable[n]), n, _subnet_path(n, usable[n]))
+        for n, net in subnets.items()
+        if origin[n] != "pinned"  # pins are already in `uses`
     ]
+    findings += reserved_findings(uses)
     findings += overlap_findings(uses)
+    numbers, peer_numbers, number_findings = _allocate_numbers(plan, usable, lock)
+    findings += number_findings
 
-    connections: dict[str, PlannedConnection] = {}
-    for name, conn in wanted.items():
-        if name not in gre or name not in tunnels or name not in peer_asns:
+    links: dict[str, PlannedLink] = {}
+    for name, conn in usable.items():
+        needs_subnet = not (isinstance(conn, IpsecLink) and conn.mode == "policy")
+        if (needs_subnet and name not in subnets) or name not in peer_asns:
             continue
-        planned, conn_findings = _plan_connection(
-            plan, name, conn, gre[name], tunnels[name], peer_asns[name], origin[name]
+        link, link_findings = _plan_link(
+            plan,
+            name,
+            conn,
+            subnets.get(name),
+            numbers.get(name),
+            peer_numbers.get(name),
+            peer_asns[name],
+            origin.get(name, ""),
         )
-        findings += conn_findings
-        findings += _session_findings(planned)
-        connections[name] = planned
+        findings += link_findings
+        findings += _session_findings(link)
+        links[name] = link
 
     new_lock = Lock(
         {
-            name: LockEntry(conn.router, conn.via, gre[name], tunnels[name])
-            for name, conn in wanted.items()
-            if name in gre and name in tunnels
+            name: LockEntry(
+                conn.router,
+                conn.via,
+                subnets.get(name),
+                numbers.get(name),
+                peer_numbers.get(name),
+                _peer_name(conn),
+            )
+            for name, conn in usable.items()
+            if name in links
         }
     )
     changes = tuple(_lock_changes(lock, new_lock))
-    return AddressPlan(plan, connections, new_lock, changes, tuple(findings))
+    return AddressPlan(plan, links, new_lock, changes, tuple(findings))
 
 
-# --- references and ASNs ---------------------------------------------------------------
+def _peer_name(conn: AnyConnection) -> str:
+    if isinstance(conn, GreLink | IpsecLink):
+        return conn.peer
+    return conn.powervs
 
 
-def _reference_findings(plan: Plan) -> Iterable[Finding]:
-    for name, conn in plan.connections.items():
-        if conn.router not in plan.routers:
-            known = ", ".join(sorted(plan.routers)) or "none"
+def _subnet_use(conn: AnyConnection) -> Use:
+    return "vti" if conn.via == "ipsec" else "tunnel"
+
+
+def _subnet_path(name: str, conn: AnyConnection) -> PlanPath:
+    return ("connections", name, _SUBNET_FIELD[conn.via])
+
+
+# --- devices, references and ASNs ----------------------------------------------------------
+
+
+def _device_findings(plan: Plan) -> Iterable[Finding]:
+    for name in sorted(set(plan.routers) & set(plan.sites)):
+        yield Finding(
+            ("sites", name),
+            f"{name} is both a router and a site; a link could not tell which is meant: rename one",
+        )
+    for name, site in plan.sites.items():
+        dl = site.direct_link
+        if dl is None:
+            continue
+        path: PlanPath = ("sites", name, "direct_link", "bgp_subnet")
+        if dl.bgp_subnet.prefixlen not in (30, 31):
             yield Finding(
-                ("connections", name, "router"),
-                f"router {conn.router} is not in `routers` (known: {known}); fix the name or "
-                "add the router",
+                path,
+                f"{dl.bgp_subnet} is a /{dl.bgp_subnet.prefixlen}; a Direct Link BGP session "
+                "uses a /30 (or a /31) (ibm-facts §4, dl:faqs.md)",
             )
-        if conn.powervs not in plan.powervs:
-            known = ", ".join(sorted(plan.powervs)) or "none"
+        tunnels = [
+            n
+            for n, c in plan.connections.items()
+            if isinstance(c, GreLink | IpsecLink) and name in (c.router, c.peer)
+        ]
+        if tunnels and dl.bgp_subnet.subnet_of(ibm.DL_LINK_LOCAL):
             yield Finding(
-                ("connections", name, "powervs"),
-                f"PowerVS workspace {conn.powervs} is not in `powervs` (known: {known}); fix "
-                "the name or add the workspace",
+                path,
+                f"{dl.bgp_subnet} is in {ibm.DL_LINK_LOCAL}, but connection {tunnels[0]} runs "
+                "a tunnel over this Direct Link, and IBM requires a BGP IP outside it for GRE "
+                f"or IPsec ({ibm.DL_LINK_LOCAL_SOURCE}); order the Direct Link with a manual "
+                "BGP subnet (e.g. from 172.16.0.0/12)",
             )
+
+
+def _usable_links(plan: Plan) -> tuple[dict[str, AnyConnection], list[Finding]]:
+    """Links whose references resolve to devices that can carry them, by name."""
+    findings: list[Finding] = []
+    usable: dict[str, AnyConnection] = {}
+    devices = set(plan.routers) | set(plan.sites)
+    for name, conn in sorted(plan.connections.items()):
+        base: PlanPath = ("connections", name)
+        ok = True
+        classic_only = conn.via in ("cloud-connection", "transit-gateway", "gre", "ipsec")
+        if conn.router not in devices:
+            findings.append(_unknown(base, "router", conn.router, plan.routers, "routers"))
+            ok = False
+        elif classic_only and conn.router not in plan.routers:
+            findings.append(
+                Finding(
+                    (*base, "router"),
+                    f"{conn.router} is a site; a {conn.via} connection starts on a router in "
+                    "IBM Cloud classic (`routers`): swap `router` and `peer`, or move it",
+                )
+            )
+            ok = False
+        if isinstance(conn, CloudConnection | TransitGatewayConnection | MegaportLink):
+            if conn.powervs not in plan.powervs:
+                findings.append(
+                    _unknown(base, "powervs", conn.powervs, plan.powervs, "powervs", "workspace")
+                )
+                ok = False
+        else:
+            if conn.peer not in devices:
+                known = sorted(devices)
+                findings.append(
+                    Finding(
+                        (*base, "peer"),
+                        f"{conn.peer} is not in `routers` or `sites` (known: "
+                        f"{', '.join(known) or 'none'}); fix the name or add it",
+                    )
+                )
+                ok = False
+            elif conn.peer == conn.router:
+                findings.append(
+                    Finding(
+                        (*base, "peer"),
+                        f"the peer is {conn.router} itself; a tunnel needs two ends",
+                    )
+                )
+                ok = False
+            else:
+                ok = _endpoint_findings(plan, name, conn, findings) and ok
+        if isinstance(conn, IpsecLink):
+            findings += _ipsec_findings(name, conn)
+        if ok:
+            usable[name] = conn
+    return usable, findings
+
+
+def _unknown(
+    base: PlanPath,
+    key: str,
+    value: str,
+    known: Iterable[str],
+    section: str,
+    what: str | None = None,
+) -> Finding:
+    names = ", ".join(sorted(known)) or "none"
+    label = f"{what or key} {value}"
+    if what == "workspace":
+        label = f"PowerVS workspace {value}"
+    return Finding(
+        (*base, key),
+        f"{label} is not in `{section}` (known: {names}); fix the name or add the {what or key}",
+    )
+
+
+def _endpoint_findings(
+    plan: Plan, name: str, conn: GreLink | IpsecLink, out: list[Finding]
+) -> bool:
+    """Both ends of a GRE or IPsec link need an address to run it from."""
+    base: PlanPath = ("connections", name)
+    ok = True
+    if isinstance(conn, IpsecLink):
+        router = plan.routers[conn.router]
+        if router.public is None:
+            out.append(
+                Finding(
+                    (*base, "router"),
+                    f"router {conn.router} has no `public` interface; IPsec to {conn.peer} "
+                    "runs from its public address: add `public: {address: ..., gateway: ...}`",
+                )
+            )
+            ok = False
+        peer_router = plan.routers.get(conn.peer)
+        if peer_router is not None and peer_router.public is None:
+            out.append(
+                Finding(
+                    (*base, "peer"),
+                    f"router {conn.peer} has no `public` interface for IPsec; add one",
+                )
+            )
+            ok = False
+    site = plan.sites.get(conn.peer)
+    if site is not None and site.address is None:
+        out.append(
+            Finding(
+                (*base, "peer"),
+                f"site {conn.peer} has no `address`: the {conn.via} endpoint there; add it",
+            )
+        )
+        ok = False
+    return ok
+
+
+def _ipsec_findings(name: str, conn: IpsecLink) -> Iterable[Finding]:
+    base: PlanPath = ("connections", name)
+    weak: list[tuple[PlanPath, str]] = []
+    for part, proposal in (("ike", conn.ike), ("esp", conn.esp)):
+        if proposal.encryption in _WEAK_ENCRYPTION:
+            weak.append(((*base, part, "encryption"), proposal.encryption))
+        if proposal.integrity in _WEAK_INTEGRITY:
+            weak.append(((*base, part, "integrity"), str(proposal.integrity)))
+    if conn.ike.dh_group in _WEAK_DH:
+        weak.append(((*base, "ike", "dh_group"), f"DH group {conn.ike.dh_group}"))
+    if conn.esp.pfs in _WEAK_DH:
+        weak.append(((*base, "esp", "pfs"), f"DH group {conn.esp.pfs}"))
+    if conn.legacy is None:
+        for path, what in weak:
+            yield Finding(
+                path,
+                f"{what} is too weak for a new tunnel (DES, 3DES, MD5 and DH groups 1, 2, 5 "
+                "are refused); choose aes256gcm / sha256 / DH 20, or, for a peer that can do "
+                "no better, add `legacy: {reason: ...}`",
+            )
+    elif not weak:
+        yield Finding(
+            (*base, "legacy"),
+            "`legacy` is set but every algorithm is current; remove it",
+            severity="warning",
+        )
+    if conn.psk.kind == "literal":
+        yield Finding(
+            (*base, "psk"),
+            "the pre-shared key is written in the plan, where every reader of the repository "
+            "sees it; use {env: VARIABLE} or {file: PATH}",
+            severity="warning",
+        )
+    if conn.mode == "policy" and "routing" in conn.model_fields_set:
+        yield Finding(
+            (*base, "routing"),
+            "policy-based IPsec routes by its prefix pairs; remove `routing` (or use mode: vti)",
+        )
+    if conn.mode == "policy" and conn.vti is not None:
+        yield Finding((*base, "vti"), "policy-based IPsec has no VTI; remove `vti`")
 
 
 def asn_problem(asn: int) -> str | None:
@@ -183,6 +445,10 @@ def asn_problem(asn: int) -> str | None:
         if low <= asn <= high:
             return f"ASN {asn} is reserved for documentation (RFC 5398, {low}-{high})"
     return None
+
+
+def is_private_asn(asn: int) -> bool:
+    return any(low <= asn <= high for low, high in ibm.PRIVATE_ASNS)
 
 
 def _asn_findings(plan: Plan) -> Iterable[Finding]:
@@ -200,44 +466,88 @@ def _asn_findings(plan: Plan) -> Iterable[Finding]:
                     f"ASN {router.asn} is on IBM's excluded list ({span}; "
                     f"{ibm.IBM_EXCLUDED_ASNS_SOURCE}); choose another, such as 64880",
                 )
+    for name, site in plan.sites.items():
+        if site.asn is not None and (problem := asn_problem(site.asn)):
+            yield Finding(("sites", name, "asn"), f"{problem}; choose another")
     for name, ws in plan.powervs.items():
         if ws.asn is not None and (problem := asn_problem(ws.asn)):
             yield Finding(("powervs", name, "asn"), f"{problem}; use the ASN IBM assigned")
     for name, conn in plan.connections.items():
-        tgw = conn.transit_gateway
-        if tgw is not None and (problem := asn_problem(tgw.asn)):
+        if isinstance(conn, TransitGatewayConnection) and (
+            problem := asn_problem(conn.transit_gateway.asn)
+        ):
             yield Finding(
                 ("connections", name, "transit_gateway", "asn"),
                 f"{problem}; use the Local BGP ASN IBM shows for the GRE connection",
             )
 
 
-def _peer_asns(plan: Plan) -> tuple[dict[str, int], list[Finding]]:
-    """The BGP ASN at the far end of each connection (PowerVS router or Transit Gateway)."""
-    out: dict[str, int] = {}
+def _device_asn(plan: Plan, name: str) -> int | None:
+    if name in plan.routers:
+        return plan.routers[name].asn
+    return plan.sites[name].asn
+
+
+def _peer_asns(
+    plan: Plan, usable: dict[str, AnyConnection]
+) -> tuple[dict[str, int | None], list[Finding]]:
+    """The BGP ASN at the far end of each link (PowerVS, Transit Gateway, device)."""
+    out: dict[str, int | None] = {}
     findings: list[Finding] = []
     reported: set[str] = set()
-    for name, conn in plan.connections.items():
-        if conn.transit_gateway is not None:
+    for name, conn in usable.items():
+        if isinstance(conn, TransitGatewayConnection):
             out[name] = conn.transit_gateway.asn
-            continue
-        ws = plan.powervs.get(conn.powervs)
-        if ws is None:
-            continue
-        if ws.asn is not None:
-            out[name] = ws.asn
-        elif ws.location in ibm.POWERVS_ASN_BY_LOCATION:
-            out[name] = ibm.POWERVS_ASN_BY_LOCATION[ws.location]
-        elif conn.powervs not in reported:
-            reported.add(conn.powervs)
-            known = ", ".join(sorted(ibm.POWERVS_ASN_BY_LOCATION))
-            findings.append(
-                Finding(
-                    ("powervs", conn.powervs, "location"),
-                    f"{ws.location} is not in IBM's table of PowerVS ASNs ({known}; "
-                    f"{ibm.POWERVS_ASN_SOURCE}); set `asn:` to the ASN IBM gave you",
+        elif isinstance(conn, MegaportLink):
+            ws = plan.powervs[conn.powervs]
+            table = ibm.MEGAPORT_POWERVS_ASN_BY_LOCATION
+            if conn.powervs_asn is not None:
+                out[name] = conn.powervs_asn
+            elif ws.location in table:
+                out[name] = table[ws.location]
+            else:
+                findings.append(
+                    Finding(
+                        ("connections", name, "powervs"),
+                        f"IBM publishes the PowerVS ASN on Megaport only for "
+                        f"{', '.join(sorted(table))} ({ibm.MEGAPORT_ASN_SOURCE}); set "
+                        "`powervs_asn:` to the ASN IBM gave you for this VXC",
+                    )
                 )
-            )
+        elif isinstance(conn, CloudConnection):
+            ws = plan.powervs[conn.powervs]
+            if ws.asn is not None:
+                out[name] = ws.asn
+            elif ws.location in ibm.POWERVS_ASN_BY_LOCATION:
+                out[name] = ibm.POWERVS_ASN_BY_LOCATION[ws.location]
+            elif conn.powervs not in reported:
+                reported.add(conn.powervs)
+                known = ", ".join(sorted(ibm.POWERVS_ASN_BY_LOCATION))
+                findings.append(
+                    Finding(
+                        ("powervs", conn.powervs, "location"),
+                        f"{ws.location} is not in IBM's table of PowerVS ASNs ({known}; "
+                        f"{ibm.POWERVS_ASN_SOURCE}); set `asn:` to the ASN IBM gave you",
+                    )
+                )
+        else:
+            out[name] = _device_asn(plan, conn.peer)
+    # A link whose own ASN or peer's ASN is missing cannot run BGP.
+    for name, conn in usable.items():
+        if name not in out or conn.via == "megaport" or getattr(conn, "routing", "bgp") != "bgp":
+            continue
+        if isinstance(conn, IpsecLink) and conn.mode == "policy":
+            continue
+        for end in (conn.router, *([_peer_name(conn)] if conn.via in ("gre", "ipsec") else [])):
+            if _device_asn(plan, end) is None:
+                findings.append(
+                    Finding(
+                        ("sites", end, "asn"),
+                        f"site {end} has no `asn`, but connection {name} runs BGP with it; "
+                        "add its ASN or use `routing: static`",
+                    )
+                )
+                out.pop(name, None)
     return out, findings
 
 
@@ -254,17 +564,35 @@ def _prefix_uses(plan: Plan) -> Iterable[PrefixUse]:
                 )
         for i, prefix in enumerate(router.advertise):
             yield PrefixUse(prefix, "advertise", name, ("routers", name, "advertise", i))
+    for name, site in plan.sites.items():
+        for i, prefix in enumerate(site.networks):
+            yield PrefixUse(prefix, "site", name, ("sites", name, "networks", i))
+        if site.address is not None:
+            yield PrefixUse(IPv4Network(site.address), "underlay", name, ("sites", name, "address"))
+        if site.direct_link is not None:
+            yield PrefixUse(
+                site.direct_link.bgp_subnet,
+                "interface",
+                name,
+                ("sites", name, "direct_link", "bgp_subnet"),
+            )
+    for i, prefix in enumerate(plan.classic_subnets):
+        yield PrefixUse(prefix, "interface", "classic", ("classic_subnets", i))
     for name, ws in plan.powervs.items():
         for i, prefix in enumerate(ws.subnets):
             yield PrefixUse(prefix, "powervs", name, ("powervs", name, "subnets", i))
-    for i, prefix in enumerate(plan.pools.tunnels):
-        yield PrefixUse(prefix, "pool", "pools", ("pools", "tunnels", i))
+    for pool in ("tunnels", "vti"):
+        for i, prefix in enumerate(getattr(plan.pools, pool)):
+            yield PrefixUse(prefix, "pool", pool, ("pools", pool, i))
     for name, conn in plan.connections.items():
         for i, prefix in enumerate(conn.advertise or ()):
             yield PrefixUse(prefix, "advertise", name, ("connections", name, "advertise", i))
-        if conn.gre is not None:
-            yield PrefixUse(conn.gre, "tunnel", name, ("connections", name, "gre"))
-        if conn.transit_gateway is not None:
+        pin = getattr(conn, _SUBNET_FIELD[conn.via], None)
+        if pin is not None:
+            yield PrefixUse(
+                pin, _subnet_use(conn), name, ("connections", name, _SUBNET_FIELD[conn.via])
+            )
+        if isinstance(conn, TransitGatewayConnection):
             yield PrefixUse(
                 IPv4Network(conn.transit_gateway.gateway_ip),
                 "underlay",
@@ -275,9 +603,12 @@ def _prefix_uses(plan: Plan) -> Iterable[PrefixUse]:
 
 def _list_duplicates(plan: Plan) -> Iterable[Finding]:
     lists: list[tuple[PlanPath, Iterable[IPv4Network]]] = [
-        (("pools", "tunnels"), plan.pools.tunnels)
+        (("pools", "tunnels"), plan.pools.tunnels),
+        (("pools", "vti"), plan.pools.vti),
+        (("classic_subnets",), plan.classic_subnets),
     ]
     lists += [(("routers", n, "advertise"), r.advertise) for n, r in plan.routers.items()]
+    lists += [(("sites", n, "networks"), s.networks) for n, s in plan.sites.items()]
     lists += [(("powervs", n, "subnets"), w.subnets) for n, w in plan.powervs.items()]
     lists += [
         (("connections", n, "advertise"), c.advertise or ()) for n, c in plan.connections.items()
@@ -286,112 +617,140 @@ def _list_duplicates(plan: Plan) -> Iterable[Finding]:
         yield from duplicate_findings((p, (*base, i)) for i, p in enumerate(prefixes))
 
 
-def _pin_findings(wanted: dict[str, Connection]) -> Iterable[Finding]:
-    for name, conn in wanted.items():
-        size = GRE_PREFIXLEN[conn.via]
-        if conn.gre is not None and conn.gre.prefixlen != size:
-            rule = (
-                "IBM's cloud-connection GRE uses a /29 split in two /30 halves"
-                if conn.via == "cloud-connection"
-                else "a Transit Gateway GRE puts both tunnel IPs in one /30"
-            )
+_SIZE_RULE = {
+    "cloud-connection": "IBM's cloud-connection GRE uses a /29 split in two /30 halves "
+    "(ibm-facts §1)",
+    "transit-gateway": "a Transit Gateway GRE puts both tunnel IPs in one /30 (ibm-facts §5)",
+    "gre": "a GRE tunnel between two routers uses a /30",
+    "ipsec": "a VTI between two routers uses a /30",
+    "megaport": "a Megaport VXC peering uses a /30",
+}
+
+
+def _pin_findings(usable: dict[str, AnyConnection]) -> Iterable[Finding]:
+    for name, conn in usable.items():
+        size = PREFIXLEN[conn.via]
+        pin = getattr(conn, _SUBNET_FIELD[conn.via], None)
+        if pin is not None and pin.prefixlen != size:
+            key = _SUBNET_FIELD[conn.via]
             yield Finding(
-                ("connections", name, "gre"),
-                f"{conn.gre} is a /{conn.gre.prefixlen}, but {rule} (ibm-facts §1, §5); give a "
-                f"/{size} or remove `gre` to have one allocated",
+                ("connections", name, key),
+                f"{pin} is a /{pin.prefixlen}, but {_SIZE_RULE[conn.via]}; give a /{size} or "
+                f"remove `{key}` to have one allocated",
             )
 
 
 # --- allocation ----------------------------------------------------------------------------
 
 
-def _allocate(
-    plan: Plan, wanted: dict[str, Connection], lock: Lock, uses: list[PrefixUse]
-) -> tuple[dict[str, IPv4Network], dict[str, int], list[Finding], dict[str, str]]:
-    """GRE subnets and tunnel numbers: pins first, then the lock, then first-fit, by name."""
+def _allocate_subnets(
+    plan: Plan, usable: dict[str, AnyConnection], lock: Lock, uses: list[PrefixUse]
+) -> tuple[dict[str, IPv4Network], dict[str, str], list[Finding]]:
+    """Subnets: pins first, then the lock, then first-fit from the pools, by name."""
     findings: list[Finding] = []
-    gre: dict[str, IPv4Network] = {}
+    out: dict[str, IPv4Network] = {}
     origin: dict[str, str] = {}
     taken = netaddr.IPSet()
     for u in uses:
-        if u.use in ("powervs", "interface", "underlay", "tunnel"):
+        if u.use in ("powervs", "interface", "underlay", "tunnel", "vti", "site"):
             taken.add(netaddr.IPNetwork(str(u.prefix)))
-    reserved = _reserved_for_tunnels()
+    reserved = {
+        "tunnel": _reserved_for("tunnel"),
+        "vti": _reserved_for("vti"),
+    }
+    wanted = {
+        name: conn
+        for name, conn in usable.items()
+        if not (isinstance(conn, IpsecLink) and conn.mode == "policy")
+    }
 
-    # 1. pins (their overlaps with each other and the plan are overlap findings)
     for name, conn in wanted.items():
-        if conn.gre is not None and conn.gre.prefixlen == GRE_PREFIXLEN[conn.via]:
-            gre[name] = conn.gre
+        pin = getattr(conn, _SUBNET_FIELD[conn.via], None)
+        if pin is not None and pin.prefixlen == PREFIXLEN[conn.via]:
+            out[name] = pin
             origin[name] = "pinned"
 
-    # 2. the lock, where it still fits
     for name, conn in wanted.items():
         entry = lock.connections.get(name)
-        if name in gre or conn.gre is not None or entry is None:
+        if name in out or getattr(conn, _SUBNET_FIELD[conn.via], None) is not None:
             continue
-        why = _lock_misfit(entry, conn, taken, reserved)
+        if entry is None or entry.subnet is None:
+            continue
+        role = "vti" if conn.via == "ipsec" else "tunnel"
+        why = _lock_misfit(entry, conn, taken, reserved[role])
         if why:
             findings.append(
                 Finding(
                     ("connections", name),
-                    f"locked GRE subnet {entry.gre} can no longer be kept ({why}); a new one is "
-                    "allocated, so this tunnel's addresses change on both ends",
+                    f"locked subnet {entry.subnet} can no longer be kept ({why}); a new one is "
+                    "allocated, so this link's addresses change on both ends",
                     severity="warning",
                 )
             )
             continue
-        gre[name] = entry.gre
+        out[name] = entry.subnet
         origin[name] = "locked"
-        taken.add(netaddr.IPNetwork(str(entry.gre)))
+        taken.add(netaddr.IPNetwork(str(entry.subnet)))
 
-    # 3. first-fit from the pools, skipping everything in use and everything IBM reserves
-    free = netaddr.IPSet(netaddr.IPNetwork(str(p)) for p in plan.pools.tunnels)
-    free -= taken
-    free -= reserved
+    pools = {
+        "tunnels": _free(plan.pools.tunnels, taken, reserved["tunnel"]),
+        "vti": _free(plan.pools.vti or plan.pools.tunnels, taken, reserved["vti"]),
+    }
     for name, conn in wanted.items():
-        if name in gre or conn.gre is not None:
+        if name in out or getattr(conn, _SUBNET_FIELD[conn.via], None) is not None:
             continue
-        size = GRE_PREFIXLEN[conn.via]
+        size = PREFIXLEN[conn.via]
+        pool = "vti" if conn.via == "ipsec" else "tunnels"
+        free = pools[pool]
         block = _first_fit(free, size)
         if block is None:
-            where = (
-                "`pools.tunnels` is empty"
-                if not plan.pools.tunnels
-                else "the tunnel pools are full"
+            configured = (
+                plan.pools.vti or plan.pools.tunnels if pool == "vti" else plan.pools.tunnels
             )
+            where = f"`pools.{pool}` is empty" if not configured else "the pool is full"
             findings.append(
                 Finding(
                     ("connections", name),
-                    f"no /{size} GRE subnet to allocate: {where}; add a range to `pools.tunnels` "
-                    "or pin one with `gre:`",
+                    f"no /{size} subnet to allocate: {where}; add a range to `pools.{pool}` or "
+                    f"pin one with `{_SUBNET_FIELD[conn.via]}:`",
                 )
             )
             continue
-        gre[name] = IPv4Network(str(block))
+        # One address space: a block given out from one pool is gone from the other too.
+        for other in pools.values():
+            other.remove(block)
+        out[name] = IPv4Network(str(block))
         origin[name] = "allocated"
-
-    tunnels, tunnel_findings = _allocate_tunnels(wanted, lock)
-    findings += tunnel_findings
-    return gre, tunnels, findings, origin
+    return out, origin, findings
 
 
-def _reserved_for_tunnels() -> netaddr.IPSet:
-    """Everything IBM forbids for tunnel subnets: never allocated, never kept from a lock."""
+def _free(
+    pool: Iterable[IPv4Network], taken: netaddr.IPSet, reserved: netaddr.IPSet
+) -> netaddr.IPSet:
+    free = netaddr.IPSet(netaddr.IPNetwork(str(p)) for p in pool)
+    free -= taken
+    free -= reserved
+    return free
+
+
+def _reserved_for(role: ibm.Role) -> netaddr.IPSet:
+    """Everything IBM forbids for a role's subnets: never allocated, never kept from a lock."""
     return netaddr.IPSet(
         netaddr.IPNetwork(str(r.prefix))
         for r in ibm.RESERVED_RANGES
-        if "tunnel" in r.applies_to and r.severity == "error"
+        if role in r.applies_to and r.severity == "error"
     )
 
 
 def _lock_misfit(
-    entry: LockEntry, conn: Connection, taken: netaddr.IPSet, reserved: netaddr.IPSet
+    entry: LockEntry, conn: AnyConnection, taken: netaddr.IPSet, reserved: netaddr.IPSet
 ) -> str | None:
     if entry.via != conn.via:
         return f"the connection changed from {entry.via} to {conn.via}"
-    if entry.gre.prefixlen != GRE_PREFIXLEN[conn.via]:
-        return f"a {conn.via} needs a /{GRE_PREFIXLEN[conn.via]}"
-    net = netaddr.IPSet([netaddr.IPNetwork(str(entry.gre))])
+    assert entry.subnet is not None
+    if entry.subnet.prefixlen != PREFIXLEN[conn.via]:
+        return f"a {conn.via} needs a /{PREFIXLEN[conn.via]}"
+    net = netaddr.IPSet([netaddr.IPNetwork(str(entry.subnet))])
     if not reserved.isdisjoint(net):
         return "it is in a range IBM reserves"
     if not taken.isdisjoint(net):
@@ -400,62 +759,84 @@ def _lock_misfit(
 
 
 def _first_fit(free: netaddr.IPSet, prefixlen: int) -> netaddr.IPNetwork | None:
-    """The lowest free aligned block of `prefixlen`; removed from `free`."""
+    """The lowest free aligned block of `prefixlen` (the caller removes it)."""
     for cidr in free.iter_cidrs():
         if cidr.prefixlen <= prefixlen:
-            block = next(cidr.subnet(prefixlen, count=1))
-            free.remove(block)
-            return block
+            return next(cidr.subnet(prefixlen, count=1))
     return None
 
 
-def _allocate_tunnels(
-    wanted: dict[str, Connection], lock: Lock
-) -> tuple[dict[str, int], list[Finding]]:
-    """Tunnel numbers per router: pins, then the lock, then the lowest free number."""
+def _allocate_numbers(
+    plan: Plan, usable: dict[str, AnyConnection], lock: Lock
+) -> tuple[dict[str, int], dict[str, int], list[Finding]]:
+    """Tunnel numbers per device and family: pins, then the lock, then the lowest free."""
     findings: list[Finding] = []
-    out: dict[str, int] = {}
-    used: dict[str, dict[int, str]] = defaultdict(dict)
-    for name, conn in wanted.items():
-        if conn.tunnel is None:
-            continue
-        other = used[conn.router].get(conn.tunnel)
-        if other is not None:
-            findings.append(
-                Finding(
-                    ("connections", name, "tunnel"),
-                    f"tunnel {conn.tunnel} on router {conn.router} is already pinned by "
-                    f"connection {other}; pin another number",
-                )
-            )
-            continue
-        used[conn.router][conn.tunnel] = name
-        out[name] = conn.tunnel
-    for name, conn in wanted.items():
+    mine: dict[str, int] = {}
+    theirs: dict[str, int] = {}
+    used: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
+
+    def ends(name: str, conn: AnyConnection) -> list[tuple[str, str, int | None, int | None]]:
+        """(which, device, pin, locked) for each end that has a tunnel interface."""
+        family = FAMILY[conn.via]
+        if family is None or (isinstance(conn, IpsecLink) and conn.mode == "policy"):
+            return []
         entry = lock.connections.get(name)
-        if name in out or conn.tunnel is not None or entry is None or entry.router != conn.router:
-            continue
-        other = used[conn.router].get(entry.tunnel)
-        if other is not None:
-            findings.append(
-                Finding(
-                    ("connections", other, "tunnel"),
-                    f"tunnel {entry.tunnel} on router {conn.router} is locked for connection "
-                    f"{name}, which already uses it; pin another number",
+        fresh = entry is not None and entry.via == conn.via
+        out = [
+            (
+                "tunnel",
+                conn.router,
+                getattr(conn, "tunnel", None),
+                entry.tunnel if fresh and entry and entry.router == conn.router else None,
+            )
+        ]
+        if isinstance(conn, GreLink | IpsecLink):
+            out.append(
+                (
+                    "peer_tunnel",
+                    conn.peer,
+                    conn.peer_tunnel,
+                    entry.peer_tunnel if fresh and entry and entry.peer == conn.peer else None,
                 )
             )
-            continue
-        used[conn.router][entry.tunnel] = name
-        out[name] = entry.tunnel
-    for name, conn in wanted.items():
-        if name in out or conn.tunnel is not None:
-            continue
-        number = 0
-        while number in used[conn.router]:
-            number += 1
-        used[conn.router][number] = name
-        out[name] = number
-    return out, findings
+        return out
+
+    for step in ("pin", "lock", "free"):
+        for name, conn in usable.items():
+            family = FAMILY[conn.via] or ""
+            for which, device, pin, locked in ends(name, conn):
+                target = mine if which == "tunnel" else theirs
+                if name in target:
+                    continue
+                taken = used[(device, family)]
+                if step == "pin" and pin is not None:
+                    if pin in taken:
+                        findings.append(
+                            Finding(
+                                ("connections", name, which),
+                                f"{_family_word(family)} {pin} on {device} is already pinned "
+                                f"by connection {taken[pin]}; pin another number",
+                            )
+                        )
+                        continue
+                    taken[pin] = name
+                    target[name] = pin
+                elif step == "lock" and pin is None and locked is not None:
+                    if locked in taken:
+                        continue  # a pin took it: allocate afresh (a lock change)
+                    taken[locked] = name
+                    target[name] = locked
+                elif step == "free" and pin is None:
+                    number = 0
+                    while number in taken:
+                        number += 1
+                    taken[number] = name
+                    target[name] = number
+    return mine, theirs, findings
+
+
+def _family_word(family: str) -> str:
+    return "VTI" if family == "vti" else "tunnel"
 
 
 def _lock_changes(old: Lock, new: Lock) -> Iterable[LockChange]:
@@ -464,105 +845,156 @@ def _lock_changes(old: Lock, new: Lock) -> Iterable[LockChange]:
         if before == after:
             continue
         if before is None and after is not None:
-            yield LockChange(name, f"new allocation {after.gre}, tunnel {after.tunnel}")
+            yield LockChange(name, f"new allocation {after.describe()}")
         elif after is None and before is not None:
-            yield LockChange(name, f"released {before.gre}, tunnel {before.tunnel}")
+            yield LockChange(name, f"released {before.describe()}")
         elif before is not None and after is not None:
-            yield LockChange(
-                name,
-                f"{before.gre} tunnel {before.tunnel} (router {before.router}) -> "
-                f"{after.gre} tunnel {after.tunnel} (router {after.router})",
+            yield LockChange(name, f"{before.describe()} -> {after.describe()}")
+
+
+# --- per link ------------------------------------------------------------------------------
+
+
+def _tcp_mss(name: str, mss: int | str, mtu: int) -> tuple[int | None, list[Finding]]:
+    fits = mtu - ibm.TCP_IP_HEADER_BYTES
+    if mss == "auto":
+        return (fits if mtu < ibm.HOST_MTU else None), []
+    if mss == "off":
+        return None, []
+    if int(mss) > fits:
+        return int(mss), [
+            Finding(
+                ("connections", name, "tcp_mss"),
+                f"TCP MSS {mss} does not fit the tunnel MTU {mtu} (at most {fits}); lower it "
+                "or write auto",
             )
+        ]
+    return int(mss), []
 
 
-# --- per connection ------------------------------------------------------------------------
-
-
-def _plan_connection(
+def _plan_link(
     plan: Plan,
     name: str,
-    conn: Connection,
-    gre: IPv4Network,
-    tunnel: int,
-    peer_asn: int,
+    conn: AnyConnection,
+    subnet: IPv4Network | None,
+    tunnel: int | None,
+    peer_tunnel: int | None,
+    peer_asn: int | None,
     origin: str,
-) -> tuple[PlannedConnection, list[Finding]]:
+) -> tuple[PlannedLink, list[Finding]]:
     findings: list[Finding] = []
-    router = plan.routers[conn.router]
-    ws = plan.powervs[conn.powervs]
-    if conn.via == "cloud-connection":
-        remote_ip, peer_tunnel, router_tunnel = split_cloud_connection(gre)
-    else:
-        assert conn.transit_gateway is not None  # the model guarantees it
+    router = plan.routers.get(conn.router)
+    local_ip = router.private.address.ip if router else None
+    router_gateway = router.private.gateway if router else None
+    remote_ip: IPv4Address | None = None
+    router_address: IPv4Interface | None = None
+    peer_address: IPv4Interface | None = None
+    peer_gateway: IPv4Address | None = None
+    peer_kind = "powervs"
+    powervs: str | None = None
+    routing = getattr(conn, "routing", "bgp")
+    mtu: int | None = None
+    tcp_mss: int | None = None
+    ipsec: IpsecParams | None = None
+    interface: str | None = None
+    vlan: int | None = None
+
+    if isinstance(conn, CloudConnection):
+        assert subnet is not None
+        powervs = conn.powervs
+        remote_ip, pv_tunnel, router_address = split_cloud_connection(subnet)
+        peer_address = IPv4Interface(f"{pv_tunnel}/{router_address.network.prefixlen}")
+    elif isinstance(conn, TransitGatewayConnection):
+        assert subnet is not None
+        powervs = conn.powervs
         remote_ip = conn.transit_gateway.gateway_ip
-        peer_tunnel, router_tunnel = split_transit_gateway(gre)
-    mtu = conn.mtu if conn.mtu is not None else ibm.DEFAULT_MTU[conn.via]
-    fits = mtu - ibm.TCP_IP_HEADER_BYTES
-    if conn.tcp_mss == "auto":
-        tcp_mss: int | None = fits if mtu < ibm.HOST_MTU else None
-    elif conn.tcp_mss == "off":
-        tcp_mss = None
+        tgw_tunnel, router_address = split_transit_gateway(subnet)
+        peer_address = IPv4Interface(f"{tgw_tunnel}/{subnet.prefixlen}")
+    elif isinstance(conn, MegaportLink):
+        assert subnet is not None
+        powervs = conn.powervs
+        router_address, peer_address = split_point_to_point(subnet)
+        local_ip = router_gateway = None
+        interface, vlan = conn.interface, conn.vlan
     else:
-        tcp_mss = int(conn.tcp_mss)
-        if tcp_mss > fits:
-            findings.append(
-                Finding(
-                    ("connections", name, "tcp_mss"),
-                    f"TCP MSS {tcp_mss} does not fit the tunnel MTU {mtu} (at most {fits}); "
-                    f"lower it or write auto",
-                )
+        peer_kind = "router" if conn.peer in plan.routers else "site"
+        peer_router = plan.routers.get(conn.peer)
+        peer_site = plan.sites.get(conn.peer)
+        if subnet is not None:
+            router_address, peer_address = split_point_to_point(subnet)
+        if isinstance(conn, GreLink):
+            remote_ip = (
+                peer_router.private.address.ip if peer_router else peer_site.address  # type: ignore[union-attr]
             )
-    advertise = conn.advertise if conn.advertise is not None else router.advertise
-    planned = PlannedConnection(
+            peer_gateway = peer_router.private.gateway if peer_router else None
+        else:
+            assert router is not None and router.public is not None
+            local_ip = router.public.address.ip
+            router_gateway = None
+            if peer_router is not None:
+                assert peer_router.public is not None
+                remote_ip = peer_router.public.address.ip
+            else:
+                remote_ip = peer_site.address  # type: ignore[union-attr]
+            ipsec = IpsecParams(conn.mode, conn.ike, conn.esp, conn.psk)
+            if conn.mode == "policy":
+                routing = "policy"
+
+    if isinstance(conn, CloudConnection | TransitGatewayConnection | GreLink | IpsecLink) and not (
+        isinstance(conn, IpsecLink) and conn.mode == "policy"
+    ):
+        mtu = conn.mtu if conn.mtu is not None else ibm.DEFAULT_MTU[conn.via]
+        tcp_mss, mss_findings = _tcp_mss(name, conn.tcp_mss, mtu)
+        findings += mss_findings
+
+    link = PlannedLink(
         name=name,
-        router=conn.router,
-        powervs=conn.powervs,
         via=conn.via,
-        routing=conn.routing,
-        gre=gre,
+        router=conn.router,
+        peer=_peer_name(conn),
+        peer_kind=peer_kind,
+        powervs=powervs,
+        routing=routing,
+        subnet=subnet,
         tunnel=tunnel,
-        local_ip=router.private.address.ip,
-        remote_ip=remote_ip,
-        router_tunnel=router_tunnel,
         peer_tunnel=peer_tunnel,
-        router_asn=router.asn,
+        local_ip=local_ip,
+        remote_ip=remote_ip,
+        router_address=router_address,
+        peer_address=peer_address,
+        router_asn=_device_asn(plan, conn.router),
         peer_asn=peer_asn,
-        private_gateway=router.private.gateway,
+        router_gateway=router_gateway,
+        peer_gateway=peer_gateway,
         mtu=mtu,
         tcp_mss=tcp_mss,
-        advertise=tuple(sorted(set(advertise))),
-        accept=tuple(sorted(set(ws.subnets))),
+        advertise=tuple(sorted(set(conn.advertise))) if conn.advertise is not None else None,
         description=conn.description,
         origin=origin,
+        ipsec=ipsec,
+        interface=interface,
+        vlan=vlan,
     )
-    return planned, findings
+    return link, findings
 
 
-def _session_findings(pc: PlannedConnection) -> Iterable[Finding]:
-    base: PlanPath = ("connections", pc.name)
-    if pc.remote_ip == pc.local_ip:
+def _session_findings(link: PlannedLink) -> Iterable[Finding]:
+    base: PlanPath = ("connections", link.name)
+    if link.remote_ip is not None and link.remote_ip == link.local_ip:
         yield Finding(
-            (*base, "transit_gateway", "gateway_ip"),
-            f"the GRE endpoint {pc.remote_ip} is the router's own address; use the Transit "
-            "Gateway's Local gateway IP",
+            base,
+            f"the tunnel's far endpoint {link.remote_ip} is the router's own address; check "
+            "the addresses of both ends",
         )
-    if pc.routing == "bgp":
-        if pc.router_asn == pc.peer_asn:
+    if link.routing == "bgp":
+        if link.router_asn is not None and link.router_asn == link.peer_asn:
             yield Finding(
                 (*base, "router"),
-                f"router {pc.router} and its peer both use ASN {pc.router_asn}, but this session "
-                "is eBGP; give the router another ASN",
+                f"{link.router} and its peer both use ASN {link.router_asn}, but this session "
+                "is eBGP; give one of them another ASN",
             )
-        if not pc.advertise:
-            yield Finding(
-                (*base, "advertise"),
-                "nothing is advertised to PowerVS over this tunnel, so PowerVS cannot reach "
-                "anything behind the router; list prefixes under `advertise` (here or on the "
-                "router)",
-                severity="warning",
-            )
-    else:
-        peer = "PowerVS" if pc.via == "cloud-connection" else "the Transit Gateway"
+    elif link.routing == "static" and link.peer_kind == "powervs":
+        peer = "PowerVS" if link.via == "cloud-connection" else "the Transit Gateway"
         yield Finding(
             (*base, "routing"),
             f"with static routing this router advertises nothing and {peer} learns no route "

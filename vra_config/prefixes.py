@@ -16,9 +16,11 @@ from typing import Literal
 from vra_config import ibm
 from vra_config.findings import Finding, PlanPath, format_path
 
-#: What a prefix is in the plan. `interface` is a router's own classic subnet; `pool` a
-#: range tunnel subnets are carved from; the rest as in `ibm.Role`.
-Use = Literal["powervs", "advertise", "tunnel", "pool", "interface", "underlay"]
+#: What a prefix is in the plan. `interface` is a classic subnet (a router's own, or one
+#: listed in `classic_subnets`) or a Direct Link peering; `pool` a range subnets are carved
+#: from; `site` a network behind a site; `vti` the inner subnet of an IPsec VTI; the rest as
+#: in `ibm.Role`.
+Use = Literal["powervs", "advertise", "tunnel", "pool", "interface", "underlay", "site", "vti"]
 
 _IBM_ROLE: dict[Use, ibm.Role | None] = {
     "powervs": "powervs",
@@ -27,15 +29,19 @@ _IBM_ROLE: dict[Use, ibm.Role | None] = {
     "pool": "tunnel",
     "interface": None,
     "underlay": "underlay",
+    "site": "advertise",
+    "vti": "vti",
 }
 
 _WHAT: dict[Use, str] = {
     "powervs": "PowerVS subnet",
     "advertise": "advertised prefix",
-    "tunnel": "GRE tunnel subnet",
-    "pool": "tunnel pool",
-    "interface": "router subnet",
-    "underlay": "GRE endpoint",
+    "tunnel": "tunnel subnet",
+    "pool": "pool",
+    "interface": "classic subnet",
+    "underlay": "tunnel endpoint",
+    "site": "site network",
+    "vti": "VTI subnet",
 }
 
 
@@ -62,7 +68,7 @@ def reserved_findings(uses: Iterable[PrefixUse]) -> Iterator[Finding]:
             inside = item.prefix.subnet_of(rng.prefix)
             # An advertised summary may cover a reserved range (10.0.0.0/8 towards PowerVS is
             # the normal design); only a prefix inside one is refused.
-            covers = item.use != "advertise" and rng.prefix.subnet_of(item.prefix)
+            covers = role != "advertise" and rng.prefix.subnet_of(item.prefix)
             if not (inside or covers):
                 continue
             relation = "is inside" if inside else "covers"
@@ -93,9 +99,11 @@ def _conflicts(inner: PrefixUse, outer: PrefixUse) -> bool:
     if b == "advertise":
         return False  # a summary or default advertised towards PowerVS may cover anything
     if a == "advertise":
-        return b in ("powervs", "pool", "tunnel", "underlay")
-    if a == "tunnel" and b == "pool":
+        return b in ("powervs", "pool", "tunnel", "underlay", "vti")
+    if a in ("tunnel", "vti") and b == "pool":
         return False
+    if a == "underlay" and b == "site":
+        return False  # a site's own address may sit in one of its networks
     if a == "interface" and b == "interface":
         # Two routers on one classic VLAN share a subnet; one router's two interfaces may not.
         return inner.owner == outer.owner
@@ -104,7 +112,7 @@ def _conflicts(inner: PrefixUse, outer: PrefixUse) -> bool:
 
 def _may_conflict(a: Use, b: Use) -> bool:
     """Role-level shortcut: False where no two uses of these kinds ever conflict."""
-    return not (b == "advertise" or (a == "advertise" and b in ("advertise", "interface")))
+    return not (b == "advertise" or (a == "advertise" and b in ("advertise", "interface", "site")))
 
 
 def overlap_findings(uses: Iterable[PrefixUse]) -> Iterator[Finding]:

@@ -69,10 +69,14 @@ def render_router(
     vendor: str,
     plan_name: str,
     override: Path | None = None,
+    secrets: Mapping[str, str] | None = None,
 ) -> str:
-    """The configuration text for one router (raises `VendorError` for what it cannot take)."""
+    """The configuration text for one device (raises `VendorError` for what it cannot take).
+
+    `secrets` maps a connection name to the key text to print for it.
+    """
     module = pack(vendor)
-    context: dict[str, Any] = module.context(intent)
+    context: dict[str, Any] = module.context(intent, secrets or {})
     context["header"] = [
         module.comment(f"vra-config: router {intent.name}, {module.TITLE}"),
         module.comment(f"plan: {plan_name}"),
@@ -107,9 +111,12 @@ def render_intents(
     vendors: Mapping[str, str],
     plan_name: str,
     override: Path | None = None,
+    secrets: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """`{file name: text}` for every router in `intents`, in router-name order."""
+    """`{file name: text}` for every device in `vendors`, in name order."""
     return {
-        output_name(name, vendors[name]): render_router(intent, vendors[name], plan_name, override)
-        for name, intent in sorted(intents.items())
+        output_name(name, vendors[name]): render_router(
+            intents[name], vendors[name], plan_name, override, secrets
+        )
+        for name in sorted(vendors)
     }

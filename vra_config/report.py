@@ -8,83 +8,105 @@ from __future__ import annotations
 
 from typing import Any
 
-from vra_config.planner import AddressPlan, PlannedConnection
+from vra_config.planner import AddressPlan, PlannedLink
 
 _COLUMNS = (
     ("connection", "connection"),
     ("router", "router"),
-    ("powervs", "powervs"),
+    ("peer", "peer"),
     ("via", "via"),
-    ("gre", "gre subnet"),
+    ("subnet", "subnet"),
     ("tunnel", "tunnel"),
-    ("router_tunnel", "router tunnel"),
-    ("peer_tunnel", "peer tunnel"),
-    ("remote_ip", "GRE remote"),
+    ("router_address", "router address"),
+    ("peer_address", "peer address"),
+    ("remote_ip", "remote endpoint"),
     ("peer_asn", "peer ASN"),
     ("routing", "routing"),
     ("origin", "origin"),
 )
 
 
-def _ibm_side(pc: PlannedConnection) -> dict[str, Any]:
-    if pc.via == "cloud-connection":
+def _ibm_side(link: PlannedLink) -> dict[str, Any] | None:
+    """What IBM needs to hear, in IBM's own field names, or None for links of yours alone."""
+    if link.via == "cloud-connection":
         return {
-            "gre_cidr": str(pc.gre),
-            "gre_destination": str(pc.local_ip),
-            "powervs_gre_source": str(pc.remote_ip),
-            "cli": f'--gre-tunnel "{pc.gre} {pc.local_ip}"',
+            "gre_cidr": str(link.subnet),
+            "gre_destination": str(link.local_ip),
+            "powervs_gre_source": str(link.remote_ip),
+            "cli": f'--gre-tunnel "{link.subnet} {link.local_ip}"',
         }
-    return {
-        "remote_gateway_ip": str(pc.local_ip),
-        "local_gateway_ip": str(pc.remote_ip),
-        "remote_tunnel_ip": str(pc.router_tunnel.ip),
-        "local_tunnel_ip": str(pc.peer_tunnel),
-        "remote_bgp_asn": pc.router_asn,
-    }
+    if link.via == "transit-gateway":
+        assert link.router_address is not None and link.peer_address is not None
+        return {
+            "remote_gateway_ip": str(link.local_ip),
+            "local_gateway_ip": str(link.remote_ip),
+            "remote_tunnel_ip": str(link.router_address.ip),
+            "local_tunnel_ip": str(link.peer_address.ip),
+            "remote_bgp_asn": link.router_asn,
+        }
+    if link.via == "megaport":
+        assert link.router_address is not None and link.peer_address is not None
+        return {
+            "customer_network_subnet": str(link.subnet),
+            "customer_router_ip": str(link.router_address.ip),
+            "powervs_customer_network_ip": str(link.peer_address.ip),
+            "powervs_asn": link.peer_asn,
+            "customer_asn": link.router_asn,
+            "vlan": link.vlan,
+        }
+    return None
+
+
+def _text(value: object) -> str:
+    return "-" if value is None else str(value)
 
 
 def allocations(address_plan: AddressPlan) -> list[dict[str, Any]]:
     """One row per connection, sorted by name."""
     rows = []
-    for name, pc in sorted(address_plan.connections.items()):
-        rows.append(
-            {
-                "connection": name,
-                "router": pc.router,
-                "powervs": pc.powervs,
-                "via": pc.via,
-                "gre": str(pc.gre),
-                "tunnel": pc.tunnel,
-                "router_tunnel": str(pc.router_tunnel),
-                "peer_tunnel": str(pc.peer_tunnel),
-                "remote_ip": str(pc.remote_ip),
-                "router_asn": pc.router_asn,
-                "peer_asn": pc.peer_asn,
-                "routing": pc.routing,
-                "mtu": pc.mtu,
-                "tcp_mss": pc.tcp_mss,
-                "origin": pc.origin,
-                "ibm_side": _ibm_side(pc),
-            }
-        )
+    for name, link in sorted(address_plan.connections.items()):
+        row: dict[str, Any] = {
+            "connection": name,
+            "router": link.router,
+            "peer": link.peer,
+            "via": link.via,
+            "subnet": _text(link.subnet) if link.subnet else None,
+            "tunnel": link.tunnel,
+            "peer_tunnel": link.peer_tunnel,
+            "router_address": str(link.router_address) if link.router_address else None,
+            "peer_address": str(link.peer_address.ip) if link.peer_address else None,
+            "remote_ip": str(link.remote_ip) if link.remote_ip else None,
+            "router_asn": link.router_asn,
+            "peer_asn": link.peer_asn,
+            "routing": link.routing,
+            "mtu": link.mtu,
+            "tcp_mss": link.tcp_mss,
+            "origin": link.origin or None,
+        }
+        side = _ibm_side(link)
+        if side is not None:
+            row["ibm_side"] = side
+        rows.append(row)
     return rows
 
 
 def allocation_table(rows: list[dict[str, Any]]) -> str:
-    """A plain-text table, then what to give IBM for each connection."""
+    """A plain-text table, then what to give IBM for each connection that involves IBM."""
     if not rows:
         return "no connections\n"
     header = [title for _, title in _COLUMNS]
-    body = [[str(row[key]) for key, _ in _COLUMNS] for row in rows]
+    body = [[_text(row[key]) for key, _ in _COLUMNS] for row in rows]
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
     lines = [
         "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
         for r in [header, *body]
     ]
-    lines.append("")
-    lines.append("IBM side (enter these when creating the connection):")
-    for row in rows:
-        side = row["ibm_side"]
-        text = side.get("cli") or ", ".join(f"{k} {v}" for k, v in side.items())
-        lines.append(f"  {row['connection']}: {text}")
+    sides = [row for row in rows if "ibm_side" in row]
+    if sides:
+        lines.append("")
+        lines.append("IBM side (enter these when creating the connection or support case):")
+        for row in sides:
+            side = row["ibm_side"]
+            text = side.get("cli") or ", ".join(f"{k} {v}" for k, v in side.items())
+            lines.append(f"  {row['connection']}: {text}")
     return "\n".join(lines) + "\n"

@@ -1,38 +1,60 @@
-"""Vyatta 5600 (IBM Cloud Virtual Router Appliance): names, quoting and limits.
+"""Vyatta 5600 (IBM Cloud Virtual Router Appliance): names, spellings, quoting and limits.
 
 Every keyword the templates print is in the DANOS YANG for the 5600 (the public model of the
 VRA's OS), checked by `../shared/tools/vendorcheck --vendor vyatta`:
 - tunnel: vyatta-interfaces-tunnel-v1.yang (`interfaces tunnel tunN`, pattern `tun[0-9]+`,
   description 1..256), TCP MSS: vyatta-interfaces-tcp-mss-v1.yang (`ip tcp-mss limit`);
-- static routes: vyatta-protocols-static-v1.yang (`route P next-hop A`, `interface-route P
-  next-hop-interface IF`, `description`);
-- BGP: vyatta-protocols-frr-bgp-v1.yang (neighbour description 1..80, `timers keepalive /
-  holdtime`, `address-family ipv4-unicast route-map import|export`, `network`);
-- filters: vyatta-policy-route-v1.yang (`policy route prefix-list|route-map NAME`, names
-  `[-a-zA-Z0-9.]+`, rule numbers 1..65535).
+- VTI: vyatta-interfaces-vti-v1.yang (`interfaces vti vtiN`, mtu 68..9000);
+- VLANs: vyatta-interfaces-dataplane-v1.yang / -bonding-v1.yang (`vif N address`);
+- IPsec: vyatta-security-vpn-ipsec-v1.yang (ike-group / esp-group / site-to-site peer; the
+  pre-shared-secret pattern; ike dh-group 2, 5, 14-20);
+- static routes: vyatta-protocols-static-v1.yang; BGP: vyatta-protocols-frr-bgp-v1.yang
+  (neighbour description 1..80); filters: vyatta-policy-route-v1.yang.
 IBM's own VRA examples of these lines: ibm-facts §7.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
-from vra_config.findings import Finding
-from vra_config.intent import BgpNeighbor, RouterIntent
+from vra_config.findings import Finding, PlanPath
+from vra_config.intent import BgpNeighbor, IpsecPeer, RouterIntent
 from vra_config.vendors.base import VendorError
 
 TITLE = "Vyatta 5600 (IBM Cloud VRA)"
 SUFFIX = "vyatta.set"
 
 POLICY_NAME_RE = re.compile(r"[-a-zA-Z0-9.]+")
-TUNNEL_NAME_MAX = 15
+PSK_RE = re.compile(r"[-+&!@#$%^*(),.:_a-zA-Z0-9]+")
+DATAPLANE_RE = re.compile(r"dp[0-9]+(?:[A-Za-z][0-9]+)+")
+BONDING_RE = re.compile(r"dp[0-9]+bond(?:[0-9]|[1-9][0-9]+)")
 TUNNEL_DESCRIPTION_MAX = 256
 NEIGHBOR_DESCRIPTION_MAX = 80
 RULE_STEP = 10
 RULE_MAX = 65535
-#: The catch-all deny sits after every permit rule a prefix list can have.
+#: The catch-all deny sits after every permit rule a route-map can have.
 DENY_RULE = RULE_MAX
+
+#: Vendor-neutral algorithm names (the plan's) → the 5600's spelling.
+ENCRYPTION = {
+    "aes128": "aes128",
+    "aes256": "aes256",
+    "aes128gcm": "aes128gcm128",
+    "aes256gcm": "aes256gcm128",
+    "3des": "3des",
+}
+HASH = {
+    "sha1": "sha1",
+    "sha256": "sha2_256",
+    "sha384": "sha2_384",
+    "sha512": "sha2_512",
+    "md5": "md5",
+}
+#: Dead-peer detection on route-based peers, so a VTI notices a dead peer and BGP or a
+#: backup route takes over: restart the SA after 30 s without answers, give up at 120 s.
+DPD = {"action": "restart", "interval": 30, "timeout": 120}
 
 
 def quote(text: str) -> str:
@@ -51,8 +73,8 @@ def comment(text: str) -> str:
     return f"# {text}"
 
 
-def tunnel_name(number: int) -> str:
-    return f"tun{number}"
+def interface_name(family: str, number: int) -> str:
+    return f"tun{number}" if family == "gre" else f"vti{number}"
 
 
 def _policy_names(neighbor: BgpNeighbor) -> dict[str, str]:
@@ -65,60 +87,187 @@ def _policy_names(neighbor: BgpNeighbor) -> dict[str, str]:
     }
 
 
-def context(intent: RouterIntent) -> dict[str, Any]:
-    """Template data for one router; raises `VendorError` for what the 5600 cannot take."""
-    problems: list[Finding] = []
+class _Problems:
+    def __init__(self) -> None:
+        self.found: list[Finding] = []
 
-    def limit(path: tuple[str, ...], text: str, most: int, what: str) -> str:
+    def add(self, path: PlanPath, message: str) -> None:
+        self.found.append(Finding(path, message))
+
+    def limit(self, path: PlanPath, text: str, most: int, what: str) -> str:
         if len(text) > most:
-            problems.append(
-                Finding(
-                    path,
-                    f"the {what} '{text}' is {len(text)} characters; the Vyatta 5600 takes at "
-                    f"most {most}: set a shorter `description` or shorter names",
-                )
+            self.add(
+                path,
+                f"the {what} '{text}' is {len(text)} characters; the Vyatta 5600 takes at most "
+                f"{most}: set a shorter `description` or shorter names",
             )
         return quote(text)
 
-    tunnels = []
-    for t in intent.tunnels:
-        name = tunnel_name(t.number)
-        if len(name) > TUNNEL_NAME_MAX:
-            problems.append(
-                Finding(("connections", t.connection, "tunnel"), f"{name} is longer than 15")
-            )
-        tunnels.append(
+
+def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
+    """Template data for one device; raises `VendorError` for what the 5600 cannot take.
+
+    `secrets` maps a connection name to the pre-shared key text to print (the key, or a
+    placeholder when output is for review).
+    """
+    problems = _Problems()
+    ctx: dict[str, Any] = {
+        "tunnels": [_tunnel(t, problems) for t in intent.tunnels],
+        "vtis": [_vti(v, problems) for v in intent.vtis],
+        "vifs": [_vif(v, problems) for v in intent.vlan_interfaces],
+        "routes": [
             {
-                "name": name,
-                "description": limit(
-                    ("connections", t.connection, "description"),
-                    t.description,
-                    TUNNEL_DESCRIPTION_MAX,
-                    "tunnel description",
-                ),
-                "local_ip": str(t.local_ip),
-                "remote_ip": str(t.remote_ip),
-                "address": str(t.address),
-                "mtu": t.mtu,
-                "tcp_mss": t.tcp_mss,
+                "prefix": str(r.prefix),
+                "next_hop": str(r.next_hop),
+                "description": quote(r.description),
+            }
+            for r in intent.static_routes
+            if r.next_hop is not None
+        ],
+        "interface_routes": [
+            {
+                "prefix": str(r.prefix),
+                "interface": interface_name(r.family or "gre", r.number or 0),
+                "description": quote(r.description),
+            }
+            for r in intent.static_routes
+            if r.family is not None
+        ],
+    }
+    ctx.update(_ipsec(intent, secrets, problems))
+    ctx.update(_bgp(intent, problems))
+    if problems.found:
+        raise VendorError(problems.found)
+    return ctx
+
+
+def _tunnel(t: Any, problems: _Problems) -> dict[str, Any]:
+    return {
+        "name": interface_name("gre", t.number),
+        "description": problems.limit(
+            ("connections", t.connection, "description"),
+            t.description,
+            TUNNEL_DESCRIPTION_MAX,
+            "tunnel description",
+        ),
+        "local_ip": str(t.local_ip),
+        "remote_ip": str(t.remote_ip),
+        "address": str(t.address),
+        "mtu": t.mtu,
+        "tcp_mss": t.tcp_mss,
+    }
+
+
+def _vti(v: Any, problems: _Problems) -> dict[str, Any]:
+    return {
+        "name": interface_name("vti", v.number),
+        "description": problems.limit(
+            ("connections", v.connection, "description"),
+            v.description,
+            TUNNEL_DESCRIPTION_MAX,
+            "VTI description",
+        ),
+        "address": str(v.address),
+        "mtu": v.mtu,
+        "tcp_mss": v.tcp_mss,
+    }
+
+
+def _vif(v: Any, problems: _Problems) -> dict[str, Any]:
+    if BONDING_RE.fullmatch(v.interface):
+        kind = "bonding"
+    elif DATAPLANE_RE.fullmatch(v.interface):
+        kind = "dataplane"
+    else:
+        problems.add(
+            ("connections", v.connection, "interface"),
+            f"{v.interface} is not a Vyatta 5600 dataplane or bonding interface (dp0p192p1, "
+            "dp0bond1); write the name `show interfaces` prints",
+        )
+        kind = "dataplane"
+    return {
+        "kind": kind,
+        "interface": v.interface,
+        "vlan": v.vlan,
+        "address": str(v.address),
+        "description": quote(v.description),
+    }
+
+
+def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: _Problems) -> dict[str, Any]:
+    ike_groups, esp_groups, peers = [], [], []
+    seen: dict[str, str] = {}
+    for p in intent.ipsec_peers:
+        base: PlanPath = ("connections", p.connection)
+        address = str(p.remote_address)
+        if address in seen:
+            problems.add(
+                base,
+                f"{intent.name} already has an IPsec peer at {address} (connection "
+                f"{seen[address]}); the Vyatta 5600 keys peers by address: use one link",
+            )
+        seen[address] = p.connection
+        key = secrets.get(p.connection, "")
+        if not PSK_RE.fullmatch(key):
+            problems.add(
+                (*base, "psk"),
+                "the pre-shared key holds characters the Vyatta 5600 does not take (it allows "
+                "letters, digits and - + & ! @ # $ % ^ * ( ) , . : _); generate another",
+            )
+        ike_groups.append(_ike_group(p))
+        esp_groups.append(_esp_group(p))
+        peers.append(
+            {
+                "address": address,
+                "description": quote(p.description),
+                "local_address": str(p.local_address),
+                "psk": quote(key) if PSK_RE.fullmatch(key) else "''",
+                "ike_group": f"IKE-{p.connection}",
+                "esp_group": f"ESP-{p.connection}",
+                "vti": interface_name("vti", p.vti) if p.vti is not None else None,
+                "tunnels": [
+                    {"number": i + 1, "local": str(local), "remote": str(remote)}
+                    for i, (local, remote) in enumerate(p.policies)
+                ],
             }
         )
+        if p.vti is None and not p.policies:
+            problems.add(
+                base,
+                "policy-based IPsec needs prefixes on both sides, but one side has none to "
+                "send; give the peer networks (or use mode: vti)",
+            )
+    return {
+        "make_before_break": intent.ike_v2,
+        "ike_groups": ike_groups,
+        "esp_groups": esp_groups,
+        "peers": peers,
+    }
 
-    routes = [
-        {"prefix": str(r.prefix), "next_hop": str(r.next_hop), "description": quote(r.description)}
-        for r in intent.static_routes
-        if r.next_hop is not None
-    ]
-    interface_routes = [
-        {
-            "prefix": str(r.prefix),
-            "interface": tunnel_name(r.tunnel),
-            "description": quote(r.description),
-        }
-        for r in intent.static_routes
-        if r.tunnel is not None
-    ]
 
+def _ike_group(p: IpsecPeer) -> dict[str, Any]:
+    return {
+        "name": f"IKE-{p.connection}",
+        "version": p.ike.version,
+        "lifetime": p.ike.lifetime,
+        "encryption": ENCRYPTION[p.ike.encryption],
+        "hash": HASH[p.ike.integrity],
+        "dh_group": p.ike.dh_group,
+        "dpd": DPD if p.vti is not None else None,
+    }
+
+
+def _esp_group(p: IpsecPeer) -> dict[str, Any]:
+    return {
+        "name": f"ESP-{p.connection}",
+        "lifetime": p.esp.lifetime,
+        "pfs": "disable" if p.esp.pfs == "off" else f"dh-group{p.esp.pfs}",
+        "encryption": ENCRYPTION[p.esp.encryption],
+        "hash": HASH[p.esp.integrity] if p.esp.integrity else "null",
+    }
+
+
+def _bgp(intent: RouterIntent, problems: _Problems) -> dict[str, Any]:
     prefix_lists: list[dict[str, Any]] = []
     route_maps: list[dict[str, Any]] = []
     neighbors: list[dict[str, Any]] = []
@@ -128,14 +277,11 @@ def context(intent: RouterIntent) -> dict[str, Any]:
             ("in", n.accept, f"accept from {n.connection}"),
             ("out", n.advertise, f"advertise to {n.connection}"),
         ):
-            if len(prefixes) * RULE_STEP >= DENY_RULE:
-                problems.append(
-                    Finding(
-                        ("connections", n.connection),
-                        f"{len(prefixes)} prefixes to {verb} exceed the "
-                        f"{DENY_RULE // RULE_STEP - 1} a Vyatta prefix list can number; "
-                        "summarise them",
-                    )
+            if (len(prefixes) + 1) * RULE_STEP > RULE_MAX:
+                problems.add(
+                    ("connections", n.connection),
+                    f"{len(prefixes)} prefixes to {verb} exceed the "
+                    f"{RULE_MAX // RULE_STEP - 1} a Vyatta prefix list can number; summarise them",
                 )
             pl, rm = names[f"pl_{direction}"], names[f"rm_{direction}"]
             if prefixes:
@@ -161,7 +307,7 @@ def context(intent: RouterIntent) -> dict[str, Any]:
             {
                 "address": str(n.address),
                 "remote_as": n.remote_as,
-                "description": limit(
+                "description": problems.limit(
                     ("connections", n.connection, "description"),
                     n.description,
                     NEIGHBOR_DESCRIPTION_MAX,
@@ -171,16 +317,15 @@ def context(intent: RouterIntent) -> dict[str, Any]:
                 "holdtime": n.holdtime,
                 "import_map": names["rm_in"],
                 "export_map": names["rm_out"],
+                "remove_private_as": n.remove_private_as,
             }
         )
-    for name in [p["name"] for p in prefix_lists] + [m["name"] for m in route_maps]:
-        if not POLICY_NAME_RE.fullmatch(name):  # plan names are a subset; a guard, not a path
-            raise ValueError(f"policy name {name!r} is not valid on Vyatta")
-    if problems:
-        raise VendorError(problems)
-
+    for item in prefix_lists + route_maps:
+        if not POLICY_NAME_RE.fullmatch(item["name"]):  # plan names are a subset: a guard
+            raise ValueError(f"policy name {item['name']!r} is not valid on Vyatta")
     bgp = None
     if neighbors:
+        assert intent.asn is not None  # the planner refuses BGP without an ASN
         bgp = {
             "asn": intent.asn,
             "router_id": str(intent.router_id) if intent.router_id else None,
@@ -188,9 +333,6 @@ def context(intent: RouterIntent) -> dict[str, Any]:
             "neighbors": neighbors,
         }
     return {
-        "tunnels": tunnels,
-        "routes": routes,
-        "interface_routes": interface_routes,
         "prefix_lists": sorted(prefix_lists, key=lambda p: p["name"]),
         "route_maps": sorted(route_maps, key=lambda m: m["name"]),
         "bgp": bgp,
