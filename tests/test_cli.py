@@ -107,7 +107,7 @@ def test_vendor_is_required_when_a_router_names_none(workdir: Path) -> None:
 def test_render_uses_each_routers_vendor_without_the_option() -> None:
     run = run_cli(["render", "--locked", str(GRE_SAMPLE)])
     assert run.exit_code == 0
-    assert run.stdout.startswith("# vra-config: router vra-dal12, Vyatta 5600")
+    assert run.stdout.startswith("# vra-config: router vra-dal12 (IBM Cloud classic), Vyatta 5600")
 
 
 # --- the lock ------------------------------------------------------------------------------

@@ -180,19 +180,33 @@ def render(
     force: Annotated[
         bool, typer.Option("--force", help="With --out, overwrite files vra-config did not write.")
     ] = False,
+    show_secrets: Annotated[
+        bool,
+        typer.Option(
+            "--show-secrets",
+            help="Print pre-shared keys (read from the environment or files) instead of "
+            "REDACTED placeholders; files under --out are then created mode 0600.",
+        ),
+    ] = False,
     locked: LockedOpt = False,
 ) -> None:
     """Print (or write) paste-ready configuration for every router of the plan."""
     from vra_config.pipeline import render_checked
 
     checked = _check(plan, locked)
-    files = _guard(lambda: render_checked(checked, vendor, router, templates))
-    if out is None:
+    files = _guard(lambda: render_checked(checked, vendor, router, templates, show_secrets))
+    if not files:
+        _say(
+            f"{plan}: nothing to render: the plan has no router, and no site that names a "
+            "vendor (the addressing was checked)"
+        )
+    elif out is None:
         typer.echo("\n".join(files.values()), nl=False)
     else:
         from vra_config.output import write_outputs
 
-        _guard(lambda: write_outputs(out, files, force=force, report=_say))
+        mode = 0o600 if show_secrets else 0o644
+        _guard(lambda: write_outputs(out, files, force=force, report=_say, mode=mode))
     _write_lock(checked)
 
 

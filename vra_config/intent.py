@@ -10,6 +10,7 @@ Vendor packs turn a `RouterIntent` into their own names and syntax.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
@@ -107,6 +108,11 @@ class RouterIntent:
     ipsec_peers: tuple[IpsecPeer, ...] = ()
     vlan_interfaces: tuple[VlanInterface, ...] = ()
     bgp_networks: tuple[IPv4Network, ...] = ()
+    site: bool = False  # a gateway of yours outside IBM Cloud
+
+    @property
+    def role(self) -> str:
+        return "site" if self.site else "IBM Cloud classic"
 
     @property
     def ike_v2(self) -> bool:
@@ -124,8 +130,8 @@ class _Builder:
     routes: list[StaticRoute] = field(default_factory=list)
     neighbors: list[BgpNeighbor] = field(default_factory=list)
     static_imports: set[IPv4Network] = field(default_factory=set)
-    #: (peer ASN, prefixes imported over BGP) per link, to spot transit between equal ASNs
-    bgp_imports: list[tuple[str, int, frozenset[IPv4Network]]] = field(default_factory=list)
+    #: per BGP link: the ASNs each exported prefix has crossed
+    paths: dict[str, Mapping[IPv4Network, frozenset[int]]] = field(default_factory=dict)
 
 
 def router_intents(address_plan: AddressPlan) -> dict[str, RouterIntent]:
@@ -143,7 +149,9 @@ def router_intents(address_plan: AddressPlan) -> dict[str, RouterIntent]:
     devices.update({n: (s.asn, s.router_id, s.networks) for n, s in plan.sites.items()})
     for name in sorted(devices):
         asn, router_id, own = devices[name]
-        intents[name] = _finish(name, asn, router_id, frozenset(own), builders[name])
+        intents[name] = _finish(
+            name, asn, router_id, frozenset(own), builders[name], name in plan.sites
+        )
     return intents
 
 
@@ -223,6 +231,18 @@ def _add_end(
             if link.ipsec.mode == "policy"
             else ()
         )
+        if link.ipsec.mode == "policy" and is_router and link.router_public_gateway:
+            # Policy-based IPsec encrypts what leaves by the public interface; a route there
+            # puts the remote prefixes in the RIB, so BGP can advertise them onwards.
+            b.routes.extend(
+                StaticRoute(
+                    prefix,
+                    f"{link.name}: {other} (IPsec policy)",
+                    next_hop=link.router_public_gateway,
+                )
+                for prefix in imports
+            )
+            b.static_imports |= set(imports)
         b.peers.append(
             IpsecPeer(
                 link.name,
@@ -263,7 +283,7 @@ def _add_end(
                 ibm.BGP_HOLDTIME,
             )
         )
-        b.bgp_imports.append((link.name, remote_as, frozenset(imports)))
+        b.paths[link.name] = routes.router_paths if is_router else routes.peer_paths
 
 
 def _far_name(link: PlannedLink, other: str) -> str:
@@ -280,35 +300,34 @@ def _endpoint_text(link: PlannedLink, other: str) -> str:
     return f"{link.name}: GRE endpoint of {other}"
 
 
+def _loops(n: BgpNeighbor, paths: Mapping[IPv4Network, frozenset[int]]) -> bool:
+    """Whether a route sent to `n` has already crossed `n`'s ASN (both PowerVS locations often
+    use 64999): `n` would drop it as a loop unless the private ASNs are stripped."""
+    return any(n.remote_as in paths.get(p, frozenset()) for p in n.advertise)
+
+
 def _finish(
     name: str,
     asn: int | None,
     router_id: IPv4Address | None,
     own: frozenset[IPv4Network],
     b: _Builder,
+    site: bool,
 ) -> RouterIntent:
-    neighbors = []
-    for n in b.neighbors:
-        # Routes learned from one peer in AS X and sent to another peer in AS X would be
-        # dropped there as a loop (both PowerVS locations often use 64999): strip the private
-        # ASNs from the path towards it.
-        loops = any(
-            other != n.connection and asn_ == n.remote_as and imported & set(n.advertise)
-            for other, asn_, imported in b.bgp_imports
+    neighbors = [
+        BgpNeighbor(
+            n.connection,
+            n.address,
+            n.remote_as,
+            n.description,
+            n.accept,
+            n.advertise,
+            n.keepalive,
+            n.holdtime,
+            remove_private_as=_loops(n, b.paths[n.connection]) and is_private_asn(n.remote_as),
         )
-        neighbors.append(
-            BgpNeighbor(
-                n.connection,
-                n.address,
-                n.remote_as,
-                n.description,
-                n.accept,
-                n.advertise,
-                n.keepalive,
-                n.holdtime,
-                remove_private_as=loops and is_private_asn(n.remote_as),
-            )
-        )
+        for n in b.neighbors
+    ]
     exported = {p for n in neighbors for p in n.advertise}
     networks = tuple(sorted(exported & (own | b.static_imports)))
     return RouterIntent(
@@ -324,4 +343,5 @@ def _finish(
         ipsec_peers=tuple(sorted(b.peers, key=lambda p: p.remote_address)),
         vlan_interfaces=tuple(sorted(b.vlans, key=lambda v: (v.interface, v.vlan))),
         bgp_networks=networks,
+        site=site,
     )

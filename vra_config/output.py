@@ -28,6 +28,7 @@ def write_outputs(
     files: Mapping[str, str],
     force: bool = False,
     report: Callable[[str], None] = lambda _: None,
+    mode: int = 0o644,
 ) -> list[Path]:
     """Write each `{name: text}` under `out`; return the paths that changed."""
     if out.exists() and not out.is_dir():
@@ -55,7 +56,7 @@ def write_outputs(
     written: list[Path] = []
     for target, text in pending:
         try:
-            write_atomic(target, text)
+            write_atomic(target, text, mode)
         except OSError as exc:
             done = ", ".join(str(p) for p in written) or "none"
             raise OutputError(

@@ -115,6 +115,7 @@ class PlannedLink:
     description: str | None
     origin: str  # "pinned", "locked", "allocated" or "" (no subnet)
     ipsec: IpsecParams | None = None
+    router_public_gateway: IPv4Address | None = None
     interface: str | None = None
     vlan: int | None = None
 
@@ -228,7 +229,7 @@ def plan_addresses(plan: Plan, lock: Lock | None = None) -> AddressPlan:
                 _peer_name(conn),
             )
             for name, conn in usable.items()
-            if name in links
+            if name in links and (name in subnets or name in numbers)
         }
     )
     changes = tuple(_lock_changes(lock, new_lock))
@@ -458,17 +459,17 @@ def _asn_findings(plan: Plan) -> Iterable[Finding]:
         if problem:
             yield Finding(path, f"{problem}; choose a private ASN such as 64880")
             continue
-        for low, high in ibm.IBM_EXCLUDED_ASNS:
-            if low <= router.asn <= high:
-                span = str(low) if low == high else f"{low}-{high}"
-                yield Finding(
-                    path,
-                    f"ASN {router.asn} is on IBM's excluded list ({span}; "
-                    f"{ibm.IBM_EXCLUDED_ASNS_SOURCE}); choose another, such as 64880",
-                )
+        if excluded := _ibm_excluded(router.asn):
+            yield Finding(path, excluded)
     for name, site in plan.sites.items():
-        if site.asn is not None and (problem := asn_problem(site.asn)):
+        if site.asn is None:
+            continue
+        if problem := asn_problem(site.asn):
             yield Finding(("sites", name, "asn"), f"{problem}; choose another")
+        elif excluded := _ibm_excluded(site.asn):
+            # IBM drops paths holding these ASNs, and a site's ASN rides in every path it
+            # sends towards IBM (transit-gateway:helpful-tips.md).
+            yield Finding(("sites", name, "asn"), excluded)
     for name, ws in plan.powervs.items():
         if ws.asn is not None and (problem := asn_problem(ws.asn)):
             yield Finding(("powervs", name, "asn"), f"{problem}; use the ASN IBM assigned")
@@ -480,6 +481,17 @@ def _asn_findings(plan: Plan) -> Iterable[Finding]:
                 ("connections", name, "transit_gateway", "asn"),
                 f"{problem}; use the Local BGP ASN IBM shows for the GRE connection",
             )
+
+
+def _ibm_excluded(asn: int) -> str | None:
+    for low, high in ibm.IBM_EXCLUDED_ASNS:
+        if low <= asn <= high:
+            span = str(low) if low == high else f"{low}-{high}"
+            return (
+                f"ASN {asn} is on IBM's excluded list ({span}; {ibm.IBM_EXCLUDED_ASNS_SOURCE}); "
+                "choose another, such as 64880"
+            )
+    return None
 
 
 def _device_asn(plan: Plan, name: str) -> int | None:
@@ -581,9 +593,10 @@ def _prefix_uses(plan: Plan) -> Iterable[PrefixUse]:
     for name, ws in plan.powervs.items():
         for i, prefix in enumerate(ws.subnets):
             yield PrefixUse(prefix, "powervs", name, ("powervs", name, "subnets", i))
-    for pool in ("tunnels", "vti"):
-        for i, prefix in enumerate(getattr(plan.pools, pool)):
-            yield PrefixUse(prefix, "pool", pool, ("pools", pool, i))
+    for i, prefix in enumerate(plan.pools.tunnels):
+        yield PrefixUse(prefix, "pool", "tunnels", ("pools", "tunnels", i))
+    for i, prefix in enumerate(plan.pools.vti):
+        yield PrefixUse(prefix, "vti_pool", "vti", ("pools", "vti", i))
     for name, conn in plan.connections.items():
         for i, prefix in enumerate(conn.advertise or ()):
             yield PrefixUse(prefix, "advertise", name, ("connections", name, "advertise", i))
@@ -974,6 +987,7 @@ def _plan_link(
         ipsec=ipsec,
         interface=interface,
         vlan=vlan,
+        router_public_gateway=router.public.gateway if router and router.public else None,
     )
     return link, findings
 

@@ -20,13 +20,16 @@ from vra_config.findings import Finding, PlanPath, format_path
 #: listed in `classic_subnets`) or a Direct Link peering; `pool` a range subnets are carved
 #: from; `site` a network behind a site; `vti` the inner subnet of an IPsec VTI; the rest as
 #: in `ibm.Role`.
-Use = Literal["powervs", "advertise", "tunnel", "pool", "interface", "underlay", "site", "vti"]
+Use = Literal[
+    "powervs", "advertise", "tunnel", "pool", "vti_pool", "interface", "underlay", "site", "vti"
+]
 
 _IBM_ROLE: dict[Use, ibm.Role | None] = {
     "powervs": "powervs",
     "advertise": "advertise",
     "tunnel": "tunnel",
     "pool": "tunnel",
+    "vti_pool": "vti",
     "interface": None,
     "underlay": "underlay",
     "site": "advertise",
@@ -38,6 +41,7 @@ _WHAT: dict[Use, str] = {
     "advertise": "advertised prefix",
     "tunnel": "tunnel subnet",
     "pool": "pool",
+    "vti_pool": "VTI pool",
     "interface": "classic subnet",
     "underlay": "tunnel endpoint",
     "site": "site network",
@@ -99,8 +103,8 @@ def _conflicts(inner: PrefixUse, outer: PrefixUse) -> bool:
     if b == "advertise":
         return False  # a summary or default advertised towards PowerVS may cover anything
     if a == "advertise":
-        return b in ("powervs", "pool", "tunnel", "underlay", "vti")
-    if a in ("tunnel", "vti") and b == "pool":
+        return b in ("powervs", "pool", "vti_pool", "tunnel", "underlay", "vti")
+    if a in ("tunnel", "vti") and b in ("pool", "vti_pool"):
         return False
     if a == "underlay" and b == "site":
         return False  # a site's own address may sit in one of its networks

@@ -78,7 +78,7 @@ def render_router(
     module = pack(vendor)
     context: dict[str, Any] = module.context(intent, secrets or {})
     context["header"] = [
-        module.comment(f"vra-config: router {intent.name}, {module.TITLE}"),
+        module.comment(f"vra-config: router {intent.name} ({intent.role}), {module.TITLE}"),
         module.comment(f"plan: {plan_name}"),
         module.comment("Paste in configuration mode; review, then commit and save."),
     ]

@@ -25,10 +25,14 @@ Node = tuple[str, str]  # ("device" | "powervs", name)
 
 @dataclass(frozen=True)
 class LinkRoutes:
-    """What each end of one link sends over it."""
+    """What each end of one link sends over it, and the ASNs each prefix has crossed."""
 
     router_exports: tuple[IPv4Network, ...]
     peer_exports: tuple[IPv4Network, ...]
+    #: For each exported prefix, the ASNs on its way to the exporting end (origin included):
+    #: a neighbour whose ASN is among them would drop the route as a loop.
+    router_paths: dict[IPv4Network, frozenset[int]]
+    peer_paths: dict[IPv4Network, frozenset[int]]
 
 
 def _own(plan: Plan) -> dict[Node, frozenset[IPv4Network]]:
@@ -55,29 +59,46 @@ def link_routes(plan: Plan, links: dict[str, PlannedLink]) -> dict[str, LinkRout
         adjacent[a].append((name, b))
         adjacent[b].append((name, a))
 
-    def reach(start: Node, without: str) -> set[IPv4Network]:
-        """Everything `start` reaches without crossing link `without`."""
+    asn = _device_asns(plan)
+
+    def reach(start: Node, without: str) -> dict[IPv4Network, frozenset[int]]:
+        """Everything `start` reaches without crossing link `without`, with the ASNs on the
+        way (breadth first, so each prefix's path is a shortest one)."""
+        first: frozenset[int] = frozenset()
+        found = {p: first for p in own.get(start, ())}
         seen = {start}
-        found: set[IPv4Network] = set(own.get(start, ()))
-        stack = [start] if start[0] == "device" else []
-        while stack:
-            node = stack.pop()
+        queue = [(start, first)] if start[0] == "device" else []
+        while queue:
+            node, path = queue.pop(0)
             for name, other in adjacent[node]:
                 if name == without or other in seen:
                     continue
                 seen.add(other)
-                found |= own.get(other, frozenset())
+                # A workspace's ASN is the one its link peers with (PowerVS, TGW, Megaport).
+                hop = asn.get(other) if other[0] == "device" else links[name].peer_asn
+                here = path | {hop} if hop is not None else path
+                for p in own.get(other, ()):
+                    found.setdefault(p, here)
                 if other[0] == "device":  # workspaces carry nothing through
-                    stack.append(other)
+                    queue.append((other, here))
         return found
 
     out: dict[str, LinkRoutes] = {}
     for name, link in sorted(links.items()):
         a, b = ("device", link.router), _far(link)
+        from_a = reach(a, name)
         if link.advertise is not None:
-            exports_a = set(link.advertise)
+            from_a = {p: from_a.get(p, frozenset()) for p in link.advertise}
         else:
-            exports_a = reach(a, name) - own.get(b, frozenset())
-        exports_b = reach(b, name) - own.get(a, frozenset())
-        out[name] = LinkRoutes(tuple(sorted(exports_a)), tuple(sorted(exports_b)))
+            from_a = {p: v for p, v in from_a.items() if p not in own.get(b, frozenset())}
+        from_b = {p: v for p, v in reach(b, name).items() if p not in own.get(a, frozenset())}
+        if b[0] == "powervs" and link.peer_asn is not None:
+            from_b = {p: frozenset({link.peer_asn}) for p in from_b}
+        out[name] = LinkRoutes(tuple(sorted(from_a)), tuple(sorted(from_b)), from_a, from_b)
+    return out
+
+
+def _device_asns(plan: Plan) -> dict[Node, int]:
+    out: dict[Node, int] = {("device", n): r.asn for n, r in plan.routers.items()}
+    out.update({("device", n): s.asn for n, s in plan.sites.items() if s.asn is not None})
     return out

@@ -23,7 +23,7 @@ from vra_config.findings import Finding, PlanPath
 from vra_config.intent import BgpNeighbor, IpsecPeer, RouterIntent
 from vra_config.vendors.base import VendorError
 
-TITLE = "Vyatta 5600 (IBM Cloud VRA)"
+TITLE = "Vyatta 5600"
 SUFFIX = "vyatta.set"
 
 POLICY_NAME_RE = re.compile(r"[-a-zA-Z0-9.]+")
