@@ -256,7 +256,7 @@ def parse_secret(value: object) -> Secret:
             return Secret("file", ref)
     raise PydanticCustomError(
         "vra_secret",
-        "a key is given as {{env: VARIABLE}} or {{file: PATH}} (a literal key works but is "
+        "a key is given as {env: VARIABLE} or {file: PATH} (a literal key works but is "
         "a warning); got {got}",
         {"got": show_value(value)},
     )

@@ -301,8 +301,8 @@ def _usable_links(plan: Plan) -> tuple[dict[str, AnyConnection], list[Finding]]:
             findings.append(
                 Finding(
                     (*base, "router"),
-                    f"{conn.router} is a site; a {conn.via} connection starts on a router in "
-                    "IBM Cloud classic (`routers`): swap `router` and `peer`, or move it",
+                    f"{conn.router} is a site; a {conn.via} link starts on a router in IBM "
+                    "Cloud classic (`routers`): swap `router` and `peer`, or move it",
                 )
             )
             ok = False

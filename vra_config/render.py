@@ -17,8 +17,9 @@ from typing import Any
 
 import jinja2
 
+from vra_config.findings import Finding
 from vra_config.intent import RouterIntent
-from vra_config.vendors import PACKS
+from vra_config.vendors import PACKS, VendorError
 
 ENTRY_TEMPLATE = "router.j2"
 
@@ -113,10 +114,20 @@ def render_intents(
     override: Path | None = None,
     secrets: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """`{file name: text}` for every device in `vendors`, in name order."""
-    return {
-        output_name(name, vendors[name]): render_router(
-            intents[name], vendors[name], plan_name, override, secrets
-        )
-        for name in sorted(vendors)
-    }
+    """`{file name: text}` for every device in `vendors`, in name order.
+
+    What a vendor cannot express is collected over all devices before it is raised, so one
+    run reports every problem.
+    """
+    out: dict[str, str] = {}
+    problems: list[Finding] = []
+    for name in sorted(vendors):
+        try:
+            out[output_name(name, vendors[name])] = render_router(
+                intents[name], vendors[name], plan_name, override, secrets
+            )
+        except VendorError as exc:
+            problems += exc.findings
+    if problems:
+        raise VendorError(problems)
+    return out

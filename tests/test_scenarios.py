@@ -1,0 +1,140 @@
+"""Scenario behaviour beyond the samples' golden files: keys, legacy suites, transit."""
+
+from __future__ import annotations
+
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import SAMPLES, run_cli
+
+import vra_config
+from vra_config.findings import PlanError
+from vra_config.pipeline import check_text, render_checked
+
+IPSEC = SAMPLES / "private-ipsec.yaml"
+
+
+def ipsec_plan(**changes: object) -> dict[str, object]:
+    plan = yaml.safe_load(IPSEC.read_text())
+    plan["connections"]["vpn-dc-east"].update(changes)
+    return plan
+
+
+def render_text(plan: dict[str, object], **kwargs: object) -> dict[str, str]:
+    return render_checked(check_text(yaml.safe_dump(plan), "plan.yaml"), **kwargs)  # type: ignore[arg-type]
+
+
+def test_keys_are_redacted_unless_asked_for() -> None:
+    redacted = render_text(ipsec_plan())
+    assert "pre-shared-secret 'REDACTED:env:VRA_PSK_DC_EAST'" in redacted["vra-dal12.vyatta.set"]
+    shown = render_text(
+        ipsec_plan(),
+        show_secrets=True,
+        environ={"VRA_PSK_DC_EAST": "s3cret-Key.1", "VRA_PSK_BRANCH_01": "other:Key"},
+    )
+    for name in ("vra-dal12.vyatta.set", "dc-east.vyatta.set"):
+        assert "authentication pre-shared-secret 's3cret-Key.1'" in shown[name]
+    assert "REDACTED" not in "".join(shown.values())
+
+
+def test_a_missing_key_is_a_located_error() -> None:
+    with pytest.raises(PlanError) as info:
+        render_text(ipsec_plan(), show_secrets=True, environ={"VRA_PSK_BRANCH_01": "x" * 20})
+    assert [f.format() for f in info.value.errors] == [
+        "plan.yaml:15:5: connections.vpn-dc-east.psk: environment variable VRA_PSK_DC_EAST is "
+        "not set; export it before rendering with --show-secrets"
+    ]
+
+
+def test_a_key_the_5600_refuses_is_an_error() -> None:
+    with pytest.raises(PlanError) as info:
+        render_text(
+            ipsec_plan(),
+            show_secrets=True,
+            environ={"VRA_PSK_DC_EAST": "has space'quote", "VRA_PSK_BRANCH_01": "fine"},
+        )
+    # both ends refuse the same key: one finding, at the plan's psk
+    assert [f.format() for f in info.value.errors] == [
+        "plan.yaml:15:5: connections.vpn-dc-east.psk: the pre-shared key holds characters the "
+        "Vyatta 5600 does not take (it allows letters, digits and - + & ! @ # $ % ^ * ( ) , . : "
+        "_); generate another"
+    ]
+
+
+def test_key_from_a_file_beside_the_plan_and_0600_output(tmp_path: Path) -> None:
+    plan = ipsec_plan(psk={"file": "keys/dc-east.psk"})
+    plan["connections"]["vpn-branch-01"]["psk"] = {"file": "keys/branch.psk"}
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "keys" / "dc-east.psk").write_text("from-a-file.1\n")
+    (tmp_path / "keys" / "branch.psk").write_text("branch-key\n")
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(plan))
+    out = tmp_path / "out"
+    run = run_cli(["render", "--vendor", "vyatta", "--show-secrets", "--out", str(out), str(path)])
+    assert run.exit_code == 0, run.stderr
+    text = (out / "dc-east.vyatta.set").read_text()
+    assert "pre-shared-secret 'from-a-file.1'" in text
+    for written in out.iterdir():
+        assert stat.S_IMODE(written.stat().st_mode) == 0o600
+
+
+def test_legacy_allows_a_weak_suite_with_a_reason() -> None:
+    plan = ipsec_plan(
+        ike={"encryption": "3des", "integrity": "sha1", "dh_group": 2},
+        legacy={"reason": "dc-east firmware 4.1 has no AES-GCM; upgrade planned"},
+    )
+    files = render_text(plan)
+    for name in ("vra-dal12.vyatta.set", "dc-east.vyatta.set"):
+        assert "ike-group IKE-vpn-dc-east proposal 1 encryption 3des" in files[name]
+        assert "ike-group IKE-vpn-dc-east proposal 1 dh-group 2" in files[name]
+
+
+def test_one_gateway_with_global_routing_transits_and_strips_private_asns() -> None:
+    plan = yaml.safe_load((SAMPLES / "proxy-multi-location.yaml").read_text())
+    plan["connections"]["cc-wdc06"]["router"] = "gw-dal12"
+    del plan["connections"]["gw-backbone"]
+    del plan["routers"]["gw-wdc06"]
+    text = render_text(plan)["gw-dal12.vyatta.set"]
+    for neighbor, learns in (
+        ("172.16.30.5", "192.168.80.0/24"),
+        ("172.16.30.13", "192.168.50.0/24"),
+    ):
+        assert (
+            f"set protocols bgp 64880 neighbor {neighbor} address-family ipv4-unicast "
+            "remove-private-as" in text
+        )
+    assert "set policy route prefix-list PL-cc-dal12-OUT rule 10 prefix 192.168.80.0/24" in text
+    assert "set policy route prefix-list PL-cc-wdc06-OUT rule 10 prefix 192.168.50.0/24" in text
+
+
+def test_static_routing_between_two_gateways_mirrors_the_routes() -> None:
+    plan = yaml.safe_load((SAMPLES / "proxy-multi-location.yaml").read_text())
+    plan["connections"]["gw-backbone"]["routing"] = "static"
+    files = render_text(plan)
+    dal12, wdc06 = files["gw-dal12.vyatta.set"], files["gw-wdc06.vyatta.set"]
+    assert "set protocols static interface-route 192.168.80.0/24 next-hop-interface tun1" in dal12
+    assert "set protocols static interface-route 192.168.50.0/24 next-hop-interface tun1" in wdc06
+    assert "neighbor 172.16.30.18" not in dal12
+    # routes learned statically are originated into BGP towards PowerVS
+    assert "set protocols bgp 64880 address-family ipv4-unicast network 192.168.80.0/24" in dal12
+
+
+def test_sites_without_a_vendor_are_described_not_rendered(monkeypatch: pytest.MonkeyPatch) -> None:
+    files = vra_config.render_plan(IPSEC)
+    assert sorted(files) == ["dc-east.vyatta.set", "vra-dal12.vyatta.set"]
+    run = run_cli(["render", "--router", "branch-01", str(IPSEC)])
+    assert (run.exit_code, run.stderr) == (
+        2,
+        "vra-config: error: --router branch-01: the site names no vendor, so it is not rendered\n",
+    )
+
+
+def test_direct_link_gre_endpoint_is_routed_via_the_private_gateway(tmp_path: Path) -> None:
+    shutil.copy(SAMPLES / "direct-link-dc.yaml", tmp_path / "plan.yaml")
+    text = vra_config.render_plan(tmp_path / "plan.yaml", router="vra-dal10")[
+        "vra-dal10.vyatta.set"
+    ]
+    assert "set protocols static route 172.17.1.1/32 next-hop 10.72.14.1" in text
