@@ -135,3 +135,25 @@ def test_direct_link_gre_endpoint_is_routed_via_the_private_gateway(tmp_path: Pa
         "vra-dal10.vyatta.set"
     ]
     assert "set protocols static route 172.17.1.1/32 next-hop 10.72.14.1" in text
+
+
+def test_firewall_filters_each_link_to_what_its_far_end_may_send() -> None:
+    plan = yaml.safe_load((SAMPLES / "megaport-multi-location.yaml").read_text())
+    plan["sites"]["mp-edge"]["firewall"] = True
+    text = render_text(plan)["mp-edge.vyatta.set"]
+    assert "set interfaces dataplane dp0p192p1 vif 101 firewall in FW-vxc-wdc04-IN\n" in text
+    rules = [line for line in text.splitlines() if "FW-vxc-wdc04-IN rule" in line]
+    assert rules == [
+        "set security firewall name FW-vxc-wdc04-IN rule 10 action accept",
+        "set security firewall name FW-vxc-wdc04-IN rule 10 source address 172.18.0.4/30",
+        "set security firewall name FW-vxc-wdc04-IN rule 20 action accept",
+        "set security firewall name FW-vxc-wdc04-IN rule 20 source address 192.168.60.0/24",
+    ]
+    assert "set security firewall name FW-vxc-wdc04-IN default-action drop\n" in text
+    # no firewall unless the plan asks for one
+    assert (
+        "firewall"
+        not in vra_config.render_plan(SAMPLES / "megaport-multi-location.yaml")[
+            "mp-edge.vyatta.set"
+        ]
+    )

@@ -95,6 +95,22 @@ class BgpNeighbor:
 
 
 @dataclass(frozen=True)
+class InboundFilter:
+    """What may arrive on one link's interface: the far end's prefixes and the link subnet.
+
+    The interface is a tunnel (`family` "gre" or "vti" and `number`) or a VLAN
+    (`interface`, `vlan`)."""
+
+    connection: str
+    description: str
+    sources: tuple[IPv4Network, ...]
+    family: str | None = None
+    number: int | None = None
+    interface: str | None = None
+    vlan: int | None = None
+
+
+@dataclass(frozen=True)
 class RouterIntent:
     """Everything one device needs, sorted so that rendering is byte-stable."""
 
@@ -109,6 +125,7 @@ class RouterIntent:
     vlan_interfaces: tuple[VlanInterface, ...] = ()
     bgp_networks: tuple[IPv4Network, ...] = ()
     site: bool = False  # a gateway of yours outside IBM Cloud
+    filters: tuple[InboundFilter, ...] = ()
 
     @property
     def role(self) -> str:
@@ -129,6 +146,7 @@ class _Builder:
     vlans: list[VlanInterface] = field(default_factory=list)
     routes: list[StaticRoute] = field(default_factory=list)
     neighbors: list[BgpNeighbor] = field(default_factory=list)
+    filters: list[InboundFilter] = field(default_factory=list)
     static_imports: set[IPv4Network] = field(default_factory=set)
     #: per BGP link: the ASNs each exported prefix has crossed
     paths: dict[str, Mapping[IPv4Network, frozenset[int]]] = field(default_factory=dict)
@@ -139,9 +157,11 @@ def router_intents(address_plan: AddressPlan) -> dict[str, RouterIntent]:
     plan = address_plan.plan
     routes = link_routes(plan, address_plan.connections)
     builders: dict[str, _Builder] = defaultdict(_Builder)
+    firewalled = {n for n, r in plan.routers.items() if r.firewall}
+    firewalled |= {n for n, s in plan.sites.items() if s.firewall}
     for name in sorted(address_plan.connections):
         link = address_plan.connections[name]
-        _add_link(builders, link, routes[name])
+        _add_link(builders, link, routes[name], firewalled)
     intents: dict[str, RouterIntent] = {}
     devices: dict[str, tuple[int | None, IPv4Address | None, tuple[IPv4Network, ...]]] = {
         n: (r.asn, r.router_id, r.advertise) for n, r in plan.routers.items()
@@ -174,16 +194,23 @@ def _descriptions(link: PlannedLink, other: str) -> tuple[str, str]:
     return f"{kind} {link.name} to {other}", f"{link.name}: {other}"
 
 
-def _add_link(builders: dict[str, _Builder], link: PlannedLink, routes: LinkRoutes) -> None:
+def _add_link(
+    builders: dict[str, _Builder], link: PlannedLink, routes: LinkRoutes, firewalled: set[str]
+) -> None:
     ends = [(link.router, link.peer, True)]
     if link.peer_kind != "powervs":
         ends.append((link.peer, link.router, False))
     for device, other, is_router in ends:
-        _add_end(builders[device], link, routes, other, is_router)
+        _add_end(builders[device], link, routes, other, is_router, device in firewalled)
 
 
 def _add_end(
-    b: _Builder, link: PlannedLink, routes: LinkRoutes, other: str, is_router: bool
+    b: _Builder,
+    link: PlannedLink,
+    routes: LinkRoutes,
+    other: str,
+    is_router: bool,
+    firewall: bool,
 ) -> None:
     exports = routes.router_exports if is_router else routes.peer_exports
     imports = routes.peer_exports if is_router else routes.router_exports
@@ -259,6 +286,21 @@ def _add_end(
     elif link.via == "megaport":
         assert mine is not None and link.interface and link.vlan
         b.vlans.append(VlanInterface(link.name, link.interface, link.vlan, mine, interface_text))
+
+    if firewall and mine is not None and (family is not None or link.via == "megaport"):
+        # Anti-spoofing: what arrives may come only from what the far end may send, or from
+        # the link subnet itself (BGP, ICMP from the far router).
+        b.filters.append(
+            InboundFilter(
+                link.name,
+                f"{link.name}: what {_far_name(link, other)} may send",
+                tuple(sorted({*imports, mine.network})),
+                family,
+                number,
+                link.interface if family is None else None,
+                link.vlan if family is None else None,
+            )
+        )
 
     if link.routing == "static" and family is not None:
         assert number is not None
@@ -344,4 +386,5 @@ def _finish(
         vlan_interfaces=tuple(sorted(b.vlans, key=lambda v: (v.interface, v.vlan))),
         bgp_networks=networks,
         site=site,
+        filters=tuple(sorted(b.filters, key=lambda f: f.connection)),
     )

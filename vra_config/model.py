@@ -347,6 +347,7 @@ class Router(Model):
     private: Interface
     public: Interface | None = None
     advertise: Prefixes = ()
+    firewall: bool = False
 
 
 class DirectLink(Model):
@@ -365,6 +366,7 @@ class Site(Model):
     address: Address | None = None
     networks: Prefixes = ()
     direct_link: DirectLink | None = None
+    firewall: bool = False
 
 
 class Workspace(Model):

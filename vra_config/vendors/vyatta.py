@@ -134,6 +134,7 @@ def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
             if r.family is not None
         ],
     }
+    ctx["firewalls"] = [_firewall(f, problems) for f in intent.filters]
     ctx.update(_ipsec(intent, secrets, problems))
     ctx.update(_bgp(intent, problems))
     if problems.found:
@@ -173,18 +174,47 @@ def _vti(v: Any, problems: _Problems) -> dict[str, Any]:
     }
 
 
-def _vif(v: Any, problems: _Problems) -> dict[str, Any]:
-    if BONDING_RE.fullmatch(v.interface):
-        kind = "bonding"
-    elif DATAPLANE_RE.fullmatch(v.interface):
-        kind = "dataplane"
-    else:
+def _interface_kind(connection: str, interface: str, problems: _Problems) -> str:
+    if BONDING_RE.fullmatch(interface):
+        return "bonding"
+    if not DATAPLANE_RE.fullmatch(interface):
         problems.add(
-            ("connections", v.connection, "interface"),
-            f"{v.interface} is not a Vyatta 5600 dataplane or bonding interface (dp0p192p1, "
+            ("connections", connection, "interface"),
+            f"{interface} is not a Vyatta 5600 dataplane or bonding interface (dp0p192p1, "
             "dp0bond1); write the name `show interfaces` prints",
         )
-        kind = "dataplane"
+    return "dataplane"
+
+
+#: Firewall rules are numbered 1..9999 (vyatta-security-firewall-v1.yang).
+FIREWALL_RULE_MAX = 9999
+
+
+def _firewall(f: Any, problems: _Problems) -> dict[str, Any]:
+    if f.family is not None:
+        kind = "tunnel" if f.family == "gre" else "vti"
+        attach = f"interfaces {kind} {interface_name(f.family, f.number)}"
+    else:
+        kind = _interface_kind(f.connection, f.interface, problems)
+        attach = f"interfaces {kind} {f.interface} vif {f.vlan}"
+    if len(f.sources) * RULE_STEP > FIREWALL_RULE_MAX:
+        problems.add(
+            ("connections", f.connection),
+            f"{len(f.sources)} source prefixes exceed the {FIREWALL_RULE_MAX // RULE_STEP} a "
+            "Vyatta firewall can number; summarise them",
+        )
+    return {
+        "name": f"FW-{f.connection}-IN",
+        "description": quote(f.description),
+        "attach": attach,
+        "rules": [
+            {"number": (i + 1) * RULE_STEP, "source": str(p)} for i, p in enumerate(f.sources)
+        ],
+    }
+
+
+def _vif(v: Any, problems: _Problems) -> dict[str, Any]:
+    kind = _interface_kind(v.connection, v.interface, problems)
     return {
         "kind": kind,
         "interface": v.interface,
