@@ -196,9 +196,10 @@ def render(
     checked = _check(plan, locked)
     files = _guard(lambda: render_checked(checked, vendor, router, templates, show_secrets))
     if not files:
-        _say(
-            f"{plan}: nothing to render: the plan has no router, and no site that names a "
-            "vendor (the addressing was checked)"
+        # A comment, on stdout: what a pipe into a router or a checker receives stays valid.
+        typer.echo(
+            f"# vra-config: {Path(plan).name}: nothing to render: the plan has no router, and "
+            "no site that names a vendor (the addressing was checked)"
         )
     elif out is None:
         typer.echo("\n".join(files.values()), nl=False)

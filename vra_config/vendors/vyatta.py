@@ -142,36 +142,30 @@ def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
     return ctx
 
 
-def _tunnel(t: Any, problems: _Problems) -> dict[str, Any]:
+def _tunnel_interface(item: Any, family: str, problems: _Problems) -> dict[str, Any]:
+    """What GRE tunnels and VTIs share: name, description, address, MTU, MSS clamp."""
     return {
-        "name": interface_name("gre", t.number),
+        "name": interface_name(family, item.number),
         "description": problems.limit(
-            ("connections", t.connection, "description"),
-            t.description,
+            ("connections", item.connection, "description"),
+            item.description,
             TUNNEL_DESCRIPTION_MAX,
-            "tunnel description",
+            "tunnel description" if family == "gre" else "VTI description",
         ),
-        "local_ip": str(t.local_ip),
-        "remote_ip": str(t.remote_ip),
-        "address": str(t.address),
-        "mtu": t.mtu,
-        "tcp_mss": t.tcp_mss,
+        "address": str(item.address),
+        "mtu": item.mtu,
+        "tcp_mss": item.tcp_mss,
     }
+
+
+def _tunnel(t: Any, problems: _Problems) -> dict[str, Any]:
+    out = _tunnel_interface(t, "gre", problems)
+    out.update(local_ip=str(t.local_ip), remote_ip=str(t.remote_ip))
+    return out
 
 
 def _vti(v: Any, problems: _Problems) -> dict[str, Any]:
-    return {
-        "name": interface_name("vti", v.number),
-        "description": problems.limit(
-            ("connections", v.connection, "description"),
-            v.description,
-            TUNNEL_DESCRIPTION_MAX,
-            "VTI description",
-        ),
-        "address": str(v.address),
-        "mtu": v.mtu,
-        "tcp_mss": v.tcp_mss,
-    }
+    return _tunnel_interface(v, "vti", problems)
 
 
 def _interface_kind(connection: str, interface: str, problems: _Problems) -> str:
