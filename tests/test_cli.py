@@ -71,8 +71,8 @@ def test_check_prints_a_summary() -> None:
         (["check", "missing.yaml"], "vra-config: error: missing.yaml: no such file\n"),
         (["check", "."], "vra-config: error: .: is a directory; give the plan file\n"),
         (
-            ["render", "--vendor", "vsrx", str(GRE_SAMPLE)],
-            "vra-config: error: vendor vsrx has no template pack yet; available: vyatta\n",
+            ["render", "--vendor", "eos", str(GRE_SAMPLE)],
+            "vra-config: error: vendor eos has no template pack yet; available: vsrx, vyatta\n",
         ),
         (
             ["render", "--vendor", "vyatta", "--router", "nope", str(GRE_SAMPLE)],
@@ -98,8 +98,8 @@ def test_vendor_is_required_when_a_router_names_none(workdir: Path) -> None:
     run = run_cli(["render", str(plan)])
     assert run.exit_code == 2
     assert run.stderr == (
-        "vra-config: error: router vra-dal12 names no vendor; pass --vendor (one of vyatta) or "
-        "set `vendor:` on every router\n"
+        "vra-config: error: router vra-dal12 names no vendor; pass --vendor (one of vsrx, "
+        "vyatta) or set `vendor:` on every router\n"
     )
     assert run_cli(["render", "--vendor", "vyatta", str(plan)]).exit_code == 0
 

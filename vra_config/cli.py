@@ -64,6 +64,7 @@ def _guard(action: Callable[[], T]) -> T:
     from vra_config.loader import MAX_ERRORS
     from vra_config.output import OutputError
     from vra_config.pipeline import UsageError
+    from vra_config.render import RenderBug
 
     try:
         return action()
@@ -83,6 +84,12 @@ def _guard(action: Callable[[], T]) -> T:
         _fail_usage(str(exc))
     except OutputError as exc:
         _say(f"vra-config: error: {exc}")
+        raise typer.Exit(1) from None
+    except RenderBug as exc:
+        _say(
+            f"vra-config: internal error: {exc}; nothing was written. This is a bug in "
+            "vra-config, not in your plan: please report it with the plan"
+        )
         raise typer.Exit(1) from None
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from vra_config import ibm
-from vra_config.model import Esp, Ike, Secret
+from vra_config.model import Esp, Ike, PerVendor, Secret
 from vra_config.planner import AddressPlan, PlannedLink, is_private_asn
 from vra_config.routing import LinkRoutes, link_routes
 
@@ -57,6 +57,7 @@ class IpsecPeer:
     psk: Secret
     vti: int | None  # route-based: the VTI number; policy-based: None
     policies: tuple[tuple[IPv4Network, IPv4Network], ...]  # (local, remote) prefix pairs
+    number: int | None = None  # the tunnel interface number, policy-based links included
 
 
 @dataclass(frozen=True)
@@ -64,7 +65,7 @@ class VlanInterface:
     """A VLAN sub-interface carrying a Megaport VXC."""
 
     connection: str
-    interface: str
+    interface: PerVendor
     vlan: int
     address: IPv4Interface
     description: str
@@ -79,12 +80,15 @@ class StaticRoute:
     next_hop: IPv4Address | None = None
     family: str | None = None
     number: int | None = None
+    #: a route that only makes policy-based IPsec work on OSes that need one (Vyatta)
+    for_ipsec_policy: bool = False
 
 
 @dataclass(frozen=True)
 class BgpNeighbor:
     connection: str
     address: IPv4Address
+    local_address: IPv4Address
     remote_as: int
     description: str
     accept: tuple[IPv4Network, ...]
@@ -106,8 +110,28 @@ class InboundFilter:
     sources: tuple[IPv4Network, ...]
     family: str | None = None
     number: int | None = None
-    interface: str | None = None
+    interface: PerVendor | None = None
     vlan: int | None = None
+
+
+@dataclass(frozen=True)
+class LinkEnd:
+    """One end of one link, as the device at that end sees it: for zones, policies and
+    host-bound filters, which need every link of a device side by side."""
+
+    connection: str
+    via: str
+    other: str  # the far device or PowerVS workspace
+    other_kind: str  # "powervs", "router" or "site"
+    family: str | None  # "gre", "vti" or None (a VLAN)
+    number: int | None
+    interface: PerVendor | None  # a VLAN's parent interface
+    vlan: int | None
+    imports: tuple[IPv4Network, ...]  # what arrives over it
+    exports: tuple[IPv4Network, ...]  # what this end sends (and so the far end routes back)
+    zone: str | None  # the plan's choice for this end, if any
+    remote_ip: IPv4Address | None  # GRE endpoint or IPsec peer
+    bgp_peer: IPv4Address | None
 
 
 @dataclass(frozen=True)
@@ -126,6 +150,14 @@ class RouterIntent:
     bgp_networks: tuple[IPv4Network, ...] = ()
     site: bool = False  # a gateway of yours outside IBM Cloud
     filters: tuple[InboundFilter, ...] = ()
+    links: tuple[LinkEnd, ...] = ()
+    own_prefixes: tuple[IPv4Network, ...] = ()
+    own_zone: str | None = None
+    loopback_filter: str | None = None
+    private_interface: str | None = None
+    public_interface: str | None = None
+    #: a site's interface holding its `address`
+    site_interface: str | None = None
 
     @property
     def role(self) -> str:
@@ -147,6 +179,7 @@ class _Builder:
     routes: list[StaticRoute] = field(default_factory=list)
     neighbors: list[BgpNeighbor] = field(default_factory=list)
     filters: list[InboundFilter] = field(default_factory=list)
+    links: list[LinkEnd] = field(default_factory=list)
     static_imports: set[IPv4Network] = field(default_factory=set)
     #: per BGP link: the ASNs each exported prefix has crossed
     paths: dict[str, Mapping[IPv4Network, frozenset[int]]] = field(default_factory=dict)
@@ -163,14 +196,30 @@ def router_intents(address_plan: AddressPlan) -> dict[str, RouterIntent]:
         link = address_plan.connections[name]
         _add_link(builders, link, routes[name], firewalled)
     intents: dict[str, RouterIntent] = {}
-    devices: dict[str, tuple[int | None, IPv4Address | None, tuple[IPv4Network, ...]]] = {
-        n: (r.asn, r.router_id, r.advertise) for n, r in plan.routers.items()
-    }
-    devices.update({n: (s.asn, s.router_id, s.networks) for n, s in plan.sites.items()})
-    for name in sorted(devices):
-        asn, router_id, own = devices[name]
+    for name, router in plan.routers.items():
         intents[name] = _finish(
-            name, asn, router_id, frozenset(own), builders[name], name in plan.sites
+            name,
+            router.asn,
+            router.router_id,
+            frozenset(router.advertise),
+            builders[name],
+            site=False,
+            own_zone=router.zone,
+            loopback_filter=router.loopback_filter,
+            private_interface=router.private.interface,
+            public_interface=router.public.interface if router.public else None,
+        )
+    for name, site in plan.sites.items():
+        intents[name] = _finish(
+            name,
+            site.asn,
+            site.router_id,
+            frozenset(site.networks),
+            builders[name],
+            site=True,
+            own_zone=site.zone,
+            loopback_filter=site.loopback_filter,
+            site_interface=site.interface,
         )
     return intents
 
@@ -248,9 +297,9 @@ def _add_end(
     elif link.via == "ipsec":
         assert link.ipsec is not None and local_ip and remote_ip
         vti = None
+        family = "vti"
         if link.ipsec.mode == "vti":
             assert number is not None and mine is not None and link.mtu
-            family = "vti"
             vti = number
             b.vtis.append(Vti(link.name, number, interface_text, mine, link.mtu, link.tcp_mss))
         pairs = (
@@ -266,6 +315,7 @@ def _add_end(
                     prefix,
                     f"{link.name}: {other} (IPsec policy)",
                     next_hop=link.router_public_gateway,
+                    for_ipsec_policy=True,
                 )
                 for prefix in imports
             )
@@ -281,6 +331,7 @@ def _add_end(
                 link.ipsec.psk,
                 vti,
                 pairs,
+                number,
             )
         )
     elif link.via == "megaport":
@@ -302,6 +353,24 @@ def _add_end(
             )
         )
 
+    b.links.append(
+        LinkEnd(
+            link.name,
+            link.via,
+            other,
+            link.peer_kind if is_router else "router",  # links start on classic routers
+            family,
+            number,
+            link.interface,
+            link.vlan,
+            imports,
+            exports,
+            link.zone if is_router else None,
+            remote_ip,
+            theirs.ip if link.routing == "bgp" and theirs is not None else None,
+        )
+    )
+
     if link.routing == "static" and family is not None:
         assert number is not None
         b.routes.extend(
@@ -312,11 +381,12 @@ def _add_end(
         )
         b.static_imports |= set(imports)
     elif link.routing == "bgp":
-        assert theirs is not None and remote_as is not None
+        assert theirs is not None and mine is not None and remote_as is not None
         b.neighbors.append(
             BgpNeighbor(
                 link.name,
                 theirs.ip,
+                mine.ip,
                 remote_as,
                 neighbor_text,
                 imports,
@@ -355,11 +425,17 @@ def _finish(
     own: frozenset[IPv4Network],
     b: _Builder,
     site: bool,
+    own_zone: str | None = None,
+    loopback_filter: str | None = None,
+    private_interface: str | None = None,
+    public_interface: str | None = None,
+    site_interface: str | None = None,
 ) -> RouterIntent:
     neighbors = [
         BgpNeighbor(
             n.connection,
             n.address,
+            n.local_address,
             n.remote_as,
             n.description,
             n.accept,
@@ -387,4 +463,11 @@ def _finish(
         bgp_networks=networks,
         site=site,
         filters=tuple(sorted(b.filters, key=lambda f: f.connection)),
+        links=tuple(sorted(b.links, key=lambda end: end.connection)),
+        own_prefixes=tuple(sorted(own)),
+        own_zone=own_zone,
+        loopback_filter=loopback_filter,
+        private_interface=private_interface,
+        public_interface=public_interface,
+        site_interface=site_interface,
     )

@@ -296,6 +296,73 @@ def parse_interface_name(value: object) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class PerVendor:
+    """A name the vendors spell differently: one for all, or one per vendor."""
+
+    default: str | None
+    by_vendor: tuple[tuple[str, str], ...] = ()
+
+    def get(self, vendor: str) -> str | None:
+        return dict(self.by_vendor).get(vendor, self.default)
+
+    def __str__(self) -> str:
+        if self.default is not None:
+            return self.default
+        return ", ".join(f"{v}: {n}" for v, n in self.by_vendor)
+
+
+def parse_per_vendor_interface(value: object) -> PerVendor:
+    """`dp0p192p1`, or `{vyatta: dp0p192p1, vsrx: ge-0/0/2}` when the plan renders both."""
+    if isinstance(value, dict) and value:
+        pairs = []
+        for vendor, name in sorted(value.items()):
+            if vendor not in VENDORS:
+                raise PydanticCustomError(
+                    "vra_vendor",
+                    "{got} is not a vendor; key interface names by {vendors}",
+                    {"got": show_value(vendor), "vendors": " or ".join(VENDORS)},
+                )
+            pairs.append((str(vendor), parse_interface_name(name)))
+        return PerVendor(None, tuple(pairs))
+    return PerVendor(parse_interface_name(value))
+
+
+PerVendorInterface = Annotated[
+    PerVendor,
+    PlainValidator(parse_per_vendor_interface),
+    PlainSerializer(str, return_type=str),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string"},
+                {"type": "object", "additionalProperties": {"type": "string"}},
+            ]
+        }
+    ),
+]
+
+ZONE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,62}")
+
+
+def parse_zone(value: object) -> str:
+    """A Junos zone or filter name (also a safe Vyatta name)."""
+    text = _need_str(value, "a zone name", "SL-PRIVATE")
+    if not ZONE_RE.fullmatch(text):
+        raise PydanticCustomError(
+            "vra_zone",
+            "{text} is not a zone or filter name; use letters, digits, '-' and '_' (at most 63)",
+            {"text": show_value(text)},
+        )
+    return text
+
+
+ZoneName = Annotated[
+    str,
+    PlainValidator(parse_zone),
+    WithJsonSchema({"type": "string", "pattern": f"^{ZONE_RE.pattern}$"}),
+]
+
 InterfaceName = Annotated[
     str,
     PlainValidator(parse_interface_name),
@@ -317,6 +384,9 @@ class Interface(Model):
 
     address: InterfaceAddress
     gateway: Address
+    #: The interface (unit) holding the address, as the router names it; vSRX packs default
+    #: to IBM's ge-0/0/0.0 (private) and ge-0/0/1.0 (public).
+    interface: InterfaceName | None = None
 
     @model_validator(mode="after")
     def _gateway_on_subnet(self) -> Interface:
@@ -348,6 +418,11 @@ class Router(Model):
     public: Interface | None = None
     advertise: Prefixes = ()
     firewall: bool = False
+    #: vSRX: the security zone of the networks behind the router (IBM: SL-PRIVATE).
+    zone: ZoneName | None = None
+    #: vSRX: the loopback filter IBM provisions, which drops host-bound IKE, ESP, GRE and BGP
+    #: unless terms for the planned peers are added; `null` when the router has none.
+    loopback_filter: ZoneName | None = "PROTECT-IN"
 
 
 class DirectLink(Model):
@@ -367,6 +442,12 @@ class Site(Model):
     networks: Prefixes = ()
     direct_link: DirectLink | None = None
     firewall: bool = False
+    #: The interface (unit) holding `address`: the vSRX binds IKE to it.
+    interface: InterfaceName | None = None
+    #: vSRX: the security zone of `networks` (default trust).
+    zone: ZoneName | None = None
+    #: vSRX: a loopback filter to open for the planned peers, if the site has one.
+    loopback_filter: ZoneName | None = None
 
 
 class Workspace(Model):
@@ -394,6 +475,8 @@ class _Link(Model):
     router: Name
     description: Text | None = None
     advertise: Prefixes | None = None
+    #: vSRX: the security zone of this link's interface on the `router` end.
+    zone: ZoneName | None = None
 
 
 class _TunnelLink(_Link):
@@ -500,7 +583,7 @@ class MegaportLink(_Link):
 
     via: Literal["megaport"]
     powervs: Name
-    interface: InterfaceName
+    interface: PerVendorInterface
     vlan: Annotated[int, Field(ge=1, le=4094)]
     peering: Prefix | None = None
     powervs_asn: Asn | None = None

@@ -33,6 +33,7 @@ from vra_config.model import (
     Ike,
     IpsecLink,
     MegaportLink,
+    PerVendor,
     Plan,
     Secret,
     TransitGatewayConnection,
@@ -116,7 +117,8 @@ class PlannedLink:
     origin: str  # "pinned", "locked", "allocated" or "" (no subnet)
     ipsec: IpsecParams | None = None
     router_public_gateway: IPv4Address | None = None
-    interface: str | None = None
+    zone: str | None = None  # the plan's security zone for the router end (vSRX)
+    interface: PerVendor | None = None
     vlan: int | None = None
 
     @property
@@ -791,8 +793,8 @@ def _allocate_numbers(
     def ends(name: str, conn: AnyConnection) -> list[tuple[str, str, int | None, int | None]]:
         """(which, device, pin, locked) for each end that has a tunnel interface."""
         family = FAMILY[conn.via]
-        if family is None or (isinstance(conn, IpsecLink) and conn.mode == "policy"):
-            return []
+        if family is None:
+            return []  # policy-based IPsec gets numbers too: the vSRX binds it to st0
         entry = lock.connections.get(name)
         fresh = entry is not None and entry.via == conn.via
         out = [
@@ -909,7 +911,7 @@ def _plan_link(
     mtu: int | None = None
     tcp_mss: int | None = None
     ipsec: IpsecParams | None = None
-    interface: str | None = None
+    interface: PerVendor | None = None
     vlan: int | None = None
 
     if isinstance(conn, CloudConnection):
@@ -988,6 +990,7 @@ def _plan_link(
         interface=interface,
         vlan=vlan,
         router_public_gateway=router.public.gateway if router and router.public else None,
+        zone=conn.zone,
     )
     return link, findings
 

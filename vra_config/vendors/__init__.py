@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from vra_config.vendors import vyatta
+from vra_config.vendors import vsrx, vyatta
 from vra_config.vendors.base import VendorError
 
 __all__ = ["PACKS", "VendorError"]
 
 
-#: Packs that exist; `vsrx` joins when its templates do.
-PACKS: dict[str, ModuleType] = {"vyatta": vyatta}
+#: The packs, by the name `--vendor` and `vendor:` use.
+PACKS: dict[str, ModuleType] = {"vsrx": vsrx, "vyatta": vyatta}

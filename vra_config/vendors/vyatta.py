@@ -21,7 +21,7 @@ from typing import Any
 
 from vra_config.findings import Finding, PlanPath
 from vra_config.intent import BgpNeighbor, IpsecPeer, RouterIntent
-from vra_config.vendors.base import VendorError
+from vra_config.vendors.base import VendorError, vendor_interface
 
 TITLE = "Vyatta 5600"
 SUFFIX = "vyatta.set"
@@ -189,8 +189,9 @@ def _firewall(f: Any, problems: _Problems) -> dict[str, Any]:
         kind = "tunnel" if f.family == "gre" else "vti"
         attach = f"interfaces {kind} {interface_name(f.family, f.number)}"
     else:
-        kind = _interface_kind(f.connection, f.interface, problems)
-        attach = f"interfaces {kind} {f.interface} vif {f.vlan}"
+        parent = vendor_interface("vyatta", f.interface, f.connection, problems.found)
+        kind = _interface_kind(f.connection, parent, problems)
+        attach = f"interfaces {kind} {parent} vif {f.vlan}"
     if len(f.sources) * RULE_STEP > FIREWALL_RULE_MAX:
         problems.add(
             ("connections", f.connection),
@@ -208,10 +209,11 @@ def _firewall(f: Any, problems: _Problems) -> dict[str, Any]:
 
 
 def _vif(v: Any, problems: _Problems) -> dict[str, Any]:
-    kind = _interface_kind(v.connection, v.interface, problems)
+    parent = vendor_interface("vyatta", v.interface, v.connection, problems.found)
+    kind = _interface_kind(v.connection, parent, problems)
     return {
         "kind": kind,
-        "interface": v.interface,
+        "interface": parent,
         "vlan": v.vlan,
         "address": str(v.address),
         "description": quote(v.description),
