@@ -157,3 +157,66 @@ def test_firewall_filters_each_link_to_what_its_far_end_may_send() -> None:
             "mp-edge.vyatta.set"
         ]
     )
+
+
+def test_vsrx_refuses_what_junos_cannot_express() -> None:
+    plan = ipsec_plan(ike={"dh_group": 17})
+    with pytest.raises(PlanError) as info:
+        render_text(plan, vendor="vsrx")
+    assert [f.format() for f in info.value.errors] == [
+        "plan.yaml:15:17: connections.vpn-dc-east.ike.dh_group: DH group 17 is not available on the vSRX "
+        "(it has 14, 15, 16, 19, 20, 21 and 24); choose another"
+    ]
+    assert "dh-group 17" in render_text(plan)["vra-dal12.vyatta.set"]  # the 5600 has it
+
+
+def test_vsrx_needs_its_own_name_for_a_megaport_port() -> None:
+    plan = yaml.safe_load((SAMPLES / "megaport-multi-location.yaml").read_text())
+    plan["connections"]["vxc-wdc04"]["interface"] = "dp0p192p1"
+    with pytest.raises(PlanError) as info:
+        render_text(plan, vendor="vsrx")
+    assert [f.message for f in info.value.errors] == [
+        "dp0p192p1 is not a vSRX physical interface (ge-0/0/2); name the port, the VLAN becomes "
+        "its unit"
+    ]
+    plan["connections"]["vxc-wdc04"]["interface"] = {"vyatta": "dp0p192p1"}
+    with pytest.raises(PlanError) as info:
+        render_text(plan, vendor="vsrx")
+    assert [f.message for f in info.value.errors] == [
+        "no vsrx interface name for this link; write `interface: {vsrx: ...}` next to the "
+        "other vendor's"
+    ]
+
+
+def test_vsrx_refuses_a_key_it_cannot_quote() -> None:
+    with pytest.raises(PlanError) as info:
+        render_text(
+            ipsec_plan(),
+            vendor="vsrx",
+            show_secrets=True,
+            environ={"VRA_PSK_DC_EAST": 'with"quote', "VRA_PSK_BRANCH_01": "fine-key"},
+        )
+    assert {f.message for f in info.value.errors} == {
+        "the pre-shared key is empty or holds a quote, backslash or control character, which "
+        "Junos cannot take in a quoted string; generate another"
+    }
+
+
+def test_vsrx_opens_ibms_loopback_filter_only_for_the_planned_peers() -> None:
+    text = vra_config.render_plan(SAMPLES / "powervs-gre-bgp.yaml", vendor="vsrx")[
+        "vra-dal12.vsrx.set"
+    ]
+    terms = [line for line in text.splitlines() if "PROTECT-IN" in line]
+    assert terms == [
+        "set firewall filter PROTECT-IN term cc-dal12-gre from source-address 172.16.3.1/32",
+        "set firewall filter PROTECT-IN term cc-dal12-gre from protocol gre",
+        "set firewall filter PROTECT-IN term cc-dal12-gre then accept",
+        "set firewall filter PROTECT-IN term cc-dal12-bgp from source-address 172.16.3.5/32",
+        "set firewall filter PROTECT-IN term cc-dal12-bgp from protocol tcp",
+        "set firewall filter PROTECT-IN term cc-dal12-bgp from port bgp",
+        "set firewall filter PROTECT-IN term cc-dal12-bgp then accept",
+    ]
+    assert "host-inbound-traffic system-services all" not in text
+    plan = yaml.safe_load((SAMPLES / "powervs-gre-bgp.yaml").read_text())
+    plan["routers"]["vra-dal12"]["loopback_filter"] = None
+    assert "PROTECT-IN" not in render_text(plan, vendor="vsrx")["vra-dal12.vsrx.set"]

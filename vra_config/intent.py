@@ -459,7 +459,7 @@ def _finish(
         bgp_neighbors=tuple(sorted(neighbors, key=lambda n: n.address)),
         vtis=tuple(sorted(b.vtis, key=lambda v: v.number)),
         ipsec_peers=tuple(sorted(b.peers, key=lambda p: p.remote_address)),
-        vlan_interfaces=tuple(sorted(b.vlans, key=lambda v: (v.interface, v.vlan))),
+        vlan_interfaces=tuple(sorted(b.vlans, key=lambda v: (str(v.interface), v.vlan))),
         bgp_networks=networks,
         site=site,
         filters=tuple(sorted(b.filters, key=lambda f: f.connection)),

@@ -217,10 +217,11 @@ def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: _Problems
     )
     for p in intent.ipsec_peers:
         base: PlanPath = ("connections", p.connection)
-        for where, group in (("ike", p.ike.dh_group), ("esp", p.esp.pfs)):
+        checks = ((("ike", "dh_group"), p.ike.dh_group), (("esp", "pfs"), p.esp.pfs))
+        for where, group in checks:
             if group != "off" and group not in DH_GROUPS:
                 problems.add(
-                    (*base, where),
+                    (*base, *where),
                     f"DH group {group} is not available on the vSRX (it has 14, 15, 16, 19, "
                     "20, 21 and 24); choose another",
                 )
