@@ -164,8 +164,8 @@ def test_vsrx_refuses_what_junos_cannot_express() -> None:
     with pytest.raises(PlanError) as info:
         render_text(plan, vendor="vsrx")
     assert [f.format() for f in info.value.errors] == [
-        "plan.yaml:15:17: connections.vpn-dc-east.ike.dh_group: DH group 17 is not available on the vSRX "
-        "(it has 14, 15, 16, 19, 20, 21 and 24); choose another"
+        "plan.yaml:15:17: connections.vpn-dc-east.ike.dh_group: DH group 17 is not available on "
+        "the vSRX (it has 14, 15, 16, 19, 20, 21 and 24); choose another"
     ]
     assert "dh-group 17" in render_text(plan)["vra-dal12.vyatta.set"]  # the 5600 has it
 
