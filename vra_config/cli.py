@@ -27,8 +27,8 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
-    help="Paste-ready Vyatta 5600 configuration for IBM Power Virtual Server GRE and BGP, "
-    "from one reviewed YAML plan.",
+    help="Paste-ready Vyatta 5600 and vSRX configuration for IBM Power Virtual Server GRE, "
+    "IPsec and BGP, from one reviewed YAML plan.",
 )
 
 PlanArg = Annotated[Path, typer.Argument(help="The plan file (YAML).", show_default=False)]
@@ -172,7 +172,7 @@ def render(
     vendor: Annotated[
         str | None,
         typer.Option(
-            help="The vendor pack for every router (vyatta). Default: each router's `vendor:`."
+            help="The vendor pack for every device (vyatta or vsrx). Default: each one's `vendor:`."
         ),
     ] = None,
     router: Annotated[str | None, typer.Option(help="Render only this router.")] = None,
