@@ -100,6 +100,10 @@ def _check(plan: Path, locked: bool) -> Checked:
         _fail_usage(f"{plan}: no such file")
     if plan.is_dir():
         _fail_usage(f"{plan}: is a directory; give the plan file")
+    try:
+        plan.open("rb").close()
+    except OSError as exc:
+        _fail_usage(f"{plan}: cannot read it ({exc.strerror})")
     checked = _guard(lambda: check_file(plan, locked=locked))
     _print_findings(checked.warnings)
     return checked

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import types
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin
@@ -20,7 +20,8 @@ from typing import Any, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ValidationError
 from yaml.constructor import ConstructorError, SafeConstructor
-from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
 
 from vra_config.findings import Finding, Mark, PlanError, PlanPath, sort_findings
 from vra_config.model import (
@@ -39,7 +40,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]
 
 #: Expanded nodes a plan may have (aliases counted each time they are used).
-MAX_NODES = 2_000_000
+MAX_NODES = 1_000_000
 #: Nesting a plan may have; a real plan is about six levels deep.
 MAX_DEPTH = 64
 #: Errors printed per run; the rest are counted.
@@ -73,143 +74,283 @@ class LoadedPlan:
     invalid: frozenset[tuple[str, str]] = frozenset()
 
 
-def _mark(node: Node) -> Mark:
-    return Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+class _Discard:
+    """The key slot of a mapping whose key was refused: its value is read and dropped."""
 
 
-class _Builder:
-    """Builds Python data from composed YAML nodes, recording marks and refusing the unsafe."""
+_DISCARD = _Discard()
 
-    def __init__(self) -> None:
+
+@dataclass
+class _Frame:
+    """A mapping or sequence being built, with what the builder needs to finish it."""
+
+    value: dict[str, object] | list[object]
+    path: PlanPath
+    mark: Mark
+    anchor: str | None
+    size: int = 1
+    key: str | _Discard | None = None  # a mapping's pending key; None: a key comes next
+    key_mark: Mark | None = None
+    first: dict[str, Mark] | None = None
+    is_key: bool = False  # a collection used as a mapping key: read and dropped
+
+
+class _TooBig(Exception):
+    def __init__(self, finding: Finding) -> None:
+        self.finding = finding
+
+
+class _EventBuilder:
+    """Builds plain data from libyaml's event stream, iteratively.
+
+    No recursion: nesting deeper than `MAX_DEPTH` is refused as soon as it is met, before the
+    parser reads further (libyaml's own composer recurses in C and crashes on very deep
+    input). Aliases are shared, not copied, and counted at their full size, so an alias bomb
+    stops at `MAX_NODES` in time linear in the file.
+    """
+
+    def __init__(self, file: str) -> None:
+        self.file = file
         self.marks: dict[PlanPath, Mark] = {}
         self.findings: list[Finding] = []
+        self.anchors: dict[str, tuple[object, int]] = {}
+        self.stack: list[_Frame] = []
+        self.root: object = _DISCARD
+        self.total = 0
+        self.documents = 0
+        self._resolver = Resolver()
         self._constructor = SafeConstructor()
-        self._sizes: dict[int, int] = {}
 
-    def expanded_size(self, root: Node) -> int:
-        """Node count with every alias expanded, memoised per node: linear in the file."""
-        order: list[Node] = []
-        stack: list[Node] = [root]
-        seen: set[int] = set()
-        while stack:
-            node = stack.pop()
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-            order.append(node)
-            stack.extend(_children(node))
-        for node in reversed(order):
-            total = 1 + sum(self._sizes.get(id(c), 1) for c in _children(node))
-            self._sizes[id(node)] = min(total, MAX_NODES + 1)
-        return self._sizes[id(root)]
+    # -- where the next node goes --------------------------------------------------------
 
-    def build(self, node: Node, path: PlanPath, depth: int) -> object:
-        if depth > MAX_DEPTH:
-            raise _TooDeep(path, _mark(node))
-        self.marks.setdefault(path, _mark(node))
-        if isinstance(node, MappingNode):
-            return self._mapping(node, path, depth)
-        if isinstance(node, SequenceNode):
-            if node.tag not in _COLLECTION_TAGS:
-                return self._bad_tag(node, path)
-            return [self.build(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        assert isinstance(node, ScalarNode)
-        if node.tag not in _SCALAR_TAGS:
-            return self._bad_tag(node, path)
+    def _child_path(self) -> PlanPath | None:
+        """The path of the next value, or None when the next node is a mapping key."""
+        if not self.stack:
+            return ()
+        top = self.stack[-1]
+        if isinstance(top.value, list):
+            return (*top.path, len(top.value))
+        if top.key is None:
+            return None
+        if isinstance(top.key, _Discard):
+            return (*top.path, "<dropped>")
+        return (*top.path, top.key)
+
+    def _deliver(self, value: object, size: int) -> None:
+        if not self.stack:
+            self.root = value
+            return
+        top = self.stack[-1]
+        top.size += size
+        if isinstance(top.value, list):
+            top.value.append(value)
+            return
+        if isinstance(top.key, str):
+            top.value[top.key] = value
+        top.key = None
+
+    def _count(self, size: int, mark: Mark) -> None:
+        self.total += size
+        if self.total > MAX_NODES:
+            raise _TooBig(
+                Finding(
+                    (),
+                    f"aliases expand this plan to more than {MAX_NODES:,} values; refusing it "
+                    "(a YAML alias bomb?)",
+                    file=self.file,
+                    mark=mark,
+                )
+            )
+
+    # -- events ----------------------------------------------------------------------------
+
+    def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                raise _TooBig(
+                    Finding(
+                        (),
+                        "the file holds more than one YAML document (`---`); a plan is one",
+                        file=self.file,
+                        mark=_event_mark(event),
+                    )
+                )
+            return
+        if isinstance(event, yaml.StreamStartEvent | yaml.StreamEndEvent | yaml.DocumentEndEvent):
+            return
+        mark = _event_mark(event)
+        if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            self._end(self.stack.pop())
+            return
+        path = self._child_path()
+        if path is None:
+            self._key(event, mark)
+            return
+        if isinstance(event, yaml.AliasEvent):
+            self._alias(event, path, mark)
+        elif isinstance(event, yaml.ScalarEvent):
+            self.marks.setdefault(path, mark)
+            value = self._scalar(event, path, mark)
+            self._count(1, mark)
+            if event.anchor:
+                self.anchors[event.anchor] = (value, 1)
+            self._deliver(value, 1)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            self._start(event, path, mark, is_key=False)
+
+    def _start(
+        self,
+        event: yaml.MappingStartEvent | yaml.SequenceStartEvent,
+        path: PlanPath,
+        mark: Mark,
+        is_key: bool,
+    ) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise _TooBig(
+                Finding(
+                    (),  # the path itself would be the problem: too long to print
+                    f"nesting is deeper than {MAX_DEPTH} levels; a plan is never that deep",
+                    file=self.file,
+                    mark=mark,
+                )
+            )
+        self._count(1, mark)
+        mapping = isinstance(event, yaml.MappingStartEvent)
+        if event.tag and event.tag not in ("!", f"{_T}map" if mapping else f"{_T}seq"):
+            self._bad_tag(event.tag, path, mark)
+        if not is_key:
+            self.marks.setdefault(
+                path, self.stack[-1].key_mark or mark if self._in_mapping() else mark
+            )
+        value: dict[str, object] | list[object] = {} if mapping else []
+        self.stack.append(
+            _Frame(value, path, mark, event.anchor, first={} if mapping else None, is_key=is_key)
+        )
+
+    def _in_mapping(self) -> bool:
+        return bool(self.stack) and isinstance(self.stack[-1].value, dict)
+
+    def _end(self, frame: _Frame) -> None:
+        if frame.anchor:
+            self.anchors[frame.anchor] = (frame.value, frame.size)
+        if frame.is_key:
+            self.stack[-1].key = _DISCARD
+            return
+        self._deliver(frame.value, frame.size)
+
+    def _alias(self, event: yaml.AliasEvent, path: PlanPath, mark: Mark) -> None:
+        if event.anchor not in self.anchors:
+            self.findings.append(
+                Finding(path, f"alias *{event.anchor} names no anchor defined before it", mark=mark)
+            )
+            self._deliver(None, 1)
+            return
+        value, size = self.anchors[event.anchor]
+        self._count(size, mark)
+        self.marks.setdefault(path, mark)
+        self._deliver(value, size)
+
+    def _key(self, event: yaml.Event, mark: Mark) -> None:
+        top = self.stack[-1]
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            self.findings.append(
+                Finding(top.path, "a key is a collection; keys are plain names", mark=mark)
+            )
+            self._start(event, top.path, mark, is_key=True)
+            return
+        if not isinstance(event, yaml.ScalarEvent):
+            self.findings.append(Finding(top.path, "a key is an alias; write the name", mark=mark))
+            top.key = _DISCARD
+            return
+        tag = self._tag(event)
+        if tag == f"{_T}merge":
+            self.findings.append(
+                Finding(
+                    top.path,
+                    "merge keys (`<<`) are not supported; write the keys out (anchors and "
+                    "aliases of whole values are fine)",
+                    mark=mark,
+                )
+            )
+            top.key = _DISCARD
+            return
+        if tag != f"{_T}str":
+            self.findings.append(
+                Finding(
+                    top.path,
+                    f'key {event.value} is not text; quote it ("{event.value}") or use a name',
+                    mark=mark,
+                )
+            )
+            top.key = _DISCARD
+            return
+        key = event.value
+        assert top.first is not None
+        if key in top.first:
+            self.findings.append(
+                Finding(
+                    (*top.path, key),
+                    f"duplicate key `{key}` (first at line {top.first[key].line}); YAML would "
+                    "keep only the last one: merge the two or rename one",
+                    mark=mark,
+                )
+            )
+            top.key = _DISCARD
+            return
+        top.first[key] = mark
+        key_path: PlanPath = (*top.path, key, "[key]")
+        self.marks[key_path] = mark
+        top.key = key
+        top.key_mark = mark
+
+    def _tag(self, event: yaml.ScalarEvent) -> str:
+        if event.tag and event.tag != "!":
+            return str(event.tag)
+        if event.tag == "!":
+            return f"{_T}str"
+        resolved = self._resolver.resolve(  # type: ignore[no-untyped-call]
+            ScalarNode, event.value, event.implicit
+        )
+        return str(resolved)
+
+    def _scalar(self, event: yaml.ScalarEvent, path: PlanPath, mark: Mark) -> object:
+        tag = self._tag(event)
+        if tag not in _SCALAR_TAGS:
+            self._bad_tag(tag, path, mark)
+            return None
+        node = ScalarNode(tag, event.value, style=event.style)
         try:
             return self._constructor.construct_object(node, deep=True)
         except (ConstructorError, ValueError) as exc:
             self.findings.append(
-                Finding(
-                    path,
-                    f"cannot read this value ({exc}); write it as plain text",
-                    mark=_mark(node),
-                )
+                Finding(path, f"cannot read this value ({exc}); write it as plain text", mark=mark)
             )
             return None
 
-    def _mapping(self, node: MappingNode, path: PlanPath, depth: int) -> object:
-        if node.tag not in _COLLECTION_TAGS:
-            return self._bad_tag(node, path)
-        out: dict[str, object] = {}
-        first: dict[str, Mark] = {}
-        for key_node, value_node in node.value:
-            key_mark = _mark(key_node)
-            if key_node.tag == f"{_T}merge":
-                self.findings.append(
-                    Finding(
-                        path,
-                        "merge keys (`<<`) are not supported; write the keys out (anchors and "
-                        "aliases of whole values are fine)",
-                        mark=key_mark,
-                    )
-                )
-                continue
-            if not isinstance(key_node, ScalarNode) or key_node.tag != f"{_T}str":
-                shown = key_node.value if isinstance(key_node, ScalarNode) else "a collection"
-                self.findings.append(
-                    Finding(
-                        path,
-                        f'key {shown!s} is not text; quote it ("{shown!s}") or use a name',
-                        mark=key_mark,
-                    )
-                )
-                continue
-            key = str(key_node.value)
-            child = (*path, key)
-            if key in first:
-                before = first[key]
-                self.findings.append(
-                    Finding(
-                        child,
-                        f"duplicate key `{key}` (first at line {before.line}); YAML would keep "
-                        "only the last one: merge the two or rename one",
-                        mark=key_mark,
-                    )
-                )
-                continue
-            first[key] = key_mark
-            # A collection is located at its key (where a reviewer reads its name); a scalar at
-            # its value (where the wrong text is).
-            self.marks[child] = (
-                key_mark if not isinstance(value_node, ScalarNode) else _mark(value_node)
-            )
-            key_path: PlanPath = (*child, "[key]")
-            self.marks[key_path] = key_mark
-            out[key] = self.build(value_node, child, depth + 1)
-        return out
-
-    def _bad_tag(self, node: Node, path: PlanPath) -> object:
-        tag = node.tag.replace(_T, "!!")
+    def _bad_tag(self, tag: str, path: PlanPath, mark: Mark) -> None:
+        shown = tag.replace(_T, "!!")
         self.findings.append(
             Finding(
                 path,
-                f"the tag {tag} is not allowed in a plan (only plain YAML values are); remove it",
-                mark=_mark(node),
+                f"the tag {shown} is not allowed in a plan (only plain YAML values are); remove it",
+                mark=mark,
             )
         )
-        return None
 
 
-def _children(node: Node) -> Iterator[Node]:
-    if isinstance(node, MappingNode):
-        for k, v in node.value:
-            yield k
-            yield v
-    elif isinstance(node, SequenceNode):
-        yield from node.value
-
-
-class _TooDeep(Exception):
-    def __init__(self, path: PlanPath, mark: Mark) -> None:
-        self.path = path
-        self.mark = mark
+def _event_mark(event: yaml.Event) -> Mark:
+    start = event.start_mark
+    return Mark(start.line + 1, start.column + 1) if start is not None else Mark(1, 1)
 
 
 def read_source(text: str, file: str) -> PlanSource:
     """Parse YAML text into data and marks; raise `PlanError` on anything unreadable."""
+    builder = _EventBuilder(file)
     try:
-        root = yaml.compose(text, Loader=_YamlLoader)
+        for event in yaml.parse(text, Loader=_YamlLoader):
+            builder.feed(event)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(mark.line + 1, mark.column + 1) if mark else None
@@ -219,40 +360,13 @@ def read_source(text: str, file: str) -> PlanSource:
         ) from None
     except yaml.YAMLError as exc:
         raise PlanError([Finding((), f"not valid YAML: {exc}", file=file)]) from None
-    except RecursionError:
-        raise PlanError(
-            [Finding((), f"nesting is too deep (more than {MAX_DEPTH} levels)", file=file)]
-        ) from None
-    if root is None:
+    except _TooBig as exc:
+        raise PlanError([exc.finding]) from None
+    data = builder.root
+    if data is _DISCARD or data is None:
         raise PlanError(
             [Finding((), "the plan is empty; start with `version: 1` and `routers:`", file=file)]
         )
-    builder = _Builder()
-    if builder.expanded_size(root) > MAX_NODES:
-        raise PlanError(
-            [
-                Finding(
-                    (),
-                    f"aliases expand this plan to more than {MAX_NODES:,} values; refusing it "
-                    "(a YAML alias bomb?)",
-                    file=file,
-                    mark=_mark(root),
-                )
-            ]
-        )
-    try:
-        data = builder.build(root, (), 0)
-    except _TooDeep as exc:
-        raise PlanError(
-            [
-                Finding(
-                    exc.path,
-                    f"nesting is deeper than {MAX_DEPTH} levels; a plan is never that deep",
-                    file=file,
-                    mark=exc.mark,
-                )
-            ]
-        ) from None
     if builder.findings:
         raise PlanError(sorted_located(builder.findings, file, builder.marks))
     if not isinstance(data, dict):
@@ -263,7 +377,7 @@ def read_source(text: str, file: str) -> PlanSource:
                     (),
                     f"the plan is {kind}; it must be a mapping that starts with `version: 1`",
                     file=file,
-                    mark=_mark(root),
+                    mark=builder.marks.get(()),
                 )
             ]
         )

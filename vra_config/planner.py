@@ -366,8 +366,8 @@ def _endpoint_findings(
     """Both ends of a GRE or IPsec link need an address to run it from."""
     base: PlanPath = ("connections", name)
     ok = True
-    if isinstance(conn, IpsecLink):
-        router = plan.routers[conn.router]
+    router = plan.routers.get(conn.router)
+    if isinstance(conn, IpsecLink) and router is not None:
         if router.public is None:
             out.append(
                 Finding(

@@ -42,6 +42,9 @@ DEFAULT_SITE_INTERFACE = "ge-0/0/0.0"
 DEFAULT_LINK_ZONE = {"powervs": "POWERVS", "site": "ENTERPRISE", "router": "BACKBONE"}
 DEFAULT_SITE_LINK_ZONE = "IBM-CLOUD"
 GR = "gr-0/0/0"
+#: Policy-name stand-in for what sits behind the device; plan names never hold "_", so policy
+#: names `<from>_to_<to>` are unique.
+LOCAL_GROUP = "local_networks"
 
 NAME_MAX = 32  # IKE and IPsec object names
 PHYSICAL_RE = re.compile(r"(?:ge|xe|et|fe)-[0-9]+/[0-9]+/[0-9]+")
@@ -294,7 +297,8 @@ def _zones_and_policies(intent: RouterIntent) -> dict[str, Any]:
     )
     groups: list[tuple[str, str, tuple[IPv4Network, ...], frozenset[IPv4Network]]] = []
     if intent.own_prefixes:
-        groups.append((intent.name, own_zone, intent.own_prefixes, everything))
+        # "_" never appears in plan names, so no link's group can take this name
+        groups.append((LOCAL_GROUP, own_zone, intent.own_prefixes, everything))
     groups += [
         (e.connection, _zone(e, intent.site), e.imports, frozenset(e.exports)) for e in intent.links
     ]
@@ -309,7 +313,7 @@ def _zones_and_policies(intent: RouterIntent) -> dict[str, Any]:
             used |= {*sources, *destinations}
             policies.append(
                 {
-                    "name": f"{src_name}-to-{dst_name}",
+                    "name": f"{src_name}_to_{dst_name}",
                     "from": src_zone,
                     "to": dst_zone,
                     "sources": [_net(p) for p in sources],
