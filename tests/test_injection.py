@@ -60,7 +60,7 @@ def shape(text: str) -> list[list[str]]:
         if not line.startswith("set "):
             continue
         blanked = re.sub(r"'[^']*'|\"[^\"]*\"", "'…'", line)
-        out.append(blanked.split(" ")[:4] + [str(len(shlex.split(line)))])
+        out.append([*blanked.split(" ")[:4], str(len(shlex.split(line)))])
     return out
 
 
