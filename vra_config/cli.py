@@ -38,6 +38,8 @@ LockedOpt = Annotated[
 ]
 
 T = TypeVar("T")
+#: Lock changes listed one by one; a first run on a large plan says how many more.
+LOCK_CHANGES_SHOWN = 20
 
 
 def _say(text: str) -> None:
@@ -109,18 +111,21 @@ def _check(plan: Path, locked: bool) -> Checked:
     return checked
 
 
-def _write_lock(checked: Checked) -> None:
+def _write_lock(checked: Checked, locked: bool) -> None:
     from vra_config.lock import write_lock
 
-    if checked.lock_file is None or not checked.address_plan.lock_changes:
-        return
+    if checked.lock_file is None or locked:
+        return  # --locked never writes (and refused any allocation change already)
     try:
         write_lock(checked.lock_file, checked.address_plan.lock, Path(checked.file).name)
     except OSError as exc:
         _say(f"{checked.lock_file}: cannot write the lock file: {exc.strerror}; nothing changed")
         raise typer.Exit(1) from None
-    for change in checked.address_plan.lock_changes:
+    changes = checked.address_plan.lock_changes
+    for change in changes[:LOCK_CHANGES_SHOWN]:
         _say(f"{checked.lock_file}: {change}")
+    if len(changes) > LOCK_CHANGES_SHOWN:
+        _say(f"{checked.lock_file}: ... and {len(changes) - LOCK_CHANGES_SHOWN} more changes")
 
 
 def _version(value: bool) -> None:
@@ -167,7 +172,7 @@ def plan_cmd(
         typer.echo(json.dumps({"plan": str(plan), "connections": rows}, indent=2))
     else:
         typer.echo(allocation_table(rows), nl=False)
-    _write_lock(checked)
+    _write_lock(checked, locked)
 
 
 @app.command()
@@ -219,7 +224,7 @@ def render(
 
         mode = 0o600 if show_secrets else 0o644
         _guard(lambda: write_outputs(out, files, force=force, report=_say, mode=mode))
-    _write_lock(checked)
+    _write_lock(checked, locked)
 
 
 @app.command()

@@ -7,12 +7,18 @@ reads and writes it (atomically, and only when its content changes).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 from pathlib import Path
 
 import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 from vra_config.findings import Finding, PlanError
 from vra_config.writer import write_atomic
@@ -21,6 +27,8 @@ LOCK_VERSION = 1
 _HEADER = (
     "# vra-config lock: addresses and tunnel numbers already allocated for {plan}.\n"
     "# Commit it with the plan. Edit only to release an allocation on purpose.\n"
+    "# One connection a line, in JSON (which is YAML too): it diffs line by line and a\n"
+    "# lock of 10,000 connections loads in milliseconds.\n"
 )
 
 
@@ -63,12 +71,16 @@ class Lock:
     connections: Mapping[str, LockEntry] = field(default_factory=dict)
 
     def to_yaml(self, plan_name: str) -> str:
-        body = {
-            "version": LOCK_VERSION,
-            "connections": {name: e.to_data() for name, e in sorted(self.connections.items())},
-        }
-        text = yaml.safe_dump(body, sort_keys=False, default_flow_style=False, width=100)
-        return _HEADER.format(plan=plan_name) + text
+        rows = [
+            f"{json.dumps(name)}: {json.dumps(e.to_data())}"
+            for name, e in sorted(self.connections.items())
+        ]
+        body = ",\n".join(rows)
+        inner = f"\n{body}\n" if rows else ""
+        return (
+            _HEADER.format(plan=plan_name)
+            + f'{{"version": {LOCK_VERSION}, "connections": {{{inner}}}}}\n'
+        )
 
 
 def lock_path(plan_path: Path) -> Path:
@@ -102,10 +114,14 @@ def parse_lock(text: str, file: str) -> Lock:
             ]
         )
 
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise broken(f"not YAML: {exc}") from None
+        data = json.loads(body) if body.strip() else None
+    except json.JSONDecodeError:
+        try:  # a lock edited by hand into block YAML still reads
+            data = yaml.load(text, Loader=_Loader)
+        except yaml.YAMLError as exc:
+            raise broken(f"not YAML: {exc}") from None
     if data is None:
         return Lock()
     if not isinstance(data, dict) or data.get("version") != LOCK_VERSION:
@@ -130,7 +146,12 @@ def parse_lock(text: str, file: str) -> Lock:
 
 
 def write_lock(path: Path, lock: Lock, plan_name: str) -> bool:
-    """Write the lock if its content changed; return whether it was written."""
+    """Write the lock if its content changed; return whether it was written.
+
+    A plan with nothing to allocate gets no lock file, but an existing one is kept current.
+    """
+    if not lock.connections and not path.exists():
+        return False
     text = lock.to_yaml(plan_name)
     try:
         if path.read_text(encoding="utf-8") == text:

@@ -20,8 +20,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
-import netaddr
-
 from vra_config import ibm
 from vra_config.findings import Finding, PlanPath
 from vra_config.lock import Lock, LockEntry
@@ -45,6 +43,7 @@ from vra_config.prefixes import (
     overlap_findings,
     reserved_findings,
 )
+from vra_config.space import FreeList, Occupied
 
 #: Size of the subnet each kind of link takes.
 PREFIXLEN: dict[str, int] = {
@@ -665,14 +664,14 @@ def _allocate_subnets(
     findings: list[Finding] = []
     out: dict[str, IPv4Network] = {}
     origin: dict[str, str] = {}
-    taken = netaddr.IPSet()
-    for u in uses:
-        if u.use in ("powervs", "interface", "underlay", "tunnel", "vti", "site"):
-            taken.add(netaddr.IPNetwork(str(u.prefix)))
-    reserved = {
-        "tunnel": _reserved_for("tunnel"),
-        "vti": _reserved_for("vti"),
-    }
+    in_use = [
+        u.prefix
+        for u in uses
+        if u.use in ("powervs", "interface", "underlay", "tunnel", "vti", "site")
+    ]
+    taken = Occupied(in_use)
+    reserved = {"tunnel": _reserved_for("tunnel"), "vti": _reserved_for("vti")}
+    forbidden = {role: Occupied(nets) for role, nets in reserved.items()}
     wanted = {
         name: conn
         for name, conn in usable.items()
@@ -692,7 +691,7 @@ def _allocate_subnets(
         if entry is None or entry.subnet is None:
             continue
         role = "vti" if conn.via == "ipsec" else "tunnel"
-        why = _lock_misfit(entry, conn, taken, reserved[role])
+        why = _lock_misfit(entry, conn, taken, forbidden[role])
         if why:
             findings.append(
                 Finding(
@@ -705,19 +704,21 @@ def _allocate_subnets(
             continue
         out[name] = entry.subnet
         origin[name] = "locked"
-        taken.add(netaddr.IPNetwork(str(entry.subnet)))
+        taken.add(entry.subnet)
+        in_use.append(entry.subnet)
 
+    tunnels = _free(plan.pools.tunnels, in_use, reserved["tunnel"])
+    # Without a VTI pool, VTIs come from the tunnel pool: one free list, one address space.
     pools = {
-        "tunnels": _free(plan.pools.tunnels, taken, reserved["tunnel"]),
-        "vti": _free(plan.pools.vti or plan.pools.tunnels, taken, reserved["vti"]),
+        "tunnels": tunnels,
+        "vti": _free(plan.pools.vti, in_use, reserved["vti"]) if plan.pools.vti else tunnels,
     }
     for name, conn in wanted.items():
         if name in out or getattr(conn, _SUBNET_FIELD[conn.via], None) is not None:
             continue
         size = PREFIXLEN[conn.via]
         pool = "vti" if conn.via == "ipsec" else "tunnels"
-        free = pools[pool]
-        block = _first_fit(free, size)
+        block = pools[pool].take(size)
         if block is None:
             configured = (
                 plan.pools.vti or plan.pools.tunnels if pool == "vti" else plan.pools.tunnels
@@ -731,53 +732,35 @@ def _allocate_subnets(
                 )
             )
             continue
-        # One address space: a block given out from one pool is gone from the other too.
-        for other in pools.values():
-            other.remove(block)
-        out[name] = IPv4Network(str(block))
+        out[name] = block
         origin[name] = "allocated"
     return out, origin, findings
 
 
 def _free(
-    pool: Iterable[IPv4Network], taken: netaddr.IPSet, reserved: netaddr.IPSet
-) -> netaddr.IPSet:
-    free = netaddr.IPSet(netaddr.IPNetwork(str(p)) for p in pool)
-    free -= taken
-    free -= reserved
-    return free
+    pool: Iterable[IPv4Network], in_use: list[IPv4Network], reserved: list[IPv4Network]
+) -> FreeList:
+    """A pool less what is in use and what IBM reserves, built once."""
+    return FreeList(pool, [*in_use, *reserved])
 
 
-def _reserved_for(role: ibm.Role) -> netaddr.IPSet:
+def _reserved_for(role: ibm.Role) -> list[IPv4Network]:
     """Everything IBM forbids for a role's subnets: never allocated, never kept from a lock."""
-    return netaddr.IPSet(
-        netaddr.IPNetwork(str(r.prefix))
-        for r in ibm.RESERVED_RANGES
-        if role in r.applies_to and r.severity == "error"
-    )
+    return [r.prefix for r in ibm.RESERVED_RANGES if role in r.applies_to and r.severity == "error"]
 
 
 def _lock_misfit(
-    entry: LockEntry, conn: AnyConnection, taken: netaddr.IPSet, reserved: netaddr.IPSet
+    entry: LockEntry, conn: AnyConnection, taken: Occupied, reserved: Occupied
 ) -> str | None:
     if entry.via != conn.via:
         return f"the connection changed from {entry.via} to {conn.via}"
     assert entry.subnet is not None
     if entry.subnet.prefixlen != PREFIXLEN[conn.via]:
         return f"a {conn.via} needs a /{PREFIXLEN[conn.via]}"
-    net = netaddr.IPSet([netaddr.IPNetwork(str(entry.subnet))])
-    if not reserved.isdisjoint(net):
+    if reserved.overlaps(entry.subnet):
         return "it is in a range IBM reserves"
-    if not taken.isdisjoint(net):
+    if taken.overlaps(entry.subnet):
         return "it now overlaps another prefix of the plan"
-    return None
-
-
-def _first_fit(free: netaddr.IPSet, prefixlen: int) -> netaddr.IPNetwork | None:
-    """The lowest free aligned block of `prefixlen` (the caller removes it)."""
-    for cidr in free.iter_cidrs():
-        if cidr.prefixlen <= prefixlen:
-            return next(cidr.subnet(prefixlen, count=1))
     return None
 
 

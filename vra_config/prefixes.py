@@ -15,6 +15,7 @@ from typing import Literal
 
 from vra_config import ibm
 from vra_config.findings import Finding, PlanPath, format_path
+from vra_config.space import bounds
 
 #: What a prefix is in the plan. `interface` is a classic subnet (a router's own, or one
 #: listed in `classic_subnets`) or a Direct Link peering; `pool` a range subnets are carved
@@ -59,20 +60,28 @@ class PrefixUse:
     path: PlanPath
 
 
+#: IBM's ranges as integer bounds, per role: a plan checks every prefix against each.
+_RANGES: dict[ibm.Role, list[tuple[int, int, ibm.ReservedRange]]] = {}
+for _rng in ibm.RESERVED_RANGES:
+    for _role in _rng.applies_to:
+        _RANGES.setdefault(_role, []).append(
+            (int(_rng.prefix.network_address), int(_rng.prefix.broadcast_address), _rng)
+        )
+
+
 def reserved_findings(uses: Iterable[PrefixUse]) -> Iterator[Finding]:
     """Every use that falls in (or, for most uses, covers) a range IBM reserves for it."""
     for item in uses:
         role = _IBM_ROLE[item.use]
         if role is None:
             continue
+        first, last = bounds(item.prefix)
         hits: list[Finding] = []
-        for rng in ibm.RESERVED_RANGES:
-            if role not in rng.applies_to:
-                continue
-            inside = item.prefix.subnet_of(rng.prefix)
+        for low, high, rng in _RANGES.get(role, ()):
+            inside = low <= first and last <= high
             # An advertised summary may cover a reserved range (10.0.0.0/8 towards PowerVS is
             # the normal design); only a prefix inside one is refused.
-            covers = role != "advertise" and rng.prefix.subnet_of(item.prefix)
+            covers = role != "advertise" and first <= low and high <= last
             if not (inside or covers):
                 continue
             relation = "is inside" if inside else "covers"
@@ -126,12 +135,12 @@ def overlap_findings(uses: Iterable[PrefixUse]) -> Iterator[Finding]:
         key=lambda u: (int(u.prefix.network_address), u.prefix.prefixlen, u.use, u.path),
     )
     # The stack holds groups of identical (prefix, use), each enclosing everything above it.
-    stack: list[tuple[IPv4Network, Use, list[PrefixUse]]] = []
+    stack: list[tuple[IPv4Network, Use, list[PrefixUse], int]] = []
     for item in ordered:
-        first = int(item.prefix.network_address)
-        while stack and int(stack[-1][0].broadcast_address) < first:
+        first, last = bounds(item.prefix)
+        while stack and stack[-1][3] < first:
             stack.pop()
-        for net, use, group in stack:
+        for net, use, group, _ in stack:
             if not _may_conflict(item.use, use):
                 continue
             other = next(
@@ -147,7 +156,7 @@ def overlap_findings(uses: Iterable[PrefixUse]) -> Iterator[Finding]:
         if stack and stack[-1][0] == item.prefix and stack[-1][1] == item.use:
             stack[-1][2].append(item)
         else:
-            stack.append((item.prefix, item.use, [item]))
+            stack.append((item.prefix, item.use, [item], last))
 
 
 def _overlap(item: PrefixUse, other: PrefixUse) -> Finding:

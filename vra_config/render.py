@@ -10,6 +10,7 @@ text is then checked line by line: every line is a `set` command or a comment, n
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import ModuleType
@@ -35,10 +36,13 @@ def templates_root() -> Path:
     return installed if installed.is_dir() else here.parent / "templates"
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def _finalize(value: object) -> object:
     if value is None:
         raise RenderBug("a template printed None; the pack must decide what to print")
-    if isinstance(value, str) and any(ord(c) < 0x20 or ord(c) == 0x7F for c in value):
+    if isinstance(value, str) and _CONTROL.search(value):
         raise RenderBug(f"refusing to print a value with a control character: {value!r}")
     return value
 

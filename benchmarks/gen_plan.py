@@ -1,0 +1,113 @@
+"""Generate a valid vra-config plan with N GRE connections to PowerVS, deterministically.
+
+    python benchmarks/gen_plan.py N [--seed S] [--out FILE]
+
+The shape is a large estate's: routers in classic with eight PowerVS connections each
+(alternating cloud connections and Transit Gateway GRE), each router with one IPsec VPN
+(route-based, BGP) to its own enterprise site, 2-4 subnets per workspace, 1-3 networks per
+site. Every router is its own routing island, so the work per connection stays constant and
+the benchmark measures how the tool scales, not a quadratic plan.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from ipaddress import IPv4Network
+from pathlib import Path
+
+import yaml
+
+PER_ROUTER = 8
+LOCATIONS = ["dal10", "dal12", "dal13", "wdc04", "wdc06", "wdc07", "fra04", "lon06", "tor01"]
+
+
+def _subnets(base: str, new_prefix: int) -> list[IPv4Network]:
+    return list(IPv4Network(base).subnets(new_prefix=new_prefix))
+
+
+def generate(n: int, seed: int = 1) -> dict[str, object]:
+    """A plan with `n` GRE connections to PowerVS (and n / 8 IPsec links)."""
+    rng = random.Random(seed)
+    router_nets = iter(_subnets("10.128.0.0/10", 26))  # classic private subnets
+    public_nets = iter(_subnets("198.18.0.0/16", 29))
+    site_addresses = iter(IPv4Network("198.19.0.0/16").hosts())
+    ws_nets = iter(_subnets("100.64.0.0/10", 26))  # PowerVS and BYOIP subnets
+    site_nets = iter(_subnets("10.64.0.0/10", 22))
+    tgw_ips = iter(IPv4Network("192.168.0.0/16").hosts())
+    routers: dict[str, object] = {}
+    sites: dict[str, object] = {}
+    powervs: dict[str, object] = {}
+    connections: dict[str, object] = {}
+    n_routers = max(1, -(-n // PER_ROUTER))
+    for r in range(n_routers):
+        name = f"vra-{r:05d}"
+        private = next(router_nets)
+        public = next(public_nets)
+        routers[name] = {
+            "vendor": "vyatta",
+            "asn": 4200000000 + r,
+            "router_id": str(private.network_address + 10),
+            "private": {
+                "address": f"{private.network_address + 10}/{private.prefixlen}",
+                "gateway": str(private.network_address + 1),
+            },
+            "public": {
+                "address": f"{public.network_address + 2}/{public.prefixlen}",
+                "gateway": str(public.network_address + 1),
+            },
+            "advertise": [str(private)],
+        }
+        site = f"dc-{r:05d}"
+        sites[site] = {
+            "asn": 4200500000 + r,
+            "address": str(next(site_addresses)),
+            "networks": [str(next(site_nets)) for _ in range(rng.randint(1, 3))],
+        }
+        connections[f"vpn-{r:05d}"] = {
+            "via": "ipsec",
+            "router": name,
+            "peer": site,
+            "psk": {"env": f"PSK_{r:05d}"},
+        }
+        for k in range(min(PER_ROUTER, n - r * PER_ROUTER)):
+            index = r * PER_ROUTER + k
+            ws = f"ws-{index:05d}"
+            powervs[ws] = {
+                "location": rng.choice(LOCATIONS),
+                "subnets": [str(next(ws_nets)) for _ in range(rng.randint(2, 4))],
+            }
+            conn: dict[str, object] = {"router": name, "powervs": ws}
+            if index % 2:
+                conn["via"] = "transit-gateway"
+                conn["transit_gateway"] = {"gateway_ip": str(next(tgw_ips)), "asn": 64490}
+            else:
+                conn["via"] = "cloud-connection"
+            connections[f"gre-{index:05d}"] = conn
+    return {
+        "version": 1,
+        "routers": routers,
+        "sites": sites,
+        "powervs": powervs,
+        "pools": {"tunnels": ["172.16.0.0/12"], "vti": ["169.254.0.0/16"]},
+        "connections": connections,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("n", type=int, help="GRE connections to PowerVS")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--out", type=Path, help="file to write (default: stdout)")
+    args = parser.parse_args(argv)
+    text = yaml.dump(generate(args.n, args.seed), Dumper=yaml.CSafeDumper, sort_keys=False)
+    if args.out:
+        args.out.write_text(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
