@@ -77,9 +77,12 @@ DPD = {"interval": 30, "threshold": 4}
 IKE_PORTS = (500, 4500)
 
 
+UNQUOTABLE = re.compile(r'["\\\x00-\x1f\x7f]')
+
+
 def quote(text: str) -> str:
     """Double-quote a value for Junos; the plan model already refuses `"` and backslashes."""
-    if '"' in text or "\\" in text or any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+    if UNQUOTABLE.search(text):
         raise ValueError(f"cannot quote {text!r} for Junos")
     return f'"{text}"'
 

@@ -57,13 +57,16 @@ HASH = {
 DPD = {"action": "restart", "interval": 30, "timeout": 120}
 
 
+UNQUOTABLE = re.compile(r"['\x00-\x1f\x7f]")
+
+
 def quote(text: str) -> str:
     """Single-quote a value as `show configuration commands` prints it.
 
     The plan model already refuses quotes, backslashes and control characters in free text;
     this refuses them again so no caller can put an unquotable value into a line.
     """
-    if "'" in text or any(ord(c) < 0x20 or ord(c) == 0x7F for c in text):
+    if UNQUOTABLE.search(text):
         raise ValueError(f"cannot quote {text!r} for Vyatta")
     return f"'{text}'"
 
