@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vra_config.findings import Finding, Mark, PlanError, PlanPath
-from vra_config.intent import router_intents
 from vra_config.loader import LoadedPlan, load_file, load_text, sorted_located
 from vra_config.lock import Lock, lock_path, read_lock
 from vra_config.model import Plan
 from vra_config.planner import AddressPlan, plan_addresses
-from vra_config.render import render_intents
-from vra_config.vendors import PACKS, VendorError
+
+# Rendering (jinja2, the vendor packs, intent) is imported by the functions that render, so
+# `check` and `plan` do not pay for it.
 
 
 class UsageError(Exception):
@@ -87,6 +87,8 @@ def vendors_for(plan: Plan, vendor: str | None, devices: list[str]) -> dict[str,
     Every router is rendered; a site only when it names a vendor (its end is yours to
     configure, but the plan may describe a gateway vra-config does not manage).
     """
+    from vra_config.vendors import PACKS
+
     packs = ", ".join(sorted(PACKS))
     if vendor is not None and vendor not in PACKS:
         raise UsageError(f"vendor {vendor} has no template pack yet; available: {packs}")
@@ -165,6 +167,10 @@ def render_checked(
     environ: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """`{file name: text}` for every device (or the one named) of a checked plan."""
+    from vra_config.intent import router_intents
+    from vra_config.render import render_intents
+    from vra_config.vendors import VendorError
+
     intents = router_intents(checked.address_plan)
     names = sorted(intents)
     if router is not None:

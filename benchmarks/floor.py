@@ -1,0 +1,290 @@
+"""The floor vra-config is measured against: the least work that prints the same lines.
+
+    python benchmarks/floor.py PLAN > out.set
+
+It loads the plan and its lock with PyYAML's C loader and json, and prints the Vyatta lines
+for every router through the same jinja2 templates, with none of vra-config's work: no
+validation, no located errors, no address or reserved-range checks, no allocation (the
+addresses come from the lock), no quoting guards. It computes only what the lines need (each
+link's addresses by IBM's rules, what each end advertises), so it prints the same number of
+lines as `vra-config render --vendor vyatta` on the benchmark plans and the GRE samples
+(`run.py` checks that before it times anything). It covers cloud-connection,
+transit-gateway and route-based IPsec links: what the benchmark plans hold.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import defaultdict
+from ipaddress import IPv4Interface, IPv4Network
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+ENC = {
+    "aes128": "aes128",
+    "aes256": "aes256",
+    "aes128gcm": "aes128gcm128",
+    "aes256gcm": "aes256gcm128",
+}
+HASH = {"sha1": "sha1", "sha256": "sha2_256", "sha384": "sha2_384", "sha512": "sha2_512"}
+DEFAULT_ASN = {
+    "dal10": 4206000072,
+    "wdc04": 64995,
+    "wdc07": 4206000068,
+    "sao04": 4206000076,
+    "che01": 4206000092,
+}
+
+
+def q(text: str) -> str:
+    return f"'{text}'"
+
+
+def main(path: Path) -> None:
+    plan = yaml.load(path.read_text(), Loader=yaml.CSafeLoader)
+    lock_text = path.with_name(path.stem + ".lock.yaml").read_text()
+    lock = json.loads("\n".join(x for x in lock_text.splitlines() if not x.startswith("#")))
+    locked = lock["connections"]
+    routers, sites, powervs = (
+        plan.get("routers", {}),
+        plan.get("sites", {}),
+        plan.get("powervs", {}),
+    )
+    own = {
+        **{n: r.get("advertise", []) for n, r in routers.items()},
+        **{n: s.get("networks", []) for n, s in sites.items()},
+        **{n: w["subnets"] for n, w in powervs.items()},
+    }
+    links: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for name, c in plan["connections"].items():
+        far = c.get("powervs") or c.get("peer")
+        links[c["router"]].append((name, far))
+        links[far].append((name, c["router"]))
+
+    def reach(node: str, without: str) -> list[str]:
+        seen, out, stack = {node}, list(own[node]), [node] if node not in powervs else []
+        while stack:
+            for name, other in links[stack.pop()]:
+                if name != without and other not in seen:
+                    seen.add(other)
+                    out += own[other]
+                    if other not in powervs:
+                        stack.append(other)
+        return out
+
+    def exports(node: str, far: str, name: str) -> list[str]:
+        skip = set(own[far])
+        return sorted({p for p in reach(node, name) if p not in skip}, key=IPv4Network)
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(ROOT / "templates" / "vyatta")),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    template = env.get_template("router.j2")
+    out = sys.stdout
+    for index, rname in enumerate(sorted(routers)):
+        if index:
+            out.write("\n")  # vra-config separates routers on stdout with a blank line
+        r = routers[rname]
+        ctx: dict[str, Any] = {
+            "tunnels": [],
+            "vtis": [],
+            "vifs": [],
+            "routes": [],
+            "interface_routes": [],
+            "firewalls": [],
+            "ike_groups": [],
+            "esp_groups": [],
+            "peers": [],
+            "prefix_lists": [],
+            "route_maps": [],
+            "make_before_break": False,
+        }
+        neighbors = []
+        for name, c in sorted(plan["connections"].items()):
+            if c["router"] != rname:
+                continue
+            entry = locked[name]
+            net = IPv4Network(entry.get("subnet", "0.0.0.0/32"))
+            far = c.get("powervs") or c.get("peer")
+            hosts = list(net.hosts())
+            if c["via"] == "cloud-connection":
+                ws = powervs[far]
+                remote, peer = str(hosts[0]), str(hosts[4])
+                mine = f"{hosts[5]}/30"
+                asn = ws.get("asn") or DEFAULT_ASN.get(ws["location"], 64999)
+                ctx["tunnels"].append(
+                    {
+                        "name": f"tun{entry['tunnel']}",
+                        "description": q(f"PowerVS {far} via cloud connection {name}"),
+                        "local_ip": r["private"]["address"].split("/")[0],
+                        "remote_ip": remote,
+                        "address": mine,
+                        "mtu": 1476,
+                        "tcp_mss": 1436,
+                    }
+                )
+                ctx["routes"].append(
+                    {
+                        "prefix": f"{remote}/32",
+                        "next_hop": r["private"]["gateway"],
+                        "description": q(f"{name}: PowerVS {far} GRE source"),
+                    }
+                )
+                desc = f"{name}: PowerVS {far}"
+            elif c["via"] == "transit-gateway":
+                remote, peer, mine = (
+                    c["transit_gateway"]["gateway_ip"],
+                    str(hosts[0]),
+                    f"{hosts[1]}/30",
+                )
+                asn = c["transit_gateway"]["asn"]
+                ctx["tunnels"].append(
+                    {
+                        "name": f"tun{entry['tunnel']}",
+                        "description": q(f"PowerVS {far} via Transit Gateway {name}"),
+                        "local_ip": r["private"]["address"].split("/")[0],
+                        "remote_ip": remote,
+                        "address": mine,
+                        "mtu": 9000,
+                        "tcp_mss": None,
+                    }
+                )
+                ctx["routes"].append(
+                    {
+                        "prefix": f"{remote}/32",
+                        "next_hop": r["private"]["gateway"],
+                        "description": q(f"{name}: Transit Gateway GRE endpoint"),
+                    }
+                )
+                desc = f"{name}: TGW, PowerVS {far}"
+            else:
+                site = sites[far]
+                peer, mine, asn = str(hosts[1]), f"{hosts[0]}/30", site["asn"]
+                vti = f"vti{entry['tunnel']}"
+                ctx["vtis"].append(
+                    {
+                        "name": vti,
+                        "description": q(f"IPsec {name} to {far}"),
+                        "address": mine,
+                        "mtu": 1400,
+                        "tcp_mss": 1360,
+                    }
+                )
+                ctx["make_before_break"] = True
+                ctx["ike_groups"].append(
+                    {
+                        "name": f"IKE-{name}",
+                        "version": 2,
+                        "lifetime": 28800,
+                        "encryption": "aes256",
+                        "hash": "sha2_256",
+                        "dh_group": 20,
+                        "dpd": {"action": "restart", "interval": 30, "timeout": 120},
+                    }
+                )
+                ctx["esp_groups"].append(
+                    {
+                        "name": f"ESP-{name}",
+                        "lifetime": 3600,
+                        "pfs": "dh-group20",
+                        "encryption": "aes256gcm128",
+                        "hash": "null",
+                    }
+                )
+                local = r["public"]["address"].split("/")[0]
+                ctx["peers"].append(
+                    {
+                        "address": site["address"],
+                        "description": q(f"{name}: {far}"),
+                        "local_address": local,
+                        "psk": q("REDACTED:env:" + c["psk"]["env"]),
+                        "ike_group": f"IKE-{name}",
+                        "esp_group": f"ESP-{name}",
+                        "vti": vti,
+                        "tunnels": [],
+                    }
+                )
+                desc = f"{name}: {far}"
+            accept = own[far] if far in powervs else exports(far, rname, name)
+            advertise = exports(rname, far, name)
+            for direction, prefixes, verb in (
+                ("IN", sorted(accept, key=IPv4Network), f"accept from {name}"),
+                ("OUT", advertise, f"advertise to {name}"),
+            ):
+                if prefixes:
+                    ctx["prefix_lists"].append(
+                        {
+                            "name": f"PL-{name}-{direction}",
+                            "description": q(f"{verb}: exactly the planned prefixes"),
+                            "rules": [
+                                {"number": 10 * (i + 1), "prefix": p}
+                                for i, p in enumerate(prefixes)
+                            ],
+                        }
+                    )
+                ctx["route_maps"].append(
+                    {
+                        "name": f"RM-{name}-{direction}",
+                        "description": q(f"{verb}: planned prefixes only"),
+                        "prefix_list": f"PL-{name}-{direction}" if prefixes else None,
+                        "deny_rule": 65535,
+                    }
+                )
+            neighbors.append(
+                {
+                    "address": peer,
+                    "remote_as": asn,
+                    "description": q(desc),
+                    "keepalive": 30,
+                    "holdtime": 90,
+                    "import_map": f"RM-{name}-IN",
+                    "export_map": f"RM-{name}-OUT",
+                    "remove_private_as": False,
+                    "far": far,
+                }
+            )
+        # a route from one PowerVS router to another in the same private ASN needs the ASN
+        # stripped, or the second drops it as a loop
+        for n in neighbors:
+            n["remove_private_as"] = (
+                n["far"] in powervs
+                and n["remote_as"] >= 64512
+                and any(
+                    m is not n and m["far"] in powervs and m["remote_as"] == n["remote_as"]
+                    for m in neighbors
+                )
+            )
+        ctx["prefix_lists"].sort(key=lambda p: p["name"])
+        ctx["route_maps"].sort(key=lambda p: p["name"])
+        ctx["routes"].sort(key=lambda x: IPv4Network(x["prefix"]))
+        ctx["tunnels"].sort(key=lambda t: int(t["name"][3:]))
+        networks = sorted({p for n in r.get("advertise", []) for p in [n]}, key=IPv4Network)
+        ctx["bgp"] = (
+            {
+                "asn": r["asn"],
+                "router_id": r.get("router_id"),
+                "networks": networks,
+                "neighbors": sorted(neighbors, key=lambda n: IPv4Interface(n["address"])),
+            }
+            if neighbors
+            else None
+        )
+        ctx["header"] = [
+            f"# vra-config: router {rname} (IBM Cloud classic), Vyatta 5600",
+            f"# plan: {path.name}",
+            "# Paste in configuration mode; review, then commit and save.",
+        ]
+        text = template.render(ctx)
+        out.write("\n".join(line for line in text.splitlines() if line.strip()) + "\n")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))

@@ -1,0 +1,262 @@
+"""Time vra-config as users run it: whole processes, several runs, against the floor.
+
+    python benchmarks/run.py [--sizes 1,100,1000,10000] [--runs 5] [--out benchmarks/results.md]
+
+For each plan size (1 is the cloud-connection sample) it times `--help`, `check`, `plan`,
+`render` for both vendors and `benchmarks/floor.py`, as separate processes (median and
+min-max of the runs, peak resident memory of each process from `wait4`), with the lock in
+place and `--locked` so nothing is written. The floor and `render --vendor vyatta` run in
+pairs and their ratio is the median of the pairwise ratios. For the largest size it also
+times each pipeline stage in one process, to show where the time goes. Results go to stdout
+and to a Markdown file. Speed is measured here, never asserted in a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "samples" / "powervs-gre-bgp.yaml"
+TARGETS = {
+    "render_vs_floor": 1.3,
+    "help_ms": 150,
+    "big_seconds": 3.0,
+    "scaling": 11.0,
+    "memory_mb": 300,
+}
+
+
+@dataclass
+class Timing:
+    seconds: list[float]
+    peak_mb: float
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.seconds)
+
+    def cell(self) -> str:
+        low, high = min(self.seconds), max(self.seconds)
+        return f"{self.median:.3f} ({low:.3f}-{high:.3f})"
+
+
+def run_once(argv: list[str]) -> tuple[float, float]:
+    """Wall time and peak RSS (MB) of one process; its output is discarded."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    stderr = proc.stderr.read().decode() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(argv)} failed:\n{stderr}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(argv: list[str], runs: int) -> Timing:
+    results = [run_once(argv) for _ in range(runs)]
+    return Timing([t for t, _ in results], max(m for _, m in results))
+
+
+def paired(ours: list[str], floor: list[str], runs: int) -> tuple[Timing, Timing, float]:
+    """Alternate the two so drift on the machine hits both; median of the pairwise ratios."""
+    mine, base, ratios = [], [], []
+    for _ in range(runs):
+        a, b = run_once(ours), run_once(floor)
+        mine.append(a)
+        base.append(b)
+        ratios.append(a[0] / b[0])
+    as_timing = lambda rs: Timing([t for t, _ in rs], max(m for _, m in rs))  # noqa: E731
+    return as_timing(mine), as_timing(base), statistics.median(ratios)
+
+
+def prepare(size: int, workdir: Path, vra: list[str]) -> Path:
+    if size == 1:
+        plan = workdir / SAMPLE.name
+        shutil.copy(SAMPLE, plan)
+        shutil.copy(SAMPLE.with_name(SAMPLE.stem + ".lock.yaml"), workdir)
+        return plan
+    plan = workdir / f"plan-{size}.yaml"
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "gen_plan.py"), str(size), "--out", str(plan)],
+        check=True,
+    )
+    subprocess.run([*vra, "plan", str(plan)], check=True, capture_output=True)  # the lock
+    return plan
+
+
+def stages(plan: Path) -> list[tuple[str, float]]:
+    """Seconds per pipeline stage in one process (where the time goes)."""
+    code = f"""
+import time
+from pathlib import Path
+T = time.perf_counter
+from vra_config import intent, loader, lock, planner, pipeline
+path = Path({str(plan)!r})
+t = T(); text = path.read_text(); src = loader.read_source(text, str(path)); a = T() - t
+t = T(); loaded = loader.validate(src, path); b = T() - t
+t = T(); lk = lock.read_lock(lock.lock_path(path)); c = T() - t
+t = T(); ap = planner.plan_addresses(loaded.plan, lk); d = T() - t
+t = T(); intents = intent.router_intents(ap); e = T() - t
+checked = pipeline.check_loaded(loaded, lk, None, False)
+t = T(); pipeline.render_checked(checked, vendor="vyatta"); f = T() - t
+t = T(); pipeline.render_checked(checked, vendor="vsrx"); g = T() - t
+print(a, b, c, d, e, f - e, g - e)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, capture_output=True, text=True, cwd=ROOT
+    ).stdout.split()
+    names = [
+        "read YAML (events, marks)",
+        "validate (pydantic)",
+        "read lock",
+        "plan (checks, allocation)",
+        "intent (routing sets)",
+        "render vyatta (templates)",
+        "render vsrx (templates)",
+    ]
+    return list(zip(names, (float(x) for x in out), strict=True))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1,100,1000,10000")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--big-runs", type=int, default=3, help="runs at 10,000 and more")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results.md")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    vra = [sys.executable, "-m", "vra_config"]
+    exe = Path(sys.executable).with_name("vra-config")
+    console = [str(exe)] if exe.exists() else vra
+    floor = [sys.executable, str(ROOT / "benchmarks" / "floor.py")]
+    rows: dict[int, dict[str, Timing]] = {}
+    ratios: dict[int, float] = {}
+    help_timing = measure([*console, "--help"], args.runs)
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            runs = args.big_runs if size >= 10_000 else args.runs
+            plan = prepare(size, Path(tmp), console)
+            print(f"N={size}: timing ({runs} runs each)", file=sys.stderr)
+            row = {
+                "check": measure([*console, "check", "--locked", str(plan)], runs),
+                "plan": measure([*console, "plan", "--locked", str(plan)], runs),
+                "render vsrx": measure(
+                    [*console, "render", "--locked", "--vendor", "vsrx", str(plan)], runs
+                ),
+            }
+            row["render vyatta"], row["floor"], ratios[size] = paired(
+                [*console, "render", "--locked", "--vendor", "vyatta", str(plan)],
+                [*floor, str(plan)],
+                runs,
+            )
+            rows[size] = row
+        biggest = max(sizes)
+        stage_times = stages(prepare(biggest, Path(tmp), console)) if biggest > 1 else []
+    text = report(help_timing, rows, ratios, stage_times, sizes)
+    print(text)
+    args.out.write_text(text)
+    return 0
+
+
+def report(
+    help_timing: Timing,
+    rows: dict[int, dict[str, Timing]],
+    ratios: dict[int, float],
+    stage_times: list[tuple[str, float]],
+    sizes: list[int],
+) -> str:
+    columns = ["check", "plan", "render vyatta", "render vsrx", "floor"]
+    lines = [
+        "# vra-config benchmark results",
+        "",
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}, {platform.system()}. Generated by "
+        "`python benchmarks/run.py`; plans by `benchmarks/gen_plan.py N` (N GRE connections "
+        "to PowerVS, N/8 routers each with an IPsec VPN to a site). Seconds as median "
+        "(min-max) of whole processes; memory is the peak resident size of one process.",
+        "",
+        f"`vra-config --help`: {help_timing.median * 1000:.0f} ms "
+        f"({min(help_timing.seconds) * 1000:.0f}-{max(help_timing.seconds) * 1000:.0f}).",
+        "",
+        "| N | " + " | ".join(columns) + " | render/floor | peak MB (check / render vyatta / "
+        "render vsrx / floor) |",
+        "| --- | " + " | ".join("---" for _ in columns) + " | --- | --- |",
+    ]
+    for size in sizes:
+        row = rows[size]
+        mem = " / ".join(
+            f"{row[c].peak_mb:.0f}" for c in ("check", "render vyatta", "render vsrx", "floor")
+        )
+        lines.append(
+            f"| {size:,} | "
+            + " | ".join(row[c].cell() for c in columns)
+            + f" | {ratios[size]:.2f} | {mem} |"
+        )
+    lines += ["", "## Targets", ""]
+    lines += targets(help_timing, rows, ratios, sizes)
+    if stage_times:
+        total = sum(t for _, t in stage_times)
+        lines += [
+            "",
+            f"## Where the time goes at N = {max(sizes):,} (one process, seconds)",
+            "",
+            "| stage | seconds | share |",
+            "| --- | --- | --- |",
+        ]
+        lines += [f"| {name} | {t:.2f} | {t / total:.0%} |" for name, t in stage_times]
+    return "\n".join(lines) + "\n"
+
+
+def targets(
+    help_timing: Timing,
+    rows: dict[int, dict[str, Timing]],
+    ratios: dict[int, float],
+    sizes: list[int],
+) -> list[str]:
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "**missed**"
+
+    out = [
+        f"- `--help` under {TARGETS['help_ms']} ms: {help_timing.median * 1000:.0f} ms, "
+        f"{verdict(help_timing.median * 1000 < TARGETS['help_ms'])}."
+    ]
+    if 1 in ratios:
+        out.append(
+            f"- `render` of a sample at most {TARGETS['render_vs_floor']}x the floor: "
+            f"{ratios[1]:.2f}x, {verdict(ratios[1] <= TARGETS['render_vs_floor'])}."
+        )
+    if 10_000 in rows:
+        big = rows[10_000]
+        for command in ("check", "render vyatta", "render vsrx"):
+            seconds = big[command].median
+            out.append(
+                f"- 10,000 connections, `{command}` under {TARGETS['big_seconds']:.0f} s: "
+                f"{seconds:.2f} s, {verdict(seconds < TARGETS['big_seconds'])}."
+            )
+        if 1_000 in rows:
+            for command in ("check", "render vyatta"):
+                scale = big[command].median / rows[1_000][command].median
+                out.append(
+                    f"- t(10,000) / t(1,000) for `{command}` at most {TARGETS['scaling']:.0f}: "
+                    f"{scale:.1f}, {verdict(scale <= TARGETS['scaling'])}."
+                )
+        peak = max(big[c].peak_mb for c in ("check", "render vyatta", "render vsrx"))
+        out.append(
+            f"- peak memory at 10,000 under {TARGETS['memory_mb']} MB: {peak:.0f} MB, "
+            f"{verdict(peak < TARGETS['memory_mb'])}."
+        )
+    return out
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
