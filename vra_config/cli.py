@@ -204,13 +204,39 @@ def render(
             "REDACTED placeholders; files under --out are then created mode 0600.",
         ),
     ] = False,
+    check_only: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="With --out: write nothing; exit 1 listing the files that differ from a "
+            "fresh render (for CI and pre-commit). Implies --locked.",
+        ),
+    ] = False,
     locked: LockedOpt = False,
 ) -> None:
     """Print (or write) paste-ready configuration for every router of the plan."""
     from vra_config.pipeline import render_checked
 
+    if check_only and out is None:
+        _fail_usage("--check compares files: give the directory with --out")
+    locked = locked or check_only
     checked = _check(plan, locked)
     files = _guard(lambda: render_checked(checked, vendor, router, templates, show_secrets))
+    if check_only:
+        from vra_config.output import stale_outputs
+
+        assert out is not None
+        stale = stale_outputs(out, files)
+        for line in stale:
+            _say(line)
+        if stale:
+            _say(
+                f"{len(stale)} rendered files are stale: run `vra-config render --out {out} "
+                f"{plan}` and commit them"
+            )
+            raise typer.Exit(1)
+        typer.echo(f"{out}: {len(files)} files match a fresh render of {plan}")
+        return
     if not files:
         # A comment, on stdout: what a pipe into a router or a checker receives stays valid.
         typer.echo(
@@ -225,6 +251,42 @@ def render(
         mode = 0o600 if show_secrets else 0o644
         _guard(lambda: write_outputs(out, files, force=force, report=_say, mode=mode))
     _write_lock(checked, locked)
+
+
+@app.command()
+def diff(
+    plans: Annotated[
+        list[Path],
+        typer.Argument(help="OLD_PLAN NEW_PLAN, or one PLAN with --base.", show_default=False),
+    ],
+    base: Annotated[
+        str | None,
+        typer.Option(help="Compare PLAN with itself (and its lock) at this git revision."),
+    ] = None,
+    vendor: Annotated[
+        str | None, typer.Option(help="The vendor pack for every device (vyatta or vsrx).")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="text, or markdown for a pull-request comment.")
+    ] = "text",
+) -> None:
+    """Show what a plan change changes on each router (plan to plan, or against git)."""
+    from vra_config.review import as_markdown, as_text, check_at_revision, review
+
+    if output_format not in ("text", "markdown"):
+        _fail_usage(f"--format {output_format}: use text or markdown")
+    if base is not None:
+        if len(plans) != 1:
+            _fail_usage("with --base, give one plan")
+        new = _check(plans[0], False)
+        old = _guard(lambda: check_at_revision(plans[0], base))
+    else:
+        if len(plans) != 2:
+            _fail_usage("give OLD_PLAN and NEW_PLAN, or one plan with --base REV")
+        old = _check(plans[0], False)
+        new = _check(plans[1], False)
+    result = _guard(lambda: review(old, new, vendor))
+    typer.echo(as_markdown(result) if output_format == "markdown" else as_text(result), nl=False)
 
 
 @app.command()

@@ -66,3 +66,38 @@ def write_outputs(
         written.append(target)
         report(f"{target}: written")
     return written
+
+
+def stale_outputs(out: Path, files: Mapping[str, str]) -> list[str]:
+    """What in `out` differs from a fresh render: changed, missing, or left over.
+
+    A left-over file is one vra-config wrote for a router the plan no longer renders; files
+    it did not write are none of its business.
+    """
+    problems: list[str] = []
+    for name, text in sorted(files.items()):
+        target = out / name
+        try:
+            current = target.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            problems.append(f"{target}: missing")
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            problems.append(f"{target}: cannot read it ({exc})")
+            continue
+        if current != text:
+            changed = sum(
+                1 for a, b in zip(current.splitlines(), text.splitlines(), strict=False) if a != b
+            ) + abs(current.count("\n") - text.count("\n"))
+            problems.append(f"{target}: differs from a fresh render ({changed} lines)")
+    if out.is_dir():
+        for target in sorted(out.iterdir()):
+            if target.name in files or not target.is_file():
+                continue
+            try:
+                ours = _is_ours(target.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError):
+                continue
+            if ours:
+                problems.append(f"{target}: left over: the plan no longer renders it")
+    return problems

@@ -1,0 +1,177 @@
+"""Plan-to-plan review: what a change to a plan changes on each router, for a pull request.
+
+Both revisions are checked and rendered the same way (keys redacted, as everything meant for
+review is); the result says, per router file, which lines are added and removed, which
+allocations moved (there should be none unless the change asked for it), and what the new
+plan warns about. `--format markdown` turns it into a comment fit for a pull request.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from vra_config.findings import Finding, PlanError
+from vra_config.lock import Lock, lock_path
+from vra_config.pipeline import Checked, UsageError, check_file, render_checked
+
+
+@dataclass(frozen=True)
+class FileChange:
+    name: str
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    status: str  # "changed", "new" or "gone"
+
+
+@dataclass(frozen=True)
+class Review:
+    old_label: str
+    new_label: str
+    files: tuple[FileChange, ...]
+    moved: tuple[str, ...]
+    findings: tuple[Finding, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.files and not self.moved
+
+
+def _lines(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith(("set ", "delete "))]
+
+
+def compare(old: Mapping[str, str], new: Mapping[str, str]) -> tuple[FileChange, ...]:
+    """Per file, the set lines only one side has (each side's own order kept)."""
+    changes = []
+    for name in sorted(set(old) | set(new)):
+        before, after = _lines(old.get(name, "")), _lines(new.get(name, ""))
+        gone, came = set(before) - set(after), set(after) - set(before)
+        if not gone and not came:
+            continue
+        status = "new" if name not in old else "gone" if name not in new else "changed"
+        changes.append(
+            FileChange(
+                name,
+                tuple(line for line in after if line in came),
+                tuple(line for line in before if line in gone),
+                status,
+            )
+        )
+    return tuple(changes)
+
+
+def moved_allocations(old: Lock, new: Lock) -> tuple[str, ...]:
+    """Connections in both revisions whose subnet or tunnel numbers changed."""
+    out = []
+    for name in sorted(set(old.connections) & set(new.connections)):
+        a, b = old.connections[name], new.connections[name]
+        if (a.subnet, a.tunnel, a.peer_tunnel) != (b.subnet, b.tunnel, b.peer_tunnel):
+            out.append(f"{name}: {a.describe()} -> {b.describe()}")
+    return tuple(out)
+
+
+def review(old: Checked, new: Checked, vendor: str | None) -> Review:
+    """Render both revisions and compare them."""
+    return Review(
+        old.file,
+        new.file,
+        compare(render_checked(old, vendor), render_checked(new, vendor)),
+        moved_allocations(old.address_plan.lock, new.address_plan.lock),
+        tuple(f for f in new.warnings if not f.is_error),
+    )
+
+
+def check_at_revision(plan: Path, revision: str) -> Checked:
+    """The plan (and its lock) as committed at a git revision, checked."""
+    directory = plan.resolve().parent
+
+    def show(path: Path) -> str | None:
+        try:
+            top = subprocess.run(
+                ["git", "rev-parse", "--show-toplevel"],
+                cwd=directory,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+            relative = path.resolve().relative_to(top).as_posix()
+            done = subprocess.run(
+                ["git", "show", f"{revision}:{relative}"],
+                cwd=directory,
+                capture_output=True,
+                text=True,
+            )
+        except (OSError, subprocess.CalledProcessError, ValueError) as exc:
+            raise UsageError(f"--base {revision}: git cannot show {path} ({exc})") from None
+        return done.stdout if done.returncode == 0 else None
+
+    text = show(plan)
+    if text is None:
+        raise UsageError(f"--base {revision}: {plan} does not exist at that revision")
+    lock_text = show(lock_path(plan))
+    with tempfile.TemporaryDirectory() as tmp:
+        old_plan = Path(tmp) / plan.name
+        old_plan.write_text(text, encoding="utf-8")
+        if lock_text is not None:
+            lock_path(old_plan).write_text(lock_text, encoding="utf-8")
+        try:
+            checked = check_file(old_plan, locked=lock_text is not None)
+        except PlanError as exc:
+            raise PlanError(
+                [
+                    Finding(f.path, f"(at {revision}) {f.message}", f.severity, f.file, f.mark)
+                    for f in exc.findings
+                ]
+            ) from None
+    return Checked(
+        f"{plan}@{revision}",
+        checked.plan,
+        checked.address_plan,
+        checked.warnings,
+        checked.marks,
+        None,
+    )
+
+
+def as_text(r: Review) -> str:
+    if r.empty:
+        return f"no change to any router between {r.old_label} and {r.new_label}\n"
+    lines = []
+    for f in r.files:
+        lines.append(f"{f.name} ({f.status}): +{len(f.added)} -{len(f.removed)}")
+        lines += [f"- {line}" for line in f.removed]
+        lines += [f"+ {line}" for line in f.added]
+    if r.moved:
+        lines.append("allocations moved:")
+        lines += [f"  {m}" for m in r.moved]
+    return "\n".join(lines) + "\n"
+
+
+def as_markdown(r: Review) -> str:
+    """A pull-request comment: summary table, moved allocations, findings, then the lines."""
+    out = [f"### vra-config: {r.old_label} → {r.new_label}", ""]
+    if r.empty:
+        out.append("No change to any router.")
+    else:
+        out += [
+            "| router file | change | lines added | lines removed |",
+            "| --- | --- | ---: | ---: |",
+        ]
+        out += [f"| `{f.name}` | {f.status} | {len(f.added)} | {len(f.removed)} |" for f in r.files]
+    out += ["", "**Allocations moved:** " + ("none" if not r.moved else "")]
+    out += [f"- ⚠️ `{m}`" for m in r.moved]
+    if r.findings:
+        out += ["", "**Findings:**"]
+        out += [f"- {f.format()}" for f in r.findings]
+    for f in r.files:
+        out += ["", f"<details><summary><code>{f.name}</code></summary>", "", "```diff"]
+        out += [f"-{line}" for line in f.removed]
+        out += [f"+{line}" for line in f.added]
+        out += ["```", "", "</details>"]
+    out.append("")
+    out.append("Pre-shared keys are redacted in this comment.")
+    return "\n".join(out) + "\n"
