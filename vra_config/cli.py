@@ -269,12 +269,25 @@ def diff(
     output_format: Annotated[
         str, typer.Option("--format", help="text, or markdown for a pull-request comment.")
     ] = "text",
+    running: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A router's running configuration (set or brace form): FILE, or ROUTER=FILE "
+            "when the plan has several. Prints the set/delete commands from it to the plan.",
+        ),
+    ] = None,
 ) -> None:
-    """Show what a plan change changes on each router (plan to plan, or against git)."""
+    """Show what a plan change changes on each router, or the commands that take a running
+    router to the plan."""
     from vra_config.review import as_markdown, as_text, check_at_revision, review
 
     if output_format not in ("text", "markdown"):
         _fail_usage(f"--format {output_format}: use text or markdown")
+    if running:
+        if len(plans) != 1 or base is not None:
+            _fail_usage("with --running, give one plan (and no --base)")
+        _running_delta(plans[0], running, vendor)
+        return
     if base is not None:
         if len(plans) != 1:
             _fail_usage("with --base, give one plan")
@@ -287,6 +300,46 @@ def diff(
         new = _check(plans[1], False)
     result = _guard(lambda: review(old, new, vendor))
     typer.echo(as_markdown(result) if output_format == "markdown" else as_text(result), nl=False)
+
+
+def _running_delta(plan: Path, running: list[str], vendor: str | None) -> None:
+    """Per router: the commands from its running configuration to the plan."""
+    from vra_config.delta import delta
+    from vra_config.pipeline import render_checked, vendors_for
+
+    checked = _check(plan, False)
+    files = _guard(lambda: render_checked(checked, vendor))
+    chosen = _guard(lambda: vendors_for(checked.plan, vendor, sorted(files_by_router(files))))
+    by_router = files_by_router(files)
+    pairs: dict[str, Path] = {}
+    for item in running:
+        name, _, file = item.rpartition("=")
+        if not name:
+            if len(by_router) != 1:
+                _fail_usage(
+                    f"the plan renders {len(by_router)} routers: say which one, --running "
+                    "ROUTER=FILE"
+                )
+            name = next(iter(by_router))
+        if name not in by_router:
+            _fail_usage(f"--running {item}: {name} is not a router the plan renders")
+        pairs[name] = Path(file)
+    names = set(checked.plan.connections)
+    for index, (name, source) in enumerate(sorted(pairs.items())):
+        try:
+            text = source.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail_usage(f"--running {source}: cannot read it ({exc})")
+        lines = delta(text, by_router[name], chosen[name], names)
+        if index:
+            typer.echo("")
+        typer.echo(f"# vra-config: {name}: {len(lines)} commands from {source.name} to the plan")
+        for line in lines:
+            typer.echo(line)
+
+
+def files_by_router(files: dict[str, str]) -> dict[str, str]:
+    return {name.split(".", 1)[0]: text for name, text in files.items()}
 
 
 @app.command()
