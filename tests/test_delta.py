@@ -160,3 +160,81 @@ def test_diff_command_against_a_running_file(tmp_path: Path) -> None:
         2,
         "vra-config: error: the plan renders 2 routers: say which one, --running ROUTER=FILE\n",
     )
+
+
+# --- planning around what is on the router -----------------------------------------------
+
+FOREIGN = (
+    "set interfaces tunnel tun0 description 'to the old DC'\n"
+    "set interfaces tunnel tun0 encapsulation gre\n"
+    "set interfaces tunnel tun0 address 172.16.3.1/30\n"
+    "set interfaces dataplane dp0bond0 address 10.148.252.83/26\n"
+)
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> tuple[Path, Path]:
+    plan = tmp_path / "plan.yaml"
+    shutil.copy(SAMPLES / "powervs-gre-bgp.yaml", plan)
+    running = tmp_path / "running.set"
+    running.write_text(FOREIGN)
+    return plan, running
+
+
+def test_planning_avoids_the_routers_own_tunnels_and_addresses(fresh: tuple[Path, Path]) -> None:
+    plan, running = fresh
+    run = run_cli(["plan", "--json", "--running", str(running), str(plan)])
+    assert run.exit_code == 0, run.stderr
+    row = yaml.safe_load(run.stdout)["connections"][0]
+    assert (row["subnet"], row["tunnel"]) == ("172.16.3.8/29", 1)
+
+
+def test_a_pin_onto_the_routers_own_tunnel_or_address_names_the_line(
+    fresh: tuple[Path, Path],
+) -> None:
+    plan, running = fresh
+    plan.write_text(
+        plan.read_text().replace(
+            "    via: cloud-connection            # IBM's /29 split; MTU 1476, MSS 1436",
+            "    via: cloud-connection\n    gre: 172.16.3.0/29\n    tunnel: 0",
+        )
+    )
+    run = run_cli(["check", "--running", f"vra-dal12={running}", str(plan)])
+    assert run.exit_code == 1
+    assert run.stderr == (
+        f"{plan}:42:10: connections.cc-dal12.gre: tunnel subnet 172.16.3.0/29 covers the "
+        "router's subnet 172.16.3.0/30 at line 3 of running.set (the running configuration of "
+        "vra-dal12); give each its own address space\n"
+        f"{plan}:43:13: connections.cc-dal12.tunnel: tunnel 0 on vra-dal12 is already taken by "
+        "line 1 of running.set; pin another number\n"
+        "2 errors, 0 warnings: nothing was written\n"
+    )
+
+
+def test_what_an_earlier_render_put_there_is_the_plans_own(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    shutil.copy(SAMPLES / "private-ipsec.yaml", plan)
+    shutil.copy(SAMPLES / "private-ipsec.lock.yaml", tmp_path / "plan.lock.yaml")
+    for vendor in ("vyatta", "vsrx"):
+        running = tmp_path / f"running.{vendor}"
+        running.write_text(
+            run_cli(["render", "--vendor", vendor, "--router", "vra-dal12", str(plan)]).stdout
+        )
+        again = run_cli(["check", "--locked", "--running", f"vra-dal12={running}", str(plan)])
+        assert again.exit_code == 0, again.stderr
+
+
+def test_ibms_default_vsrx_blocks_nothing(tmp_path: Path) -> None:
+    run = run_cli(
+        ["check", "--locked", "--running", str(IBM_VSRX), str(SAMPLES / "powervs-gre-bgp.yaml")]
+    )
+    assert run.exit_code == 0, run.stderr
+
+
+def test_running_for_an_unknown_router_is_a_usage_error(fresh: tuple[Path, Path]) -> None:
+    plan, running = fresh
+    run = run_cli(["check", "--running", f"nope={running}", str(plan)])
+    assert (run.exit_code, run.stderr) == (
+        2,
+        "vra-config: error: --running nope=...: no such router or site in the plan\n",
+    )

@@ -37,6 +37,15 @@ LockedOpt = Annotated[
     typer.Option("--locked", help="Fail (exit 1) instead of changing the lock file; for CI."),
 ]
 
+RunningOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--running",
+        help="A router's running configuration (set or brace form), FILE or ROUTER=FILE: "
+        "tunnel numbers and addresses it already uses are avoided.",
+    ),
+]
+
 T = TypeVar("T")
 #: Lock changes listed one by one; a first run on a large plan says how many more.
 LOCK_CHANGES_SHOWN = 20
@@ -95,7 +104,21 @@ def _guard(action: Callable[[], T]) -> T:
         raise typer.Exit(1) from None
 
 
-def _check(plan: Path, locked: bool) -> Checked:
+def _running_texts(plan: Path, running: list[str] | None) -> dict[str, tuple[str, str]]:
+    """`--running FILE` or `--running ROUTER=FILE` → {router: (file name, text)}."""
+    out: dict[str, tuple[str, str]] = {}
+    for item in running or []:
+        name, _, file = item.rpartition("=")
+        path = Path(file)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail_usage(f"--running {file}: cannot read it ({exc})")
+        out[name or "*"] = (path.name, text)
+    return out
+
+
+def _check(plan: Path, locked: bool, running: list[str] | None = None) -> Checked:
     from vra_config.pipeline import check_file
 
     if not plan.exists():
@@ -106,7 +129,17 @@ def _check(plan: Path, locked: bool) -> Checked:
         plan.open("rb").close()
     except OSError as exc:
         _fail_usage(f"{plan}: cannot read it ({exc.strerror})")
-    checked = _guard(lambda: check_file(plan, locked=locked))
+    texts = _running_texts(plan, running)
+    if "*" in texts:
+        from vra_config.loader import load_file
+
+        routers = _guard(lambda: sorted(load_file(plan).plan.routers))
+        if len(routers) != 1:
+            _fail_usage(
+                f"the plan has {len(routers)} routers: say which one, --running ROUTER=FILE"
+            )
+        texts[routers[0]] = texts.pop("*")
+    checked = _guard(lambda: check_file(plan, locked=locked, running=texts))
     _print_findings(checked.warnings)
     return checked
 
@@ -145,9 +178,9 @@ def _root(
 
 
 @app.command()
-def check(plan: PlanArg, locked: LockedOpt = False) -> None:
+def check(plan: PlanArg, locked: LockedOpt = False, running: RunningOpt = None) -> None:
     """Validate a plan: model, IBM ranges, overlaps, ASNs, allocations. Writes nothing."""
-    checked = _check(plan, locked)
+    checked = _check(plan, locked, running)
     ap = checked.address_plan
     typer.echo(
         f"{plan}: ok: {_plural(len(checked.plan.routers), 'router')}, "
@@ -162,11 +195,12 @@ def plan_cmd(
     plan: PlanArg,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
     locked: LockedOpt = False,
+    running: RunningOpt = None,
 ) -> None:
     """Show every allocation (and what to give IBM); keep them in the lock file."""
     from vra_config.report import allocation_table, allocations
 
-    checked = _check(plan, locked)
+    checked = _check(plan, locked, running)
     rows = allocations(checked.address_plan)
     if as_json:
         typer.echo(json.dumps({"plan": str(plan), "connections": rows}, indent=2))
@@ -204,6 +238,7 @@ def render(
             "REDACTED placeholders; files under --out are then created mode 0600.",
         ),
     ] = False,
+    running: RunningOpt = None,
     check_only: Annotated[
         bool,
         typer.Option(
@@ -220,7 +255,7 @@ def render(
     if check_only and out is None:
         _fail_usage("--check compares files: give the directory with --out")
     locked = locked or check_only
-    checked = _check(plan, locked)
+    checked = _check(plan, locked, running)
     files = _guard(lambda: render_checked(checked, vendor, router, templates, show_secrets))
     if check_only:
         from vra_config.output import stale_outputs

@@ -37,9 +37,26 @@ class Checked:
     lock_file: Path | None
 
 
-def check_loaded(loaded: LoadedPlan, lock: Lock, lock_file: Path | None, locked: bool) -> Checked:
-    """Plan addresses; raise `PlanError` with every finding if any is an error."""
-    address_plan = plan_addresses(loaded.plan, lock)
+def check_loaded(
+    loaded: LoadedPlan,
+    lock: Lock,
+    lock_file: Path | None,
+    locked: bool,
+    running: Mapping[str, tuple[str, str]] | None = None,
+) -> Checked:
+    """Plan addresses; raise `PlanError` with every finding if any is an error.
+
+    `running` maps a router to (file name, text) of its running configuration: what it uses
+    that the plan does not own is avoided.
+    """
+    from vra_config.existing import in_use
+
+    unknown = sorted(set(running or {}) - set(loaded.plan.routers) - set(loaded.plan.sites))
+    if unknown:
+        raise UsageError(f"--running {unknown[0]}=...: no such router or site in the plan")
+    names = list(loaded.plan.connections)
+    used = {router: in_use(text, file, names) for router, (file, text) in (running or {}).items()}
+    address_plan = plan_addresses(loaded.plan, lock, used)
     findings = list(loaded.errors)
     findings += [f for f in address_plan.findings if not _refers_to_invalid(f, loaded)]
     if locked and address_plan.lock_changes and not any(f.is_error for f in findings):
@@ -69,11 +86,13 @@ def _refers_to_invalid(finding: Finding, loaded: LoadedPlan) -> bool:
     return False
 
 
-def check_file(path: Path, locked: bool = False) -> Checked:
+def check_file(
+    path: Path, locked: bool = False, running: Mapping[str, tuple[str, str]] | None = None
+) -> Checked:
     """Load a plan file and its lock (beside it) and check them."""
     loaded = load_file(path)
     lock_file = lock_path(path)
-    return check_loaded(loaded, read_lock(lock_file), lock_file, locked)
+    return check_loaded(loaded, read_lock(lock_file), lock_file, locked, running)
 
 
 def check_text(text: str, file: str = "<plan>", lock: Lock | None = None) -> Checked:

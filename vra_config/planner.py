@@ -16,11 +16,12 @@ first host for the `router` end, the second for the peer.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from vra_config import ibm
+from vra_config.existing import InUse
 from vra_config.findings import Finding, PlanPath
 from vra_config.lock import Lock, LockEntry
 from vra_config.model import (
@@ -174,9 +175,17 @@ def split_point_to_point(net: IPv4Network) -> tuple[IPv4Interface, IPv4Interface
     )
 
 
-def plan_addresses(plan: Plan, lock: Lock | None = None) -> AddressPlan:
-    """Check every prefix and ASN, allocate what is not pinned or locked, derive addresses."""
+def plan_addresses(
+    plan: Plan, lock: Lock | None = None, running: Mapping[str, InUse] | None = None
+) -> AddressPlan:
+    """Check every prefix and ASN, allocate what is not pinned or locked, derive addresses.
+
+    `running` holds, per router, what its running configuration already uses that the plan
+    does not own: those tunnel numbers and addresses are avoided, and a pin onto one is an
+    error naming the line.
+    """
     lock = lock or Lock()
+    running = running or {}
     findings: list[Finding] = []
     findings += _device_findings(plan)
     findings += _asn_findings(plan)
@@ -186,6 +195,7 @@ def plan_addresses(plan: Plan, lock: Lock | None = None) -> AddressPlan:
     findings += asn_findings
 
     uses = list(_prefix_uses(plan))
+    uses += _running_uses(running)
     findings += _list_duplicates(plan)
     findings += _pin_findings(usable)
     subnets, origin, alloc_findings = _allocate_subnets(plan, usable, lock, uses)
@@ -197,7 +207,7 @@ def plan_addresses(plan: Plan, lock: Lock | None = None) -> AddressPlan:
     ]
     findings += reserved_findings(uses)
     findings += overlap_findings(uses)
-    numbers, peer_numbers, number_findings = _allocate_numbers(plan, usable, lock)
+    numbers, peer_numbers, number_findings = _allocate_numbers(plan, usable, lock, running)
     findings += number_findings
 
     links: dict[str, PlannedLink] = {}
@@ -667,7 +677,7 @@ def _allocate_subnets(
     in_use = [
         u.prefix
         for u in uses
-        if u.use in ("powervs", "interface", "underlay", "tunnel", "vti", "site")
+        if u.use in ("powervs", "interface", "underlay", "tunnel", "vti", "site", "running")
     ]
     taken = Occupied(in_use)
     reserved = {"tunnel": _reserved_for("tunnel"), "vti": _reserved_for("vti")}
@@ -764,14 +774,34 @@ def _lock_misfit(
     return None
 
 
+def _running_uses(running: Mapping[str, InUse]) -> list[PrefixUse]:
+    out = []
+    for router, found in sorted(running.items()):
+        for text, line in found.addresses:
+            try:
+                net = IPv4Interface(text).network
+            except ValueError:
+                continue
+            where = f"line {line} of {found.file} (the running configuration of {router})"
+            out.append(PrefixUse(net, "running", f"running:{router}", ("running", router), where))
+    return out
+
+
 def _allocate_numbers(
-    plan: Plan, usable: dict[str, AnyConnection], lock: Lock
+    plan: Plan,
+    usable: dict[str, AnyConnection],
+    lock: Lock,
+    running: Mapping[str, InUse] | None = None,
 ) -> tuple[dict[str, int], dict[str, int], list[Finding]]:
     """Tunnel numbers per device and family: pins, then the lock, then the lowest free."""
     findings: list[Finding] = []
     mine: dict[str, int] = {}
     theirs: dict[str, int] = {}
     used: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
+    for router, found in (running or {}).items():
+        for family, numbers in found.numbers.items():
+            for number, line in numbers.items():
+                used[(router, family)][number] = f"line {line} of {found.file}"
 
     def ends(name: str, conn: AnyConnection) -> list[tuple[str, str, int | None, int | None]]:
         """(which, device, pin, locked) for each end that has a tunnel interface."""
@@ -812,8 +842,8 @@ def _allocate_numbers(
                         findings.append(
                             Finding(
                                 ("connections", name, which),
-                                f"{_family_word(family)} {pin} on {device} is already pinned "
-                                f"by connection {taken[pin]}; pin another number",
+                                f"{_family_word(family)} {pin} on {device} is already taken by "
+                                f"{_holder(taken[pin])}; pin another number",
                             )
                         )
                         continue
@@ -831,6 +861,10 @@ def _allocate_numbers(
                     taken[number] = name
                     target[name] = number
     return mine, theirs, findings
+
+
+def _holder(name: str) -> str:
+    return name if name.startswith("line ") else f"connection {name}"
 
 
 def _family_word(family: str) -> str:

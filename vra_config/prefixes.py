@@ -22,7 +22,16 @@ from vra_config.space import bounds
 #: from; `site` a network behind a site; `vti` the inner subnet of an IPsec VTI; the rest as
 #: in `ibm.Role`.
 Use = Literal[
-    "powervs", "advertise", "tunnel", "pool", "vti_pool", "interface", "underlay", "site", "vti"
+    "powervs",
+    "advertise",
+    "tunnel",
+    "pool",
+    "vti_pool",
+    "interface",
+    "underlay",
+    "site",
+    "vti",
+    "running",
 ]
 
 _IBM_ROLE: dict[Use, ibm.Role | None] = {
@@ -35,6 +44,7 @@ _IBM_ROLE: dict[Use, ibm.Role | None] = {
     "underlay": "underlay",
     "site": "advertise",
     "vti": "vti",
+    "running": None,
 }
 
 _WHAT: dict[Use, str] = {
@@ -47,6 +57,7 @@ _WHAT: dict[Use, str] = {
     "underlay": "tunnel endpoint",
     "site": "site network",
     "vti": "VTI subnet",
+    "running": "the router's subnet",
 }
 
 
@@ -58,6 +69,8 @@ class PrefixUse:
     use: Use
     owner: str
     path: PlanPath
+    #: where it is when it is not in the plan (a line of a router's running configuration)
+    where: str | None = None
 
 
 #: IBM's ranges as integer bounds, per role: a plan checks every prefix against each.
@@ -115,6 +128,11 @@ def _conflicts(inner: PrefixUse, outer: PrefixUse) -> bool:
         return b in ("powervs", "pool", "vti_pool", "tunnel", "underlay", "vti")
     if a in ("tunnel", "vti") and b in ("pool", "vti_pool"):
         return False
+    if "running" in (a, b):
+        # what the router already uses is avoided by the pools, and may be the router's own
+        # interface; only a plan subnet placed on it is a conflict
+        other = b if a == "running" else a
+        return other in ("powervs", "tunnel", "vti", "underlay", "site")
     if a == "underlay" and b == "site":
         return False  # a site's own address may sit in one of its networks
     if a == "interface" and b == "interface":
@@ -160,12 +178,18 @@ def overlap_findings(uses: Iterable[PrefixUse]) -> Iterator[Finding]:
 
 
 def _overlap(item: PrefixUse, other: PrefixUse) -> Finding:
-    same = item.prefix == other.prefix
-    relation = "is the same as" if same else "is inside"
+    if item.where and not other.where:
+        item, other = other, item  # report it at the plan's side, naming the router's line
+    if item.prefix == other.prefix:
+        relation = "is the same as"
+    elif item.prefix.subnet_of(other.prefix):
+        relation = "is inside"
+    else:
+        relation = "covers"
     return Finding(
         item.path,
         f"{_WHAT[item.use]} {_shown(item)} {relation} {_WHAT[other.use]} {_shown(other)} at "
-        f"{format_path(other.path)}; give each its own address space",
+        f"{other.where or format_path(other.path)}; give each its own address space",
     )
 
 
