@@ -130,18 +130,23 @@ def parse_interface(value: object) -> IPv4Interface:
     return iface
 
 
+def _word(text: str, pattern: re.Pattern[str], kind: str, message: str) -> str:
+    """`text` if it is one word of `pattern`'s alphabet, else the error `message` says."""
+    if not pattern.fullmatch(text):
+        raise PydanticCustomError(kind, message, {"text": show_value(text)})
+    return text
+
+
 def parse_name(value: object) -> str:
     """A plan name: it becomes part of router object names, so it is kept to a safe alphabet."""
     _need_str(value, "a name", "vra-dal12")
-    text = str(value)  # not stripped: a name with spaces is refused, not silently changed
-    if not NAME_RE.fullmatch(text):
-        raise PydanticCustomError(
-            "vra_name",
-            "{text} is not a valid name; use 1-32 letters, digits and '-', starting and ending "
-            "with a letter or digit (e.g. vra-dal12)",
-            {"text": show_value(text)},
-        )
-    return text
+    return _word(
+        str(value),  # not stripped: a name with spaces is refused, not silently changed
+        NAME_RE,
+        "vra_name",
+        "{text} is not a valid name; use 1-32 letters, digits and '-', starting and ending "
+        "with a letter or digit (e.g. vra-dal12)",
+    )
 
 
 def parse_text(value: object) -> str:
@@ -286,14 +291,12 @@ IFNAME_RE = re.compile(r"[A-Za-z][-_.0-9A-Za-z/]{0,14}")
 
 def parse_interface_name(value: object) -> str:
     """A router interface name as its OS spells it (dp0p192p1, bond0, ge-0/0/1)."""
-    text = _need_str(value, "an interface name", "dp0p192p1")
-    if not IFNAME_RE.fullmatch(text):
-        raise PydanticCustomError(
-            "vra_ifname",
-            "{text} is not an interface name; write it as the router shows it (e.g. dp0p192p1)",
-            {"text": show_value(text)},
-        )
-    return text
+    return _word(
+        _need_str(value, "an interface name", "dp0p192p1"),
+        IFNAME_RE,
+        "vra_ifname",
+        "{text} is not an interface name; write it as the router shows it (e.g. dp0p192p1)",
+    )
 
 
 @dataclass(frozen=True)
@@ -347,14 +350,12 @@ ZONE_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,62}")
 
 def parse_zone(value: object) -> str:
     """A Junos zone or filter name (also a safe Vyatta name)."""
-    text = _need_str(value, "a zone name", "SL-PRIVATE")
-    if not ZONE_RE.fullmatch(text):
-        raise PydanticCustomError(
-            "vra_zone",
-            "{text} is not a zone or filter name; use letters, digits, '-' and '_' (at most 63)",
-            {"text": show_value(text)},
-        )
-    return text
+    return _word(
+        _need_str(value, "a zone name", "SL-PRIVATE"),
+        ZONE_RE,
+        "vra_zone",
+        "{text} is not a zone or filter name; use letters, digits, '-' and '_' (at most 63)",
+    )
 
 
 ZoneName = Annotated[
