@@ -220,3 +220,12 @@ def test_vsrx_opens_ibms_loopback_filter_only_for_the_planned_peers() -> None:
     plan = yaml.safe_load((SAMPLES / "powervs-gre-bgp.yaml").read_text())
     plan["routers"]["vra-dal12"]["loopback_filter"] = None
     assert "PROTECT-IN" not in render_text(plan, vendor="vsrx")["vra-dal12.vsrx.set"]
+
+
+def test_a_vendor_problem_stops_the_run_before_any_line_is_printed(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(yaml.safe_dump(ipsec_plan(ike={"dh_group": 17})))
+    run = run_cli(["render", "--vendor", "vsrx", str(plan)])
+    assert run.exit_code == 1
+    assert run.stdout == ""  # dc-east renders before vra-dal12, but nothing was printed
+    assert "DH group 17 is not available on the vSRX" in run.stderr

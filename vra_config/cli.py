@@ -161,6 +161,16 @@ def _write_lock(checked: Checked, locked: bool) -> None:
         _say(f"{checked.lock_file}: ... and {len(changes) - LOCK_CHANGES_SHOWN} more changes")
 
 
+def _print_stream(stream: Iterable[tuple[str, str]]) -> int:
+    """Print each device's text as it is rendered, a blank line between; return the count."""
+    count = 0
+    for _, text in stream:
+        sys.stdout.write("\n" + text if count else text)
+        count += 1
+    sys.stdout.flush()
+    return count
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"vra-config {__version__}")
@@ -250,12 +260,24 @@ def render(
     locked: LockedOpt = False,
 ) -> None:
     """Print (or write) paste-ready configuration for every router of the plan."""
-    from vra_config.pipeline import render_checked
+    from vra_config.pipeline import render_checked, stream_checked
 
     if check_only and out is None:
         _fail_usage("--check compares files: give the directory with --out")
     locked = locked or check_only
     checked = _check(plan, locked, running)
+    if out is None:
+        # to stdout device by device: memory holds one router's text, not the estate's
+        stream = _guard(lambda: stream_checked(checked, vendor, router, templates, show_secrets))
+        printed = _guard(lambda: _print_stream(stream))
+        if not printed:
+            # A comment, on stdout: what a pipe into a router or a checker receives stays valid.
+            typer.echo(
+                f"# vra-config: {Path(plan).name}: nothing to render: the plan has no router, "
+                "and no site that names a vendor (the addressing was checked)"
+            )
+        _write_lock(checked, locked)
+        return
     files = _guard(lambda: render_checked(checked, vendor, router, templates, show_secrets))
     if check_only:
         from vra_config.output import stale_outputs
@@ -278,8 +300,6 @@ def render(
             f"# vra-config: {Path(plan).name}: nothing to render: the plan has no router, and "
             "no site that names a vendor (the addressing was checked)"
         )
-    elif out is None:
-        typer.echo("\n".join(files.values()), nl=False)
     else:
         from vra_config.output import write_outputs
 

@@ -7,9 +7,10 @@ writes nothing (the CLI decides what to write, the library caller gets data back
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from vra_config.findings import Finding, Mark, PlanError, PlanPath
 from vra_config.loader import LoadedPlan, load_file, load_text, sorted_located
@@ -177,18 +178,16 @@ def resolve_secrets(
     return out
 
 
-def render_checked(
+def _prepared(
     checked: Checked,
-    vendor: str | None = None,
-    router: str | None = None,
-    templates: Path | None = None,
-    show_secrets: bool = False,
-    environ: Mapping[str, str] | None = None,
-) -> dict[str, str]:
-    """`{file name: text}` for every device (or the one named) of a checked plan."""
+    vendor: str | None,
+    router: str | None,
+    templates: Path | None,
+    show_secrets: bool,
+    environ: Mapping[str, str] | None,
+) -> tuple[dict[str, Any], dict[str, str], str, Path | None, dict[str, str]]:
+    """Intents, vendor per device, plan name, template override and keys for rendering."""
     from vra_config.intent import router_intents
-    from vra_config.render import render_intents
-    from vra_config.vendors import VendorError
 
     intents = router_intents(checked.address_plan)
     names = sorted(intents)
@@ -203,8 +202,42 @@ def render_checked(
     if templates is not None and not templates.is_dir():
         raise UsageError(f"--templates {templates}: not a directory")
     secrets = resolve_secrets(checked, show_secrets, environ)
-    plan_name = Path(checked.file).name
+    return dict(intents), vendors, Path(checked.file).name, templates, secrets
+
+
+def render_checked(
+    checked: Checked,
+    vendor: str | None = None,
+    router: str | None = None,
+    templates: Path | None = None,
+    show_secrets: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """`{file name: text}` for every device (or the one named) of a checked plan."""
+    from vra_config.render import render_intents
+    from vra_config.vendors import VendorError
+
+    prepared = _prepared(checked, vendor, router, templates, show_secrets, environ)
     try:
-        return render_intents(intents, vendors, plan_name, templates, secrets)
+        return render_intents(*prepared)
+    except VendorError as exc:
+        raise PlanError(sorted_located(exc.findings, checked.file, checked.marks)) from None
+
+
+def stream_checked(
+    checked: Checked,
+    vendor: str | None = None,
+    router: str | None = None,
+    templates: Path | None = None,
+    show_secrets: bool = False,
+    environ: Mapping[str, str] | None = None,
+) -> Iterator[tuple[str, str]]:
+    """(file name, text) device by device; every vendor problem is raised before the first."""
+    from vra_config.render import iter_rendered
+    from vra_config.vendors import VendorError
+
+    prepared = _prepared(checked, vendor, router, templates, show_secrets, environ)
+    try:
+        return iter_rendered(*prepared)
     except VendorError as exc:
         raise PlanError(sorted_located(exc.findings, checked.file, checked.marks)) from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
@@ -152,3 +152,32 @@ def render_intents(
     if problems:
         raise VendorError(problems)
     return out
+
+
+def iter_rendered(
+    intents: Mapping[str, RouterIntent],
+    vendors: Mapping[str, str],
+    plan_name: str,
+    override: Path | None = None,
+    secrets: Mapping[str, str] | None = None,
+) -> Iterator[tuple[str, str]]:
+    """Like `render_intents`, one device at a time, so memory holds one router's text.
+
+    Every device's template data is built first, so what a vendor cannot express stops the
+    run (raising `VendorError` here) before a single line is printed.
+    """
+    problems: list[Finding] = []
+    for name in sorted(vendors):
+        try:
+            pack(vendors[name]).context(intents[name], secrets or {})
+        except VendorError as exc:
+            problems += exc.findings
+    if problems:
+        raise VendorError(problems)
+    return (
+        (
+            output_name(name, vendors[name]),
+            render_router(intents[name], vendors[name], plan_name, override, secrets),
+        )
+        for name in sorted(vendors)
+    )
