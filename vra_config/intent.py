@@ -154,7 +154,6 @@ class RouterIntent:
     own_prefixes: tuple[IPv4Network, ...] = ()
     own_zone: str | None = None
     loopback_filter: str | None = None
-    private_interface: str | None = None
     public_interface: str | None = None
     #: a site's interface holding its `address`
     site_interface: str | None = None
@@ -206,7 +205,6 @@ def router_intents(address_plan: AddressPlan) -> dict[str, RouterIntent]:
             site=False,
             own_zone=router.zone,
             loopback_filter=router.loopback_filter,
-            private_interface=router.private.interface,
             public_interface=router.public.interface if router.public else None,
         )
     for name, site in plan.sites.items():
@@ -427,7 +425,6 @@ def _finish(
     site: bool,
     own_zone: str | None = None,
     loopback_filter: str | None = None,
-    private_interface: str | None = None,
     public_interface: str | None = None,
     site_interface: str | None = None,
 ) -> RouterIntent:
@@ -467,7 +464,6 @@ def _finish(
         own_prefixes=tuple(sorted(own)),
         own_zone=own_zone,
         loopback_filter=loopback_filter,
-        private_interface=private_interface,
         public_interface=public_interface,
         site_interface=site_interface,
     )

@@ -48,7 +48,6 @@ MAX_ERRORS = 200
 
 _T = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_T}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
-_COLLECTION_TAGS = {f"{_T}map", f"{_T}seq"}
 
 
 @dataclass(frozen=True)

@@ -385,8 +385,8 @@ class Interface(Model):
 
     address: InterfaceAddress
     gateway: Address
-    #: The interface (unit) holding the address, as the router names it; vSRX packs default
-    #: to IBM's ge-0/0/0.0 (private) and ge-0/0/1.0 (public).
+    #: The interface (unit) holding the address, as the router names it. Only the public one
+    #: is used (the vSRX binds IKE to it; IBM's default is ge-0/0/1.0).
     interface: InterfaceName | None = None
 
     @model_validator(mode="after")
@@ -419,6 +419,18 @@ class Router(Model):
     public: Interface | None = None
     advertise: Prefixes = ()
     firewall: bool = False
+
+    @model_validator(mode="after")
+    def _private_interface_unused(self) -> Router:
+        if self.private.interface is not None:
+            raise PydanticCustomError(
+                "vra_unused",
+                "`private.interface` is not used by any pack (only the public interface is "
+                "named, for IKE); remove it",
+                {},
+            )
+        return self
+
     #: vSRX: the security zone of the networks behind the router (IBM: SL-PRIVATE).
     zone: ZoneName | None = None
     #: vSRX: the loopback filter IBM provisions, which drops host-bound IKE, ESP, GRE and BGP
@@ -601,7 +613,6 @@ CONNECTION_KINDS: dict[str, type[Model]] = {
     "ipsec": IpsecLink,
     "megaport": MegaportLink,
 }
-TunnelConnection = CloudConnection | TransitGatewayConnection | GreLink | IpsecLink
 AnyConnection = CloudConnection | TransitGatewayConnection | GreLink | IpsecLink | MegaportLink
 
 

@@ -121,11 +121,6 @@ class PlannedLink:
     interface: PerVendor | None = None
     vlan: int | None = None
 
-    @property
-    def endpoint_route(self) -> bool:
-        """Whether the router reaches the far tunnel endpoint through its private gateway."""
-        return self.via in ("cloud-connection", "transit-gateway", "gre")
-
 
 @dataclass(frozen=True)
 class LockChange:

@@ -31,7 +31,6 @@ TITLE = "Junos on vSRX"
 SUFFIX = "vsrx.set"
 
 #: IBM's provisioning (ibm-vsrx-default-standalone.conf).
-DEFAULT_PRIVATE_INTERFACE = "ge-0/0/0.0"
 DEFAULT_PUBLIC_INTERFACE = "ge-0/0/1.0"
 DEFAULT_OWN_ZONE = {"router": "SL-PRIVATE", "site": "trust"}
 #: A site is not IBM-provisioned: Juniper's vSRX factory default puts ge-0/0/0.0 in the
