@@ -214,14 +214,7 @@ def render_checked(
     environ: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """`{file name: text}` for every device (or the one named) of a checked plan."""
-    from vra_config.render import render_intents
-    from vra_config.vendors import VendorError
-
-    prepared = _prepared(checked, vendor, router, templates, show_secrets, environ)
-    try:
-        return render_intents(*prepared)
-    except VendorError as exc:
-        raise PlanError(sorted_located(exc.findings, checked.file, checked.marks)) from None
+    return dict(stream_checked(checked, vendor, router, templates, show_secrets, environ))
 
 
 def stream_checked(

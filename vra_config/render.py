@@ -128,32 +128,6 @@ def output_name(router: str, vendor: str) -> str:
     return f"{router}.{pack(vendor).SUFFIX}"
 
 
-def render_intents(
-    intents: Mapping[str, RouterIntent],
-    vendors: Mapping[str, str],
-    plan_name: str,
-    override: Path | None = None,
-    secrets: Mapping[str, str] | None = None,
-) -> dict[str, str]:
-    """`{file name: text}` for every device in `vendors`, in name order.
-
-    What a vendor cannot express is collected over all devices before it is raised, so one
-    run reports every problem.
-    """
-    out: dict[str, str] = {}
-    problems: list[Finding] = []
-    for name in sorted(vendors):
-        try:
-            out[output_name(name, vendors[name])] = render_router(
-                intents[name], vendors[name], plan_name, override, secrets
-            )
-        except VendorError as exc:
-            problems += exc.findings
-    if problems:
-        raise VendorError(problems)
-    return out
-
-
 def iter_rendered(
     intents: Mapping[str, RouterIntent],
     vendors: Mapping[str, str],
@@ -161,10 +135,12 @@ def iter_rendered(
     override: Path | None = None,
     secrets: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[str, str]]:
-    """Like `render_intents`, one device at a time, so memory holds one router's text.
+    """(file name, text) for every device in `vendors`, in name order, one at a time, so
+    memory holds one router's text.
 
-    Every device's template data is built first, so what a vendor cannot express stops the
-    run (raising `VendorError` here) before a single line is printed.
+    Every device's template data is built first, so what a vendor cannot express, on any
+    device, stops the run (raising `VendorError` here, all problems together) before a
+    single line is printed.
     """
     problems: list[Finding] = []
     for name in sorted(vendors):
