@@ -364,8 +364,8 @@ def _running_delta(plan: Path, running: list[str], vendor: str | None) -> None:
 
     checked = _check(plan, False)
     files = _guard(lambda: render_checked(checked, vendor))
-    chosen = _guard(lambda: vendors_for(checked.plan, vendor, sorted(files_by_router(files))))
     by_router = files_by_router(files)
+    chosen = _guard(lambda: vendors_for(checked.plan, vendor, sorted(by_router)))
     pairs: dict[str, Path] = {}
     for item in running:
         name, _, file = item.rpartition("=")

@@ -14,7 +14,7 @@ spirit of annet's rulebooks), not code.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from vra_config.existing import Statement, Words, parse, render_words
@@ -149,12 +149,14 @@ class Ownership:
     described: dict[Words, str]
     units: frozenset[str]  # vSRX interface units owned (gr-0/0/0.0, st0.1, ge-0/0/2.101)
     destinations: frozenset[str]  # GRE endpoints of owned units (their /32 routes)
+    names: frozenset[str]  # object names derived from the owned connections
+    route_hops: Mapping[Words, frozenset[str]]  # vSRX static route -> its next hops
 
-    def owns(self, root: Words, statements: Sequence[Statement]) -> bool:
+    def owns(self, root: Words) -> bool:
         if root in self.described:
             return self.described[root] in self.connections
         last = root[-1]
-        names = set().union(*(_names_for(c, self.vendor) for c in self.connections))
+        names = self.names
         if self.vendor == "vyatta":
             if root[:3] == ("policy", "route", "prefix-list") or root[:3] == (
                 "policy",
@@ -191,16 +193,13 @@ class Ownership:
         if root[:2] == ("protocols", "bgp"):
             return last in self.connections
         if root[:3] == ("routing-options", "static", "route"):
-            hops = {s.words[5] for s in statements if s.words[:4] == root and len(s.words) > 5}
+            hops = self.route_hops.get(root, frozenset())
             return root[3].removesuffix("/32") in self.destinations or bool(hops & self.units)
         return False
 
 
 def ownership(
-    running: Sequence[Statement],
-    desired: Sequence[Statement],
-    vendor: str,
-    plan_connections: Iterable[str],
+    running: Sequence[Statement], vendor: str, plan_connections: Iterable[str]
 ) -> Ownership:
     """The plan's connections, and any removed one whose objects are still on the router."""
     described = _described(running, vendor)
@@ -210,14 +209,27 @@ def ownership(
     connections = frozenset(set(plan_connections) | confirmed)
     units: set[str] = set()
     destinations: set[str] = set()
+    hops: dict[Words, set[str]] = {}
     if vendor == "vsrx":
+        for s in running:
+            if s.words[:3] == ("routing-options", "static", "route") and len(s.words) > 5:
+                hops.setdefault(s.words[:4], set()).add(s.words[5])
         for root, conn in described.items():
             if conn in connections and root[0] == "interfaces" and len(root) == 4:
                 units.add(f"{root[1]}.{root[3]}")
                 for s in running:
                     if s.words[:6] == (*root, "tunnel", "destination"):
                         destinations.add(s.words[6])
-    return Ownership(vendor, connections, described, frozenset(units), frozenset(destinations))
+    names = frozenset(n for c in connections for n in _names_for(c, vendor))
+    return Ownership(
+        vendor,
+        connections,
+        described,
+        frozenset(units),
+        frozenset(destinations),
+        names,
+        {root: frozenset(h) for root, h in hops.items()},
+    )
 
 
 def delta(
@@ -229,7 +241,7 @@ def delta(
     have = {s.words for s in running}
     want = {s.words for s in desired}
     desired_roots = {root for s in desired for root in roots_of(s.words, vendor)}
-    owner = ownership(running, desired, vendor, plan_connections)
+    owner = ownership(running, vendor, plan_connections)
     deletes: list[Words] = []
     seen: set[Words] = set()
     for s in running:
@@ -238,7 +250,7 @@ def delta(
         gone_root = None
         owned = False
         for root in roots_of(s.words, vendor):
-            if owner.owns(root, running):
+            if owner.owns(root):
                 owned = True
                 if root not in desired_roots:
                     gone_root = root

@@ -13,8 +13,9 @@ it pins its own dependencies; the two brace grammars need one small tokenizer, h
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 Words = tuple[str, ...]
@@ -123,10 +124,9 @@ def _flush(out: list[Statement], path: list[list[str]], pending: list[str], line
     out += [Statement(tuple([*prefix, *w]), line) for w in _expand(words)]
 
 
-def _line_index(text: str):  # type: ignore[no-untyped-def]
+def _line_index(text: str) -> Callable[[int], int]:
+    """Offset in `text` -> 1-based line number."""
     starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
-    import bisect
-
     return lambda offset: bisect.bisect_right(starts, offset)
 
 
@@ -170,7 +170,7 @@ def in_use(text: str, file: str, plan_connections: Iterable[str]) -> InUse:
 
     statements = parse(text)
     vendor = guess_vendor(statements)
-    owner = ownership(statements, [], vendor, plan_connections)
+    owner = ownership(statements, vendor, plan_connections)
     numbers: dict[str, dict[int, int]] = {"gre": {}, "vti": {}}
     addresses: list[tuple[str, int]] = []
     for s in statements:
@@ -178,7 +178,7 @@ def in_use(text: str, file: str, plan_connections: Iterable[str]) -> InUse:
         if w[0] != "interfaces" or len(w) < 3:
             continue
         roots = roots_of(w, vendor)
-        if any(owner.owns(root, statements) for root in roots):
+        if any(owner.owns(root) for root in roots):
             continue  # ours from an earlier render: the lock keeps it
         if vendor == "vyatta" and w[1] in ("tunnel", "vti"):
             family = "gre" if w[1] == "tunnel" else "vti"
