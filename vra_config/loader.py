@@ -354,6 +354,11 @@ def read_source(text: str, file: str) -> PlanSource:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(mark.line + 1, mark.column + 1) if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in problem:
+            # PyYAML >= 6.0.4 has its own depth limit in the scanner, which scans flow
+            # collections ahead of the events we count; say it the way our own limit does.
+            problem = f"nesting is deeper than {MAX_DEPTH} levels; a plan is never that deep"
+            raise PlanError([Finding((), problem, file=file, mark=where)]) from None
         raise PlanError(
             [Finding((), f"not valid YAML: {problem}; fix the syntax there", file=file, mark=where)]
         ) from None
