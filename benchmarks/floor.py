@@ -153,8 +153,9 @@ def main(path: Path) -> None:
                         "local_ip": r["private"]["address"].split("/")[0],
                         "remote_ip": remote,
                         "address": mine,
-                        "mtu": 9000,
-                        "tcp_mss": None,
+                        # IBM's 9000, capped to what the underlay carries; always clamped
+                        "mtu": (tgw_mtu := min(9000, r.get("underlay_mtu", 1500) - 24)),
+                        "tcp_mss": tgw_mtu - 40,
                     }
                 )
                 ctx["routes"].append(
@@ -247,26 +248,45 @@ def main(path: Path) -> None:
                     "holdtime": 90,
                     "import_map": f"RM-{name}-IN",
                     "export_map": f"RM-{name}-OUT",
-                    "remove_private_as": False,
+                    "multihop": None,
                     "far": far,
+                    "conn": name,
                 }
             )
-        # a route from one PowerVS router to another in the same private ASN needs the ASN
-        # stripped, or the second drops it as a loop
+        # a workspace's subnets sent to another neighbour in the same AS (64999 twice) are
+        # re-originated: a static route to the workspace's peer, and a `network`
+        reoriginated: set[str] = set()
         for n in neighbors:
-            n["remove_private_as"] = (
-                n["far"] in powervs
-                and n["remote_as"] >= 64512
-                and any(
-                    m is not n and m["far"] in powervs and m["remote_as"] == n["remote_as"]
-                    for m in neighbors
-                )
+            for m in neighbors:
+                if m is n or m["far"] not in powervs or m["remote_as"] != n["remote_as"]:
+                    continue
+                for prefix in own[m["far"]]:
+                    if prefix in reoriginated or prefix in own[n["far"]]:
+                        continue
+                    reoriginated.add(prefix)
+                    ctx["routes"].append(
+                        {
+                            "prefix": prefix,
+                            "next_hop": m["address"],
+                            "description": q(
+                                f"{m['conn']}: re-originated so AS {m['remote_as']} accepts it"
+                            ),
+                        }
+                    )
+        # the plan's own routes, so advertised prefixes are in the RIB
+        for route in r.get("routes", []):
+            ctx["routes"].append(
+                {
+                    "prefix": route["prefix"],
+                    "next_hop": route["next_hop"],
+                    "description": q(f"{rname}: reaches {route['prefix']}"),
+                }
             )
         ctx["prefix_lists"].sort(key=lambda p: p["name"])
         ctx["route_maps"].sort(key=lambda p: p["name"])
         ctx["routes"].sort(key=lambda x: IPv4Network(x["prefix"]))
         ctx["tunnels"].sort(key=lambda t: int(t["name"][3:]))
-        networks = sorted({p for n in r.get("advertise", []) for p in [n]}, key=IPv4Network)
+        networks = sorted({*r.get("advertise", []), *reoriginated}, key=IPv4Network)
         ctx["bgp"] = (
             {
                 "asn": r["asn"],

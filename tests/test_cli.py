@@ -140,7 +140,7 @@ def test_locked_refuses_a_new_connection_and_plain_run_keeps_old_addresses(workd
     refused = run_cli(["render", "--locked", "--vendor", "vyatta", str(plan)])
     assert refused.exit_code == 1
     assert refused.stderr == (
-        f"{plan}:42:3: connections.aa-second: --locked: plan.lock.yaml would change (new "
+        f"{plan}:44:3: connections.aa-second: --locked: plan.lock.yaml would change (new "
         "allocation 172.16.3.8/29, tunnel 1 on vra-dal12); run `vra-config plan` and commit "
         "the lock\n"
         "1 error, 0 warnings: nothing was written\n"

@@ -151,7 +151,7 @@ def test_diff_command_against_a_running_file(tmp_path: Path) -> None:
     )
     assert run.exit_code == 0, run.stderr
     lines = run.stdout.splitlines()
-    assert lines[0] == "# vra-config: vra-dal12: 54 commands from running.conf to the plan"
+    assert lines[0] == "# vra-config: vra-dal12: 60 commands from running.conf to the plan"
     assert not [x for x in lines if x.startswith("delete")]
     several = run_cli(
         ["diff", "--running", str(running), str(SAMPLES / "proxy-multi-location.yaml")]
@@ -202,10 +202,10 @@ def test_a_pin_onto_the_routers_own_tunnel_or_address_names_the_line(
     run = run_cli(["check", "--running", f"vra-dal12={running}", str(plan)])
     assert run.exit_code == 1
     assert run.stderr == (
-        f"{plan}:42:10: connections.cc-dal12.gre: tunnel subnet 172.16.3.0/29 covers the "
+        f"{plan}:44:10: connections.cc-dal12.gre: tunnel subnet 172.16.3.0/29 covers the "
         "router's subnet 172.16.3.0/30 at line 3 of running.set (the running configuration of "
         "vra-dal12); give each its own address space\n"
-        f"{plan}:43:13: connections.cc-dal12.tunnel: tunnel 0 on vra-dal12 is already taken by "
+        f"{plan}:45:13: connections.cc-dal12.tunnel: tunnel 0 on vra-dal12 is already taken by "
         "line 1 of running.set; pin another number\n"
         "2 errors, 0 warnings: nothing was written\n"
     )

@@ -93,7 +93,9 @@ def test_transit_gateway_uses_a_30_with_tgw_first() -> None:
     assert pc.router_address == IPv4Interface("172.16.0.2/30")
     assert pc.remote_ip == IPv4Address("192.168.255.1")
     assert pc.peer_asn == 64490
-    assert (pc.mtu, pc.tcp_mss) == (9000, None)  # IBM: match the GRE gateway's 9000
+    # IBM's gateway runs 9000, but a classic VLAN carries 1500 unless the plan says it is
+    # jumbo: the tunnel fits the underlay (1500 - 24) and TCP is always clamped.
+    assert (pc.mtu, pc.tcp_mss) == (1476, 1436)
 
 
 def test_wdc04_uses_its_own_asn() -> None:
@@ -129,10 +131,15 @@ def test_tunnel_numbers_per_router() -> None:
     assert [ap.connections[n].tunnel for n in "abcd"] == [0, 1, 1, 0]
 
 
-def test_static_routing_is_a_warning_not_an_error() -> None:
-    ap = planned(base_plan(a=cc(routing="static")))
-    assert ap.errors == ()
-    assert any(f.path == ("connections", "a", "routing") for f in ap.findings)
+def test_static_routing_to_powervs_is_an_error() -> None:
+    """Issue 10 item 8: IBM runs BGP on every cloud-connection and Transit Gateway GRE; with
+    static routing PowerVS learns no route back (it was a warning)."""
+    ap = planned(base_plan(a=cc(routing="static"), b=tgw(routing="static")))
+    assert [(f.path, f.severity) for f in ap.errors] == [
+        (("connections", "a", "routing"), "error"),
+        (("connections", "b", "routing"), "error"),
+    ]
+    assert "IBM runs BGP on every such GRE tunnel" in ap.errors[0].message
 
 
 def test_tcp_mss_values() -> None:

@@ -92,17 +92,24 @@ def test_legacy_allows_a_weak_suite_with_a_reason() -> None:
         assert "ike-group IKE-vpn-dc-east proposal 1 dh-group 2" in files[name]
 
 
-def test_one_gateway_with_global_routing_transits_and_strips_private_asns() -> None:
+def test_one_gateway_with_global_routing_transits_between_two_64999_locations() -> None:
+    """One router, two cloud connections whose PowerVS routers both use 64999: each location's
+    subnets are re-originated (Vyatta) or their path rewritten (vSRX), never sent with 64999."""
     plan = yaml.safe_load((SAMPLES / "proxy-multi-location.yaml").read_text())
     plan["connections"]["cc-wdc06"]["router"] = "gw-dal12"
     del plan["connections"]["gw-backbone"]
     del plan["routers"]["gw-wdc06"]
     text = render_text(plan)["gw-dal12.vyatta.set"]
-    for neighbor in ("172.16.30.5", "172.16.30.13"):
-        assert (
-            f"set protocols bgp 64880 neighbor {neighbor} address-family ipv4-unicast "
-            "remove-private-as" in text
-        )
+    assert "remove-private-as" not in text
+    for prefix, peer in (("192.168.50.0/24", "172.16.30.5"), ("192.168.80.0/24", "172.16.30.13")):
+        assert f"set protocols static route {prefix} next-hop {peer}" in text
+        assert f"set protocols bgp 64880 address-family ipv4-unicast network {prefix}" in text
+    junos = render_text(plan, vendor="vsrx")["gw-dal12.vsrx.set"]
+    for group in ("cc-dal12", "cc-wdc06"):
+        assert f"set protocols bgp group {group} as-override" in junos
+        assert f"set protocols bgp group {group} advertise-peer-as" in junos
+    assert "remove-private" not in junos
+    assert "next-hop 172.16.30.5" not in junos  # Junos rewrites the path, no static route
     assert "set policy route prefix-list PL-cc-dal12-OUT rule 10 prefix 192.168.80.0/24" in text
     assert "set policy route prefix-list PL-cc-wdc06-OUT rule 10 prefix 192.168.50.0/24" in text
 
@@ -215,6 +222,12 @@ def test_vsrx_opens_ibms_loopback_filter_only_for_the_planned_peers() -> None:
         "set firewall filter PROTECT-IN term cc-dal12-bgp from protocol tcp",
         "set firewall filter PROTECT-IN term cc-dal12-bgp from port bgp",
         "set firewall filter PROTECT-IN term cc-dal12-bgp then accept",
+        "set firewall filter PROTECT-IN term cc-dal12-icmp1 from source-address 172.16.3.1/32",
+        "set firewall filter PROTECT-IN term cc-dal12-icmp1 from protocol icmp",
+        "set firewall filter PROTECT-IN term cc-dal12-icmp1 then accept",
+        "set firewall filter PROTECT-IN term cc-dal12-icmp2 from source-address 172.16.3.5/32",
+        "set firewall filter PROTECT-IN term cc-dal12-icmp2 from protocol icmp",
+        "set firewall filter PROTECT-IN term cc-dal12-icmp2 then accept",
     ]
     assert "host-inbound-traffic system-services all" not in text
     plan = yaml.safe_load((SAMPLES / "powervs-gre-bgp.yaml").read_text())

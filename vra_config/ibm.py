@@ -211,6 +211,20 @@ DEFAULT_MTU["gre"] = 1476
 DL_LINK_LOCAL = IPv4Network("169.254.0.0/16")
 DL_LINK_LOCAL_SOURCE = "ibm-facts §4: dl:order-connect.md"
 
+#: GRE over IPv4 adds a 4-byte GRE header (RFC 2784, no key or checksum) and a 20-byte outer
+#: IPv4 header: a tunnel's MTU can be at most the underlay's less 24 (1500 → IBM's 1476).
+GRE_OVERHEAD_BYTES = 24
+GRE_SOURCE = "RFC 2784, https://www.rfc-editor.org/rfc/rfc2784"
+#: IBM's Transit Gateway GRE troubleshooting: hold 90 s / keepalive 30 s, "the MTU setting on
+#: your device matches the MTU for the GRE gateway", multi-hop 16 for OpenSent/OpenConfirm.
+TGW_GRE_TROUBLESHOOTING = (
+    "https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-gre-tunnel-conn-issues"
+)
+#: PowerVS cloud connections: "BGP is mandatory over the GRE tunnel for route advertisement".
+POWERVS_CLOUD_CONNECTIONS = (
+    "https://cloud.ibm.com/docs/power-iaas?topic=power-iaas-cloud-connections"
+)
+
 #: TCP header + IPv4 header: the MSS that fits a given MTU is MTU - 40 (IBM's 1476 → 1436).
 TCP_IP_HEADER_BYTES = 40
 #: Hosts behind the tunnels send 1500-byte packets; a smaller tunnel MTU needs MSS clamping.

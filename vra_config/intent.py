@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from vra_config import ibm
-from vra_config.model import Esp, Ike, PerVendor, Secret
-from vra_config.planner import AddressPlan, PlannedLink, is_private_asn
+from vra_config.model import Esp, Ike, PerVendor, Route, Secret
+from vra_config.planner import AddressPlan, PlannedLink
 from vra_config.routing import LinkRoutes, link_routes
 
 _KIND = {"cloud-connection": "cloud connection", "transit-gateway": "Transit Gateway"}
@@ -82,6 +82,9 @@ class StaticRoute:
     number: int | None = None
     #: a route that only makes policy-based IPsec work on OSes that need one (Vyatta)
     for_ipsec_policy: bool = False
+    #: a route that re-originates a prefix learned from a peer whose ASN a neighbour shares,
+    #: for OSes that cannot override the AS path (the 5600's BGP has no `as-override`)
+    reoriginate: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,7 +98,11 @@ class BgpNeighbor:
     advertise: tuple[IPv4Network, ...]
     keepalive: int
     holdtime: int
-    remove_private_as: bool = False
+    #: Prefixes sent to this neighbour that have crossed its own ASN (two PowerVS locations
+    #: both use 64999): it drops them as a loop unless the path is rewritten (Junos
+    #: `as-override`) or they are re-originated here (`StaticRoute.reoriginate`).
+    own_as_in_path: tuple[IPv4Network, ...] = ()
+    multihop: int | None = None
 
 
 @dataclass(frozen=True)
@@ -155,8 +162,10 @@ class RouterIntent:
     own_zone: str | None = None
     loopback_filter: str | None = None
     public_interface: str | None = None
-    #: a site's interface holding its `address`
+    #: a site's interface holding its `address`, its zone, and its LAN interface (vSRX)
     site_interface: str | None = None
+    site_wan_zone: str | None = None
+    site_lan_interface: str | None = None
 
     @property
     def role(self) -> str:
@@ -206,6 +215,7 @@ def router_intents(address_plan: AddressPlan) -> dict[str, RouterIntent]:
             own_zone=router.zone,
             loopback_filter=router.loopback_filter,
             public_interface=router.public.interface if router.public else None,
+            own_routes=router.routes,
         )
     for name, site in plan.sites.items():
         intents[name] = _finish(
@@ -218,6 +228,9 @@ def router_intents(address_plan: AddressPlan) -> dict[str, RouterIntent]:
             own_zone=site.zone,
             loopback_filter=site.loopback_filter,
             site_interface=site.interface,
+            site_wan_zone=site.wan_zone,
+            site_lan_interface=site.lan_interface,
+            own_routes=site.routes,
         )
     return intents
 
@@ -391,6 +404,7 @@ def _add_end(
                 exports,
                 ibm.BGP_KEEPALIVE,
                 ibm.BGP_HOLDTIME,
+                multihop=link.ebgp_multihop,
             )
         )
         b.paths[link.name] = routes.router_paths if is_router else routes.peer_paths
@@ -410,10 +424,39 @@ def _endpoint_text(link: PlannedLink, other: str) -> str:
     return f"{link.name}: GRE endpoint of {other}"
 
 
-def _loops(n: BgpNeighbor, paths: Mapping[IPv4Network, frozenset[int]]) -> bool:
-    """Whether a route sent to `n` has already crossed `n`'s ASN (both PowerVS locations often
-    use 64999): `n` would drop it as a loop unless the private ASNs are stripped."""
-    return any(n.remote_as in paths.get(p, frozenset()) for p in n.advertise)
+def _loops(n: BgpNeighbor, paths: Mapping[IPv4Network, frozenset[int]]) -> tuple[IPv4Network, ...]:
+    """The routes sent to `n` that have already crossed `n`'s ASN (both PowerVS locations often
+    use 64999): `n` drops them as a loop. `remove-private-as` does not help: FRR and Junos
+    both keep the neighbour's own AS (Juniper's `remove-private` reference points to
+    `as-override` for exactly this)."""
+    return tuple(p for p in n.advertise if n.remote_as in paths.get(p, frozenset()))
+
+
+def _reoriginated(
+    b: _Builder, neighbors: list[BgpNeighbor]
+) -> tuple[list[StaticRoute], set[IPv4Network]]:
+    """Static routes that make this device the origin of each looping prefix: to the BGP peer
+    of the link the prefix arrives by (the first such link by name), so the route is in the
+    RIB and `network` originates it with this device's AS alone in the path."""
+    routes: list[StaticRoute] = []
+    done: set[IPv4Network] = set()
+    for n in neighbors:
+        for prefix in n.own_as_in_path:
+            if prefix in done:
+                continue
+            via = next((e for e in b.links if prefix in e.imports and e.bgp_peer is not None), None)
+            if via is None:  # learned by a static link: already routed and originated
+                continue
+            done.add(prefix)
+            routes.append(
+                StaticRoute(
+                    prefix,
+                    f"{via.connection}: re-originated so AS {n.remote_as} accepts it",
+                    next_hop=via.bgp_peer,
+                    reoriginate=True,
+                )
+            )
+    return routes, done
 
 
 def _finish(
@@ -427,6 +470,9 @@ def _finish(
     loopback_filter: str | None = None,
     public_interface: str | None = None,
     site_interface: str | None = None,
+    site_wan_zone: str | None = None,
+    site_lan_interface: str | None = None,
+    own_routes: tuple[Route, ...] = (),
 ) -> RouterIntent:
     neighbors = [
         BgpNeighbor(
@@ -439,19 +485,29 @@ def _finish(
             n.advertise,
             n.keepalive,
             n.holdtime,
-            remove_private_as=_loops(n, b.paths[n.connection]) and is_private_asn(n.remote_as),
+            own_as_in_path=_loops(n, b.paths[n.connection]),
+            multihop=n.multihop,
         )
         for n in b.neighbors
     ]
+    reoriginate, reoriginated = _reoriginated(b, neighbors)
+    routes = [
+        *b.routes,
+        *reoriginate,
+        *(
+            StaticRoute(r.prefix, f"{name}: reaches {r.prefix}", next_hop=r.next_hop)
+            for r in own_routes
+        ),
+    ]
     exported = {p for n in neighbors for p in n.advertise}
-    networks = tuple(sorted(exported & (own | b.static_imports)))
+    networks = tuple(sorted(exported & (own | b.static_imports | reoriginated)))
     return RouterIntent(
         name=name,
         asn=asn,
         router_id=router_id,
         tunnels=tuple(sorted(b.tunnels, key=lambda t: t.number)),
         static_routes=tuple(
-            sorted(b.routes, key=lambda r: (r.prefix, r.family or "", r.number or 0))
+            sorted(routes, key=lambda r: (r.prefix, r.family or "", r.number or 0))
         ),
         bgp_neighbors=tuple(sorted(neighbors, key=lambda n: n.address)),
         vtis=tuple(sorted(b.vtis, key=lambda v: v.number)),
@@ -466,4 +522,6 @@ def _finish(
         loopback_filter=loopback_filter,
         public_interface=public_interface,
         site_interface=site_interface,
+        site_wan_zone=site_wan_zone,
+        site_lan_interface=site_lan_interface,
     )

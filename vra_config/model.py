@@ -409,6 +409,21 @@ class Interface(Model):
         return self
 
 
+class Route(Model):
+    """A static route the device needs so that an advertised prefix is in its routing table:
+    BGP announces only what the RIB holds (DANOS `network` import-check, Junos active
+    routes), so a prefix with no route is silently never sent."""
+
+    prefix: Prefix
+    next_hop: Address
+
+
+Routes = Annotated[tuple[Route, ...], Field(strict=False)]
+#: The IP MTU of the network a tunnel's outer packets cross: a classic private VLAN, a
+#: Direct Link, the Internet. 1500 unless the path is known to carry jumbo frames.
+UnderlayMtu = Annotated[int, Field(ge=1280, le=9216)]
+
+
 class Router(Model):
     """An edge router in IBM Cloud classic (VRA / Vyatta 5600, or a vSRX)."""
 
@@ -418,6 +433,12 @@ class Router(Model):
     private: Interface
     public: Interface | None = None
     advertise: Prefixes = ()
+    #: How the prefixes in `advertise` that are not the router's own subnets are reached.
+    routes: Routes = ()
+    #: Subnets the router is the gateway of (classic VLANs routed through it): already in its
+    #: routing table as connected routes, so nothing is rendered for them.
+    connected: Prefixes = ()
+    underlay_mtu: UnderlayMtu = 1500
     firewall: bool = False
 
     @model_validator(mode="after")
@@ -453,10 +474,20 @@ class Site(Model):
     router_id: Address | None = None
     address: Address | None = None
     networks: Prefixes = ()
+    #: How `networks` are reached from the site's gateway (its LAN next hops).
+    routes: Routes = ()
+    #: Networks on the site gateway's own interfaces (connected routes).
+    connected: Prefixes = ()
+    underlay_mtu: UnderlayMtu = 1500
     direct_link: DirectLink | None = None
     firewall: bool = False
     #: The interface (unit) holding `address`: the vSRX binds IKE to it.
     interface: InterfaceName | None = None
+    #: vSRX: the zone of `interface`, the WAN or Direct Link side (Juniper's factory
+    #: default puts ge-0/0/0.0 in untrust).
+    wan_zone: ZoneName | None = None
+    #: vSRX: the interface (unit) towards `networks` (Juniper's factory default: ge-0/0/1.0).
+    lan_interface: InterfaceName | None = None
     #: vSRX: the security zone of `networks` (default trust).
     zone: ZoneName | None = None
     #: vSRX: a loopback filter to open for the planned peers, if the site has one.
@@ -516,6 +547,9 @@ class TransitGatewayConnection(_TunnelLink):
     powervs: Name
     gre: Prefix | None = None
     transit_gateway: TransitGatewayEnd
+    #: eBGP TTL for the session; IBM's Transit Gateway GRE troubleshooting suggests raising
+    #: it when sessions stay in OpenSent/OpenConfirm.
+    ebgp_multihop: Annotated[int, Field(ge=2, le=255)] | None = None
 
 
 class GreLink(_TunnelLink):

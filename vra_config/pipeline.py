@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vra_config.design import design_findings
 from vra_config.findings import Finding, Mark, PlanError, PlanPath
 from vra_config.loader import LoadedPlan, load_file, load_text, sorted_located
 from vra_config.lock import Lock, lock_path, read_lock
@@ -60,6 +61,10 @@ def check_loaded(
     address_plan = plan_addresses(loaded.plan, lock, used)
     findings = list(loaded.errors)
     findings += [f for f in address_plan.findings if not _refers_to_invalid(f, loaded)]
+    if not any(f.is_error for f in findings):
+        # Design checks read the routing of a sound plan: on a broken one they would only
+        # repeat, less clearly, what is already wrong.
+        findings += design_findings(address_plan)
     if locked and address_plan.lock_changes and not any(f.is_error for f in findings):
         name = lock_file.name if lock_file else "the lock"
         findings += [

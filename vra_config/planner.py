@@ -109,7 +109,7 @@ class PlannedLink:
     router_asn: int | None
     peer_asn: int | None
     router_gateway: IPv4Address | None  # the router's private gateway, for endpoint routes
-    peer_gateway: IPv4Address | None  # the peer router's, when the peer is a classic router
+    peer_gateway: IPv4Address | None  # the peer's underlay next hop: its BCR, or its DL peer
     mtu: int | None
     tcp_mss: int | None
     advertise: tuple[IPv4Network, ...] | None  # explicit, from the plan; None: derived
@@ -120,6 +120,7 @@ class PlannedLink:
     zone: str | None = None  # the plan's security zone for the router end (vSRX)
     interface: PerVendor | None = None
     vlan: int | None = None
+    ebgp_multihop: int | None = None  # Transit Gateway: the TTL IBM's troubleshooting suggests
 
 
 @dataclass(frozen=True)
@@ -265,6 +266,18 @@ def _device_findings(plan: Plan) -> Iterable[Finding]:
             ("sites", name),
             f"{name} is both a router and a site; a link could not tell which is meant: rename one",
         )
+    for name, router in plan.routers.items():
+        connected = [router.private.address.network]
+        if router.public is not None:
+            connected.append(router.public.address.network)
+        for i, route in enumerate(router.routes):
+            if not any(route.next_hop in net for net in connected):
+                yield Finding(
+                    ("routers", name, "routes", i, "next_hop"),
+                    f"next hop {route.next_hop} is on none of {name}'s subnets "
+                    f"({', '.join(str(n) for n in connected)}), so the route would never be "
+                    "active; use a gateway on one of them (the private one is the BCR)",
+                )
     for name, site in plan.sites.items():
         dl = site.direct_link
         if dl is None:
@@ -882,11 +895,24 @@ def _lock_changes(old: Lock, new: Lock) -> Iterable[LockChange]:
 # --- per link ------------------------------------------------------------------------------
 
 
-def _tcp_mss(name: str, mss: int | str, mtu: int) -> tuple[int | None, list[Finding]]:
+def _tcp_mss(
+    name: str, mss: int | str, mtu: int, always: bool = False
+) -> tuple[int | None, list[Finding]]:
+    """The MSS to clamp to; `always` for tunnels whose far end may send more than the
+    underlay carries (a Transit Gateway runs 9000 bytes whatever the classic VLAN takes)."""
     fits = mtu - ibm.TCP_IP_HEADER_BYTES
     if mss == "auto":
-        return (fits if mtu < ibm.HOST_MTU else None), []
+        return (fits if mtu < ibm.HOST_MTU or always else None), []
     if mss == "off":
+        if always:
+            return None, [
+                Finding(
+                    ("connections", name, "tcp_mss"),
+                    "a Transit Gateway GRE tunnel always needs a TCP MSS clamp: the gateway's "
+                    "side runs a 9000-byte MTU, larger than the classic underlay carries "
+                    f"({ibm.TGW_GRE_TROUBLESHOOTING}); write auto or a number of bytes",
+                )
+            ]
         return None, []
     if int(mss) > fits:
         return int(mss), [
@@ -897,6 +923,49 @@ def _tcp_mss(name: str, mss: int | str, mtu: int) -> tuple[int | None, list[Find
             )
         ]
     return int(mss), []
+
+
+def _underlay_mtu(plan: Plan, conn: AnyConnection) -> tuple[int, str]:
+    """The smallest underlay MTU a GRE link's outer packets cross, and whose it is."""
+    ends = [conn.router]
+    if isinstance(conn, GreLink):
+        ends.append(conn.peer)
+    found = []
+    for name in ends:
+        device = plan.routers.get(name) or plan.sites.get(name)
+        if device is not None:
+            found.append((device.underlay_mtu, name))
+    return min(found) if found else (ibm.HOST_MTU, conn.router)
+
+
+def _tunnel_mtu(
+    plan: Plan,
+    name: str,
+    conn: CloudConnection | TransitGatewayConnection | GreLink | IpsecLink,
+) -> tuple[int, list[Finding]]:
+    """The tunnel MTU: the plan's, or the kind's default capped to what the underlay carries.
+
+    A GRE packet is the inner packet plus 24 bytes; one larger than the underlay's MTU is
+    fragmented or, with DF set, dropped, and the tunnel carries BGP but loses large packets.
+    """
+    default = ibm.DEFAULT_MTU[conn.via]
+    if isinstance(conn, IpsecLink):
+        return (conn.mtu if conn.mtu is not None else default), []
+    underlay, owner = _underlay_mtu(plan, conn)
+    fits = underlay - ibm.GRE_OVERHEAD_BYTES
+    if conn.mtu is None:
+        return min(default, fits), []
+    if conn.mtu > fits:
+        return conn.mtu, [
+            Finding(
+                ("connections", name, "mtu"),
+                f"a GRE tunnel MTU of {conn.mtu} needs an underlay of {conn.mtu + 24} bytes, "
+                f"but {owner}'s underlay_mtu is {underlay} (GRE adds 24 bytes, "
+                f"{ibm.GRE_SOURCE}); lower mtu to {fits} or less, or set {owner}'s "
+                "underlay_mtu if its network carries jumbo frames",
+            )
+        ]
+    return conn.mtu, []
 
 
 def _plan_link(
@@ -953,7 +1022,13 @@ def _plan_link(
             remote_ip = (
                 peer_router.private.address.ip if peer_router else peer_site.address  # type: ignore[union-attr]
             )
-            peer_gateway = peer_router.private.gateway if peer_router else None
+            if peer_router is not None:
+                peer_gateway = peer_router.private.gateway
+            elif peer_site is not None and peer_site.direct_link is not None:
+                # The site reaches the router's GRE endpoint over its Direct Link: IBM's end
+                # of the BGP /30 is its first host. A host route there keeps the endpoint off
+                # the tunnel whatever the tunnel advertises.
+                peer_gateway = next(peer_site.direct_link.bgp_subnet.hosts())
         else:
             assert router is not None and router.public is not None
             local_ip = router.public.address.ip
@@ -970,8 +1045,10 @@ def _plan_link(
     if isinstance(conn, CloudConnection | TransitGatewayConnection | GreLink | IpsecLink) and not (
         isinstance(conn, IpsecLink) and conn.mode == "policy"
     ):
-        mtu = conn.mtu if conn.mtu is not None else ibm.DEFAULT_MTU[conn.via]
-        tcp_mss, mss_findings = _tcp_mss(name, conn.tcp_mss, mtu)
+        mtu, mtu_findings = _tunnel_mtu(plan, name, conn)
+        findings += mtu_findings
+        always = isinstance(conn, TransitGatewayConnection)
+        tcp_mss, mss_findings = _tcp_mss(name, conn.tcp_mss, mtu, always)
         findings += mss_findings
 
     link = PlannedLink(
@@ -1003,6 +1080,7 @@ def _plan_link(
         vlan=vlan,
         router_public_gateway=router.public.gateway if router and router.public else None,
         zone=conn.zone,
+        ebgp_multihop=conn.ebgp_multihop if isinstance(conn, TransitGatewayConnection) else None,
     )
     return link, findings
 
@@ -1022,12 +1100,14 @@ def _session_findings(link: PlannedLink) -> Iterable[Finding]:
                 f"{link.router} and its peer both use ASN {link.router_asn}, but this session "
                 "is eBGP; give one of them another ASN",
             )
-    elif link.routing == "static" and link.peer_kind == "powervs":
-        peer = "PowerVS" if link.via == "cloud-connection" else "the Transit Gateway"
+    elif link.routing == "static" and link.via in ("cloud-connection", "transit-gateway"):
+        if link.via == "cloud-connection":
+            peer, source = "PowerVS", ibm.POWERVS_CLOUD_CONNECTIONS
+        else:
+            peer, source = "the Transit Gateway", ibm.TGW_GRE_TROUBLESHOOTING
         yield Finding(
             (*base, "routing"),
-            f"with static routing this router advertises nothing and {peer} learns no route "
-            "back; IBM runs BGP over this GRE (ibm-facts §1, §5), so make sure the far end "
-            "has static routes, or use bgp",
-            severity="warning",
+            f"with static routing {peer} learns no route back to this router's networks, and "
+            f"IBM runs BGP on every such GRE tunnel ({source}); remove `routing: static` "
+            "(bgp is the default)",
         )

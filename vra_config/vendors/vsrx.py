@@ -36,6 +36,8 @@ DEFAULT_OWN_ZONE = {"router": "SL-PRIVATE", "site": "trust"}
 #: A site is not IBM-provisioned: Juniper's vSRX factory default puts ge-0/0/0.0 in the
 #: untrust zone (the WAN) and the LAN in trust.
 DEFAULT_SITE_INTERFACE = "ge-0/0/0.0"
+DEFAULT_SITE_WAN_ZONE = "untrust"
+DEFAULT_SITE_LAN_INTERFACE = "ge-0/0/1.0"
 #: Default zone of a link's interface on a router in classic, by what is at the far end;
 #: on a site, every link leads to IBM Cloud.
 DEFAULT_LINK_ZONE = {"powervs": "POWERVS", "site": "ENTERPRISE", "router": "BACKBONE"}
@@ -71,6 +73,15 @@ ESP_HASH = {
     "md5": "hmac-md5-96",
 }
 DH_GROUPS = {1, 2, 5, 14, 15, 16, 19, 20, 21, 24}
+#: IKEv2 with AES-GCM: Junos binds the cipher to a PRF and refuses `prf-algorithm` beside
+#: it ("aes-256-gcm ... internally associated with a PRF-384 and cannot use PRF-256"). The
+#: plan's `ike.integrity` is what the Vyatta end offers as PRF with GCM (`hash`), so the two
+#: must be equal. Juniper documents no pairing for aes-128-gcm: it is refused, not guessed.
+IKE_GCM_PRF = {"aes256gcm": "sha384"}
+PRF_SOURCE = (
+    "https://www.juniper.net/documentation/us/en/software/junos/cli-reference/topics/ref/"
+    "statement/prf-algorithm-edit-security-ike-proposal.html"
+)
 #: Dead-peer detection like the Vyatta pack's: probe every 30 s, down after 4 misses.
 DPD = {"interval": 30, "threshold": 4}
 IKE_PORTS = (500, 4500)
@@ -188,12 +199,18 @@ def _vlan_units(intent: RouterIntent, problems: _Problems) -> list[dict[str, Any
 
 
 def _tcp_mss(intent: RouterIntent) -> dict[str, int]:
-    """The vSRX clamps per traffic type, not per tunnel: the smallest planned MSS wins."""
+    """The vSRX clamps per traffic type, not per tunnel: the smallest planned MSS wins.
+
+    Juniper's `tcp-mss` reference: `gre-in` / `gre-out` apply to GRE packets entering or
+    leaving an IPsec VPN tunnel, which our gr-0/0/0 tunnels are not; native GRE is covered
+    only by `all-tcp`, and `ipsec-vpn` by the st0 tunnels.
+    https://www.juniper.net/documentation/us/en/software/junos/cli-reference/topics/ref/statement/security-edit-tcp-mss.html
+    """
     out: dict[str, int] = {}
     gre = [t.tcp_mss for t in intent.tunnels if t.tcp_mss is not None]
     vti = [v.tcp_mss for v in intent.vtis if v.tcp_mss is not None]
     if gre:
-        out["gre-in"] = out["gre-out"] = min(gre)
+        out["all-tcp"] = min(gre)
     if vti:
         out["ipsec-vpn"] = min(vti)
     return out
@@ -204,6 +221,8 @@ def _routes(intent: RouterIntent) -> list[dict[str, str]]:
     for r in intent.static_routes:
         if r.for_ipsec_policy:
             continue  # traffic selectors install these routes on st0 themselves
+        if r.reoriginate:
+            continue  # Junos rewrites the AS path instead (`as-override`, see _bgp)
         if r.next_hop is not None:
             via = str(r.next_hop)
         else:
@@ -230,6 +249,18 @@ def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: _Problems
                     f"DH group {group} is not available on the vSRX (it has 14, 15, 16, 19, "
                     "20, 21 and 24); choose another",
                 )
+        prf = IKE_GCM_PRF.get(p.ike.encryption)
+        if p.ike.encryption.endswith("gcm") and p.ike.integrity != prf:
+            problems.add(
+                (*base, "ike", "integrity"),
+                f"with IKE {p.ike.encryption} the vSRX uses a fixed PRF"
+                + (f", {prf}" if prf else " that Juniper documents only for aes256gcm (sha384)")
+                + f", while the plan's ike.integrity ({p.ike.integrity}) is the PRF the other "
+                "end offers, so IKE never negotiates (Juniper `prf-algorithm` reference, "
+                f"{PRF_SOURCE}); "
+                + (f"set ike.integrity: {prf}" if prf else "use aes256gcm with integrity sha384")
+                + ", or use a CBC cipher",
+            )
         key = secrets.get(p.connection, "")
         if not key or PSK_FORBIDDEN.search(key):
             problems.add(
@@ -256,7 +287,7 @@ def _vpn(p: IpsecPeer, key: str, external: str) -> dict[str, Any]:
         "peer": str(p.remote_address),
         "local": str(p.local_address),
         "external": external,
-        "dpd": DPD if p.vti is not None else None,
+        "dpd": DPD,
         "esp_encryption": ENCRYPTION[p.esp.encryption],
         "esp_hash": ESP_HASH[p.esp.integrity] if p.esp.integrity else None,
         "esp_lifetime": p.esp.lifetime,
@@ -322,12 +353,37 @@ def _zones_and_policies(intent: RouterIntent) -> dict[str, Any]:
                     "destinations": [_net(p) for p in destinations],
                 }
             )
+    bindings: list[dict[str, str]] = []
+    if intent.site and intent.links:
+        zone_lines.append(_site_wan(intent))
+        if intent.own_prefixes:
+            # IBM provisions its routers' zones; a site's LAN must be bound by us, or the
+            # zone the policies name holds no interface and nothing matches them.
+            lan = intent.site_lan_interface or DEFAULT_SITE_LAN_INTERFACE
+            bindings.append({"zone": own_zone, "interface": lan})
     return {
         # the zone of what sits behind the device exists (IBM's SL-PRIVATE) or is created
-        "own_zone": own_zone if intent.own_prefixes and policies else None,
+        "own_zone": own_zone if intent.own_prefixes and policies and not bindings else None,
+        "zone_bindings": bindings,
         "zone_interfaces": sorted(zone_lines, key=lambda z: (z["zone"], z["interface"])),
         "addresses": [{"name": _net(p), "prefix": str(p)} for p in sorted(used)],
         "policies": sorted(policies, key=lambda p: (p["from"], p["to"], p["name"])),
+    }
+
+
+def _site_wan(intent: RouterIntent) -> dict[str, Any]:
+    """A site's interface holding its `address`, in its WAN zone, letting in what the links
+    need of the box itself. Interface-level `host-inbound-traffic` replaces the zone's, so the
+    services are set on the interface (Juniper: "Understanding How to Control Inbound Traffic
+    Based on Traffic Types"); IKE is refused unless listed there."""
+    services = ["ping"]
+    if intent.ipsec_peers:
+        services.append("ike")
+    return {
+        "zone": intent.site_wan_zone or DEFAULT_SITE_WAN_ZONE,
+        "interface": intent.site_interface or DEFAULT_SITE_INTERFACE,
+        "services": services,
+        "protocols": [],
     }
 
 
@@ -344,6 +400,11 @@ def _protect_terms(intent: RouterIntent) -> list[dict[str, Any]]:
             terms.append(_term(f"{end.connection}-esp", end.remote_ip, "esp"))
         if end.bgp_peer is not None:
             terms.append(_term(f"{end.connection}-bgp", end.bgp_peer, "tcp", port="bgp"))
+        # ICMP from the far end: pinging the BGP peer is IBM's first troubleshooting step,
+        # and path-MTU discovery needs "fragmentation needed" from the tunnel and its
+        # endpoint; IBM's PROTECT-IN accepts ICMP only to the management addresses.
+        for i, source in enumerate(sorted({a for a in (end.remote_ip, end.bgp_peer) if a})):
+            terms.append(_term(f"{end.connection}-icmp{i + 1}", source, "icmp"))
     return terms
 
 
@@ -398,7 +459,11 @@ def _bgp(intent: RouterIntent) -> dict[str, Any]:
                 "export": f"EXPORT-{n.connection}",
                 "import_list": f"{n.connection}-in" if n.accept else None,
                 "export_list": f"{n.connection}-out" if n.advertise else None,
-                "remove_private": n.remove_private_as,
+                # Juniper: `remove-private` keeps the neighbour's own AS and points to
+                # `as-override`; Junos also withholds routes from peers in the AS they were
+                # learned from unless `advertise-peer-as` (both under `protocols bgp group`).
+                "as_override": bool(n.own_as_in_path),
+                "multihop": n.multihop,
             }
         )
     return {

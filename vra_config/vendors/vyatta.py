@@ -282,7 +282,7 @@ def _ike_group(p: IpsecPeer) -> dict[str, Any]:
         "encryption": ENCRYPTION[p.ike.encryption],
         "hash": HASH[p.ike.integrity],
         "dh_group": p.ike.dh_group,
-        "dpd": DPD if p.vti is not None else None,
+        "dpd": DPD,
     }
 
 
@@ -346,7 +346,7 @@ def _bgp(intent: RouterIntent, problems: _Problems) -> dict[str, Any]:
                 "holdtime": n.holdtime,
                 "import_map": names["rm_in"],
                 "export_map": names["rm_out"],
-                "remove_private_as": n.remove_private_as,
+                "multihop": n.multihop,
             }
         )
     for item in prefix_lists + route_maps:
