@@ -232,7 +232,7 @@ def test_a_tunnel_mtu_the_underlay_cannot_carry_is_an_error() -> None:
     plan = sample("powervs-tgw-gre")
     plan["connections"]["tgw-wdc06"]["mtu"] = 9000
     assert errors(plan) == [
-        "plan.yaml:33:10: connections.tgw-wdc06.mtu: a GRE tunnel MTU of 9000 needs an "
+        "plan.yaml:34:10: connections.tgw-wdc06.mtu: a GRE tunnel MTU of 9000 needs an "
         "underlay of 9024 bytes, but vra-wdc06's underlay_mtu is 1500 (GRE adds 24 bytes, RFC "
         "2784, https://www.rfc-editor.org/rfc/rfc2784); lower mtu to 1476 or less, or set "
         "vra-wdc06's underlay_mtu if its network carries jumbo frames"
@@ -253,7 +253,7 @@ def test_a_transit_gateway_tunnel_without_a_clamp_is_an_error() -> None:
     plan["connections"]["tgw-wdc06"]["tcp_mss"] = "off"
     (message,) = errors(plan)
     assert message.startswith(
-        "plan.yaml:33:14: connections.tgw-wdc06.tcp_mss: a Transit Gateway GRE tunnel always "
+        "plan.yaml:34:14: connections.tgw-wdc06.tcp_mss: a Transit Gateway GRE tunnel always "
         "needs a TCP MSS clamp"
     )
 

@@ -258,6 +258,13 @@ def render(
         ),
     ] = False,
     locked: LockedOpt = False,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            help="Render IBM's end of every Transit Gateway and cloud-connection link "
+            "instead of the routers': terraform (HCL) or ibmcloud (CLI commands).",
+        ),
+    ] = None,
 ) -> None:
     """Print (or write) paste-ready configuration for every router of the plan."""
     from vra_config.pipeline import render_checked, stream_checked
@@ -265,6 +272,20 @@ def render(
     if check_only and out is None:
         _fail_usage("--check compares files: give the directory with --out")
     locked = locked or check_only
+    if target is not None:
+        router_only = {
+            "--vendor": vendor is not None,
+            "--router": router is not None,
+            "--templates": templates is not None,
+            "--show-secrets": show_secrets,
+        }
+        for flag, given in router_only.items():
+            if given:
+                _fail_usage(
+                    f"{flag} is for router configuration; --target {target} renders IBM's side"
+                )
+        _render_ibm_side(plan, target, out, force, check_only, locked, running)
+        return
     checked = _check(plan, locked, running)
     if out is None:
         # to stdout device by device: memory holds one router's text, not the estate's
@@ -305,6 +326,47 @@ def render(
 
         mode = 0o600 if show_secrets else 0o644
         _guard(lambda: write_outputs(out, files, force=force, report=_say, mode=mode))
+    _write_lock(checked, locked)
+
+
+def _render_ibm_side(
+    plan: Path,
+    target: str,
+    out: Path | None,
+    force: bool,
+    check_only: bool,
+    locked: bool,
+    running: list[str] | None,
+) -> None:
+    """`render --target`: IBM's end of every link, to stdout or a file under --out."""
+    from vra_config.output import TARGET_MARK, stale_outputs, write_outputs
+    from vra_config.pipeline import render_ibm_side
+
+    checked = _check(plan, locked, running)
+    files = _guard(lambda: render_ibm_side(checked, target))
+    if check_only:
+        assert out is not None
+        stale = stale_outputs(out, files, TARGET_MARK)
+        for line in stale:
+            _say(line)
+        if stale:
+            _say(
+                f"{len(stale)} rendered files are stale: run `vra-config render --target "
+                f"{target} --out {out} {plan}` and commit them"
+            )
+            raise typer.Exit(1)
+        typer.echo(f"{out}: {len(files)} files match a fresh render of {plan}")
+        return
+    if not files:
+        typer.echo(
+            f"# vra-config: {Path(plan).name}: nothing to render for --target {target}: the "
+            "plan has no Transit Gateway or cloud-connection link"
+        )
+    elif out is None:
+        for text in files.values():
+            sys.stdout.write(text)
+    else:
+        _guard(lambda: write_outputs(out, files, force=force, report=_say))
     _write_lock(checked, locked)
 
 

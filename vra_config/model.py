@@ -502,11 +502,61 @@ class Workspace(Model):
     subnets: Annotated[Prefixes, Field(min_length=1)]
 
 
+#: IBM availability-zone names (`us-south-1`, `eu-de-2`, `jp-tok-3`): region, then number.
+TGW_ZONE_RE = re.compile(r"[a-z]{2}-[a-z]{2,5}-[1-9]")
+TGW_ZONE_SOURCE = (
+    "https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-unbound-gre-connection"
+)
+
+
+def parse_tgw_zone(value: object) -> str:
+    """The availability zone a Transit Gateway GRE is bound to (IBM asks for it on creation)."""
+    return _word(
+        _need_str(value, "an availability zone", "us-south-1"),
+        TGW_ZONE_RE,
+        "vra_tgw_zone",
+        "{text} is not an IBM Cloud availability zone; write the zone the GRE is bound to, "
+        f"such as us-south-1 or eu-de-2 ({TGW_ZONE_SOURCE})",
+    )
+
+
+TgwZone = Annotated[
+    str,
+    PlainValidator(parse_tgw_zone),
+    WithJsonSchema({"type": "string", "pattern": f"^{TGW_ZONE_RE.pattern}$"}),
+]
+
+#: Cloud-connection speeds (Mbps) that can carry GRE: IBM's list less 10000, where "GRE
+#: tunnel cannot be configured with speeds above 5000" (IBM PowerVS CLI reference,
+#: https://cloud.ibm.com/docs/power-iaas-cli-plugin?topic=power-iaas-cli-plugin-power-iaas-cli-reference).
+GRE_SPEEDS: tuple[int, ...] = (50, 100, 200, 500, 1000, 2000, 5000)
+
+
+def parse_speed(value: object) -> int:
+    """A cloud connection's speed in Mbps, one IBM sells and GRE can run at."""
+    if isinstance(value, int) and not isinstance(value, bool) and value in GRE_SPEEDS:
+        return value
+    raise PydanticCustomError(
+        "vra_speed",
+        "{got} is not a cloud-connection speed that can carry GRE; write one of {speeds} "
+        "(Mbps): IBM sells 10000 too, but GRE cannot be configured above 5000 "
+        "(https://cloud.ibm.com/docs/power-iaas?topic=power-iaas-cloud-connections)",
+        {"got": show_value(value), "speeds": ", ".join(map(str, GRE_SPEEDS))},
+    )
+
+
+Speed = Annotated[int, PlainValidator(parse_speed), WithJsonSchema({"enum": list(GRE_SPEEDS)})]
+
+
 class TransitGatewayEnd(Model):
     """The Transit Gateway side of a TGW GRE connection, as IBM shows it after creation."""
 
     gateway_ip: Address
     asn: Asn
+    #: The availability zone the GRE is bound to. The router does not need it; IBM's side
+    #: does (`--zone`, Terraform `zone`), so `render --target terraform|ibmcloud` asks for
+    #: it as a variable when the plan leaves it out.
+    zone: TgwZone | None = None
 
 
 TunnelNumber = Annotated[int, Field(ge=0, le=9999)]
@@ -538,6 +588,9 @@ class CloudConnection(_TunnelLink):
     via: Literal["cloud-connection"]
     powervs: Name
     gre: Prefix | None = None
+    #: Mbps, for IBM's side only (Terraform `pi_cloud_connection_speed`, CLI `--speed`);
+    #: a variable of the rendered Terraform when left out.
+    speed: Speed | None = None
 
 
 class TransitGatewayConnection(_TunnelLink):

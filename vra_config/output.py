@@ -12,15 +12,17 @@ from pathlib import Path
 from vra_config.writer import write_atomic
 
 HEADER_MARK = "vra-config: router "
+#: The header of the IBM-side targets' files (`render --target`).
+TARGET_MARK = "vra-config: IBM side"
 
 
 class OutputError(Exception):
     """An output file could not be written, or would overwrite something not ours."""
 
 
-def _is_ours(text: str) -> bool:
+def _is_ours(text: str, marks: tuple[str, ...] = (HEADER_MARK, TARGET_MARK)) -> bool:
     first = text.split("\n", 1)[0]
-    return first.lstrip("#/ ").startswith(HEADER_MARK)
+    return first.lstrip("#/ ").startswith(marks)
 
 
 def write_outputs(
@@ -68,11 +70,12 @@ def write_outputs(
     return written
 
 
-def stale_outputs(out: Path, files: Mapping[str, str]) -> list[str]:
+def stale_outputs(out: Path, files: Mapping[str, str], mark: str = HEADER_MARK) -> list[str]:
     """What in `out` differs from a fresh render: changed, missing, or left over.
 
-    A left-over file is one vra-config wrote for a router the plan no longer renders; files
-    it did not write are none of its business.
+    A left-over file is one vra-config wrote, with the same header `mark` (router configs, or
+    an IBM-side target's), that the plan no longer renders; files it did not write are none
+    of its business.
     """
     problems: list[str] = []
     for name, text in sorted(files.items()):
@@ -95,7 +98,7 @@ def stale_outputs(out: Path, files: Mapping[str, str]) -> list[str]:
             if target.name in files or not target.is_file():
                 continue
             try:
-                ours = _is_ours(target.read_text(encoding="utf-8"))
+                ours = _is_ours(target.read_text(encoding="utf-8"), (mark,))
             except (OSError, UnicodeDecodeError):
                 continue
             if ours:

@@ -239,3 +239,17 @@ def stream_checked(
         return iter_rendered(*prepared)
     except VendorError as exc:
         raise PlanError(sorted_located(exc.findings, checked.file, checked.marks)) from None
+
+
+def render_ibm_side(checked: Checked, target: str) -> dict[str, str]:
+    """`{file name: text}` of IBM's end of every link (`render --target terraform|ibmcloud`);
+    `{}` when the plan has no Transit Gateway or cloud-connection link."""
+    from vra_config.targets import TARGETS, TargetError
+    from vra_config.targets.render import render_target
+
+    if target not in TARGETS:
+        raise UsageError(f"--target {target}: use one of {', '.join(sorted(TARGETS))}")
+    try:
+        return render_target(checked.address_plan, target, Path(checked.file).name)
+    except TargetError as exc:
+        raise PlanError(sorted_located(exc.findings, checked.file, checked.marks)) from None

@@ -26,7 +26,7 @@ _COLUMNS = (
 )
 
 
-def _ibm_side(link: PlannedLink) -> dict[str, Any] | None:
+def _ibm_side(link: PlannedLink, zone: str | None = None) -> dict[str, Any] | None:
     """What IBM needs to hear, in IBM's own field names, or None for links of yours alone."""
     if link.via == "cloud-connection":
         return {
@@ -37,13 +37,16 @@ def _ibm_side(link: PlannedLink) -> dict[str, Any] | None:
         }
     if link.via == "transit-gateway":
         assert link.router_address is not None and link.peer_address is not None
-        return {
+        side = {
             "remote_gateway_ip": str(link.local_ip),
             "local_gateway_ip": str(link.remote_ip),
             "remote_tunnel_ip": str(link.router_address.ip),
             "local_tunnel_ip": str(link.peer_address.ip),
             "remote_bgp_asn": link.router_asn,
         }
+        if zone is not None:
+            side["zone"] = zone
+        return side
     if link.via == "megaport":
         assert link.router_address is not None and link.peer_address is not None
         return {
@@ -83,7 +86,9 @@ def allocations(address_plan: AddressPlan) -> list[dict[str, Any]]:
             "tcp_mss": link.tcp_mss,
             "origin": link.origin or None,
         }
-        side = _ibm_side(link)
+        conn = address_plan.plan.connections.get(name)
+        tgw = getattr(conn, "transit_gateway", None)
+        side = _ibm_side(link, tgw.zone if tgw is not None else None)
         if side is not None:
             row["ibm_side"] = side
         rows.append(row)

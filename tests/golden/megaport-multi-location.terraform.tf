@@ -1,0 +1,1 @@
+# vra-config: megaport-multi-location.yaml: nothing to render for --target terraform: the plan has no Transit Gateway or cloud-connection link
