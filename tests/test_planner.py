@@ -288,3 +288,28 @@ def test_without_a_lock_order_does_not_matter(data: dict[str, Any], more: st.Dat
     shuffled = more.draw(st.permutations(names))
     reordered = dict(data, connections={n: data["connections"][n] for n in shuffled})
     assert _allocations(planned(reordered)) == _allocations(planned(data))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    underlay=st.integers(1280, 9216),
+    mtu=st.one_of(st.none(), st.integers(1280, 9000)),
+    kind=st.sampled_from(["cc", "tgw"]),
+)
+def test_a_planned_gre_tunnel_always_fits_its_underlay(
+    underlay: int, mtu: int | None, kind: str
+) -> None:
+    """Whatever the underlay and the plan's MTU: either the tunnel fits (MTU + 24 bytes of GRE
+    within the underlay, and a clamp that fits the MTU, always on Transit Gateway tunnels) or
+    the plan is refused at the `mtu` it wrote."""
+    data = base_plan(a=(cc if kind == "cc" else tgw)(**({"mtu": mtu} if mtu else {})))
+    data["routers"]["vra1"]["underlay_mtu"] = underlay
+    ap = planned(data)
+    if mtu is not None and mtu + 24 > underlay:
+        assert [f.path for f in ap.errors] == [("connections", "a", "mtu")]
+        return
+    assert ap.errors == ()
+    link = ap.connections["a"]
+    assert link.mtu is not None and link.mtu + 24 <= underlay
+    if kind == "tgw" or link.mtu < 1500:
+        assert link.tcp_mss == link.mtu - 40
