@@ -96,7 +96,7 @@ def read_lock(path: Path) -> Lock:
         return Lock()
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanError(
-            [Finding((), f"cannot read the lock file: {exc}", file=str(path))]
+            [Finding((), f"cannot read the lock file: {exc}", file=str(path), rule="VRC507")]
         ) from None
     return parse_lock(text, str(path))
 
@@ -110,6 +110,7 @@ def parse_lock(text: str, file: str) -> Lock:
                     f"the lock file is damaged ({why}); restore it from git, or delete it to "
                     "allocate afresh (addresses may then change)",
                     file=file,
+                    rule="VRC507",
                 )
             ]
         )

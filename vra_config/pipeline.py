@@ -67,6 +67,7 @@ def check_loaded(
                 ("connections", change.connection),
                 f"--locked: {name} would change ({change.what}); run `vra-config plan` and "
                 "commit the lock",
+                rule="VRC504",
             )
             for change in address_plan.lock_changes
         ]
@@ -163,6 +164,7 @@ def resolve_secrets(
                         path,
                         f"environment variable {secret.value} is not set; export it "
                         "before rendering with --show-secrets",
+                        rule="VRC606",
                     )
                 )
                 continue
@@ -172,7 +174,9 @@ def resolve_secrets(
             try:
                 out[name] = target.read_text(encoding="utf-8").rstrip("\r\n")
             except (OSError, UnicodeDecodeError) as exc:
-                problems.append(Finding(path, f"cannot read the key file {target}: {exc}"))
+                problems.append(
+                    Finding(path, f"cannot read the key file {target}: {exc}", rule="VRC606")
+                )
     if problems:
         raise PlanError(sorted_located(problems, checked.file, checked.marks))
     return out

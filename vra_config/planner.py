@@ -264,6 +264,7 @@ def _device_findings(plan: Plan) -> Iterable[Finding]:
         yield Finding(
             ("sites", name),
             f"{name} is both a router and a site; a link could not tell which is meant: rename one",
+            rule="VRC402",
         )
     for name, site in plan.sites.items():
         dl = site.direct_link
@@ -275,6 +276,7 @@ def _device_findings(plan: Plan) -> Iterable[Finding]:
                 path,
                 f"{dl.bgp_subnet} is a /{dl.bgp_subnet.prefixlen}; a Direct Link BGP session "
                 "uses a /30 (or a /31) (ibm-facts §4, dl:faqs.md)",
+                rule="VRC120",
             )
         tunnels = [
             n
@@ -288,6 +290,7 @@ def _device_findings(plan: Plan) -> Iterable[Finding]:
                 "a tunnel over this Direct Link, and IBM requires a BGP IP outside it for GRE "
                 f"or IPsec ({ibm.DL_LINK_LOCAL_SOURCE}); order the Direct Link with a manual "
                 "BGP subnet (e.g. from 172.16.0.0/12)",
+                rule="VRC121",
             )
 
 
@@ -309,6 +312,7 @@ def _usable_links(plan: Plan) -> tuple[dict[str, AnyConnection], list[Finding]]:
                     (*base, "router"),
                     f"{conn.router} is a site; a {conn.via} link starts on a router in IBM "
                     "Cloud classic (`routers`): swap `router` and `peer`, or move it",
+                    rule="VRC403",
                 )
             )
             ok = False
@@ -326,6 +330,7 @@ def _usable_links(plan: Plan) -> tuple[dict[str, AnyConnection], list[Finding]]:
                         (*base, "peer"),
                         f"{conn.peer} is not in `routers` or `sites` (known: "
                         f"{', '.join(known) or 'none'}); fix the name or add it",
+                        rule="VRC401",
                     )
                 )
                 ok = False
@@ -334,6 +339,7 @@ def _usable_links(plan: Plan) -> tuple[dict[str, AnyConnection], list[Finding]]:
                     Finding(
                         (*base, "peer"),
                         f"the peer is {conn.router} itself; a tunnel needs two ends",
+                        rule="VRC404",
                     )
                 )
                 ok = False
@@ -361,6 +367,7 @@ def _unknown(
     return Finding(
         (*base, key),
         f"{label} is not in `{section}` (known: {names}); fix the name or add the {what or key}",
+        rule="VRC401",
     )
 
 
@@ -378,6 +385,7 @@ def _endpoint_findings(
                     (*base, "router"),
                     f"router {conn.router} has no `public` interface; IPsec to {conn.peer} "
                     "runs from its public address: add `public: {address: ..., gateway: ...}`",
+                    rule="VRC405",
                 )
             )
             ok = False
@@ -387,6 +395,7 @@ def _endpoint_findings(
                 Finding(
                     (*base, "peer"),
                     f"router {conn.peer} has no `public` interface for IPsec; add one",
+                    rule="VRC405",
                 )
             )
             ok = False
@@ -396,6 +405,7 @@ def _endpoint_findings(
             Finding(
                 (*base, "peer"),
                 f"site {conn.peer} has no `address`: the {conn.via} endpoint there; add it",
+                rule="VRC405",
             )
         )
         ok = False
@@ -421,12 +431,14 @@ def _ipsec_findings(name: str, conn: IpsecLink) -> Iterable[Finding]:
                 f"{what} is too weak for a new tunnel (DES, 3DES, MD5 and DH groups 1, 2, 5 "
                 "are refused); choose aes256gcm / sha256 / DH 20, or, for a peer that can do "
                 "no better, add `legacy: {reason: ...}`",
+                rule="VRC601",
             )
     elif not weak:
         yield Finding(
             (*base, "legacy"),
             "`legacy` is set but every algorithm is current; remove it",
             severity="warning",
+            rule="VRC602",
         )
     if conn.psk.kind == "literal":
         yield Finding(
@@ -434,14 +446,16 @@ def _ipsec_findings(name: str, conn: IpsecLink) -> Iterable[Finding]:
             "the pre-shared key is written in the plan, where every reader of the repository "
             "sees it; use {env: VARIABLE} or {file: PATH}",
             severity="warning",
+            rule="VRC603",
         )
     if conn.mode == "policy" and "routing" in conn.model_fields_set:
         yield Finding(
             (*base, "routing"),
             "policy-based IPsec routes by its prefix pairs; remove `routing` (or use mode: vti)",
+            rule="VRC604",
         )
     if conn.mode == "policy" and conn.vti is not None:
-        yield Finding((*base, "vti"), "policy-based IPsec has no VTI; remove `vti`")
+        yield Finding((*base, "vti"), "policy-based IPsec has no VTI; remove `vti`", rule="VRC604")
 
 
 def asn_problem(asn: int) -> str | None:
@@ -463,22 +477,24 @@ def _asn_findings(plan: Plan) -> Iterable[Finding]:
         path: PlanPath = ("routers", name, "asn")
         problem = asn_problem(router.asn)
         if problem:
-            yield Finding(path, f"{problem}; choose a private ASN such as 64880")
+            yield Finding(path, f"{problem}; choose a private ASN such as 64880", rule="VRC301")
             continue
         if excluded := _ibm_excluded(router.asn):
-            yield Finding(path, excluded)
+            yield Finding(path, excluded, rule="VRC302")
     for name, site in plan.sites.items():
         if site.asn is None:
             continue
         if problem := asn_problem(site.asn):
-            yield Finding(("sites", name, "asn"), f"{problem}; choose another")
+            yield Finding(("sites", name, "asn"), f"{problem}; choose another", rule="VRC301")
         elif excluded := _ibm_excluded(site.asn):
             # IBM drops paths holding these ASNs, and a site's ASN rides in every path it
             # sends towards IBM (transit-gateway:helpful-tips.md).
-            yield Finding(("sites", name, "asn"), excluded)
+            yield Finding(("sites", name, "asn"), excluded, rule="VRC302")
     for name, ws in plan.powervs.items():
         if ws.asn is not None and (problem := asn_problem(ws.asn)):
-            yield Finding(("powervs", name, "asn"), f"{problem}; use the ASN IBM assigned")
+            yield Finding(
+                ("powervs", name, "asn"), f"{problem}; use the ASN IBM assigned", rule="VRC301"
+            )
     for name, conn in plan.connections.items():
         if isinstance(conn, TransitGatewayConnection) and (
             problem := asn_problem(conn.transit_gateway.asn)
@@ -486,6 +502,7 @@ def _asn_findings(plan: Plan) -> Iterable[Finding]:
             yield Finding(
                 ("connections", name, "transit_gateway", "asn"),
                 f"{problem}; use the Local BGP ASN IBM shows for the GRE connection",
+                rule="VRC301",
             )
 
 
@@ -530,6 +547,7 @@ def _peer_asns(
                         f"IBM publishes the PowerVS ASN on Megaport only for "
                         f"{', '.join(sorted(table))} ({ibm.MEGAPORT_ASN_SOURCE}); set "
                         "`powervs_asn:` to the ASN IBM gave you for this VXC",
+                        rule="VRC304",
                     )
                 )
         elif isinstance(conn, CloudConnection):
@@ -546,6 +564,7 @@ def _peer_asns(
                         ("powervs", conn.powervs, "location"),
                         f"{ws.location} is not in IBM's table of PowerVS ASNs ({known}; "
                         f"{ibm.POWERVS_ASN_SOURCE}); set `asn:` to the ASN IBM gave you",
+                        rule="VRC303",
                     )
                 )
         else:
@@ -563,6 +582,7 @@ def _peer_asns(
                         ("sites", end, "asn"),
                         f"site {end} has no `asn`, but connection {name} runs BGP with it; "
                         "add its ASN or use `routing: static`",
+                        rule="VRC305",
                     )
                 )
                 out.pop(name, None)
@@ -656,6 +676,7 @@ def _pin_findings(usable: dict[str, AnyConnection]) -> Iterable[Finding]:
                 ("connections", name, key),
                 f"{pin} is a /{pin.prefixlen}, but {_SIZE_RULE[conn.via]}; give a /{size} or "
                 f"remove `{key}` to have one allocated",
+                rule="VRC501",
             )
 
 
@@ -704,6 +725,7 @@ def _allocate_subnets(
                     f"locked subnet {entry.subnet} can no longer be kept ({why}); a new one is "
                     "allocated, so this link's addresses change on both ends",
                     severity="warning",
+                    rule="VRC503",
                 )
             )
             continue
@@ -734,6 +756,7 @@ def _allocate_subnets(
                     ("connections", name),
                     f"no /{size} subnet to allocate: {where}; add a range to `pools.{pool}` or "
                     f"pin one with `{_SUBNET_FIELD[conn.via]}:`",
+                    rule="VRC502",
                 )
             )
             continue
@@ -839,6 +862,7 @@ def _allocate_numbers(
                                 ("connections", name, which),
                                 f"{_family_word(family)} {pin} on {device} is already taken by "
                                 f"{_holder(taken[pin])}; pin another number",
+                                rule="VRC505",
                             )
                         )
                         continue
@@ -894,6 +918,7 @@ def _tcp_mss(name: str, mss: int | str, mtu: int) -> tuple[int | None, list[Find
                 ("connections", name, "tcp_mss"),
                 f"TCP MSS {mss} does not fit the tunnel MTU {mtu} (at most {fits}); lower it "
                 "or write auto",
+                rule="VRC510",
             )
         ]
     return int(mss), []
@@ -1014,6 +1039,7 @@ def _session_findings(link: PlannedLink) -> Iterable[Finding]:
             base,
             f"the tunnel's far endpoint {link.remote_ip} is the router's own address; check "
             "the addresses of both ends",
+            rule="VRC406",
         )
     if link.routing == "bgp":
         if link.router_asn is not None and link.router_asn == link.peer_asn:
@@ -1021,6 +1047,7 @@ def _session_findings(link: PlannedLink) -> Iterable[Finding]:
                 (*base, "router"),
                 f"{link.router} and its peer both use ASN {link.router_asn}, but this session "
                 "is eBGP; give one of them another ASN",
+                rule="VRC306",
             )
     elif link.routing == "static" and link.peer_kind == "powervs":
         peer = "PowerVS" if link.via == "cloud-connection" else "the Transit Gateway"
@@ -1030,4 +1057,5 @@ def _session_findings(link: PlannedLink) -> Iterable[Finding]:
             "back; IBM runs BGP over this GRE (ibm-facts §1, §5), so make sure the far end "
             "has static routes, or use bgp",
             severity="warning",
+            rule="VRC307",
         )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import subprocess
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vra_config.findings import Finding, PlanError
@@ -122,10 +122,7 @@ def check_at_revision(plan: Path, revision: str) -> Checked:
             checked = check_file(old_plan, locked=lock_text is not None)
         except PlanError as exc:
             raise PlanError(
-                [
-                    Finding(f.path, f"(at {revision}) {f.message}", f.severity, f.file, f.mark)
-                    for f in exc.findings
-                ]
+                [replace(f, message=f"(at {revision}) {f.message}") for f in exc.findings]
             ) from None
     return Checked(
         f"{plan}@{revision}",

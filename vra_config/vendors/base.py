@@ -25,6 +25,7 @@ def vendor_interface(
                 ("connections", connection, "interface"),
                 f"no {vendor} interface name for this link; write "
                 f"`interface: {{{vendor}: ...}}` next to the other vendor's",
+                rule="VRC703",
             )
         )
         return "missing"

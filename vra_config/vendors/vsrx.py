@@ -111,7 +111,7 @@ class _Problems:
         self.found: list[Finding] = []
 
     def add(self, path: PlanPath, message: str) -> None:
-        self.found.append(Finding(path, message))
+        self.found.append(Finding(path, message, rule="VRC702"))
 
 
 def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:

@@ -95,7 +95,7 @@ class _Problems:
         self.found: list[Finding] = []
 
     def add(self, path: PlanPath, message: str) -> None:
-        self.found.append(Finding(path, message))
+        self.found.append(Finding(path, message, rule="VRC701"))
 
     def limit(self, path: PlanPath, text: str, most: int, what: str) -> str:
         if len(text) > most:

@@ -1,0 +1,76 @@
+"""The rule registry: every finding the code base can raise has a registered, documented ID.
+
+These tests read the source, so a finding added later (by anyone) without an ID, with an ID
+that is not registered, or with one docs/errors.md does not list, fails here before a user
+ever sees it.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from vra_config.findings import Finding
+from vra_config.rules import FAMILIES, RULES, explain
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = sorted((ROOT / "vra_config").rglob("*.py"))
+ID_RE = re.compile(r"\bVRC\d{3}\b")
+
+
+def _finding_calls() -> list[tuple[Path, ast.Call]]:
+    calls = []
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Finding":
+                calls.append((path, node))
+    return calls
+
+
+def test_the_code_base_constructs_findings() -> None:
+    assert len(_finding_calls()) > 60
+
+
+@pytest.mark.parametrize(
+    ("path", "call"),
+    _finding_calls(),
+    ids=lambda v: f"{v.name}" if isinstance(v, Path) else f"line{getattr(v, 'lineno', '')}",
+)
+def test_every_finding_names_a_registered_rule(path: Path, call: ast.Call) -> None:
+    rule = next((k.value for k in call.keywords if k.arg == "rule"), None)
+    where = f"{path.relative_to(ROOT)}:{call.lineno}"
+    assert rule is not None, f"{where}: Finding(...) without rule="
+    if isinstance(rule, ast.Constant):
+        assert rule.value in RULES, f"{where}: {rule.value} is not in vra_config.rules"
+
+
+def test_every_id_written_in_the_code_is_registered() -> None:
+    for path in SOURCES:
+        for rule_id in ID_RE.findall(path.read_text(encoding="utf-8")):
+            assert rule_id in RULES, f"{path.relative_to(ROOT)}: {rule_id} is not registered"
+
+
+def test_an_unregistered_rule_is_refused_at_construction() -> None:
+    with pytest.raises(ValueError, match="VRC999"):
+        Finding((), "x", rule="VRC999")
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_every_rule_is_well_formed(rule_id: str) -> None:
+    rule = RULES[rule_id]
+    assert re.fullmatch(r"VRC\d{3}", rule.id)
+    assert int(rule.id[3:]) // 100 in FAMILIES
+    assert rule.title and rule.rationale.endswith(".")
+    for source in rule.sources:
+        assert source.url.startswith("https://"), source
+    text = explain(rule_id)
+    assert "ibm-facts" not in text and "shared/" not in text
+
+
+def test_irrecoverable_rules_are_never_acknowledgeable() -> None:
+    """Overlaps, exhausted pools, a wrong ASN on a link, unsafe text: never accepted."""
+    for rule_id in ("VRC028", "VRC201", "VRC301", "VRC302", "VRC306", "VRC502", "VRC504"):
+        assert not RULES[rule_id].acknowledgeable, rule_id
