@@ -136,8 +136,8 @@ INVALID_ASNS: dict[int, str] = {
 #: Documentation ASN ranges (RFC 5398): never on a real router.
 DOCUMENTATION_ASNS: tuple[tuple[int, int], ...] = ((64496, 64511), (65536, 65551))
 
-#: ASNs IBM Direct Link and Transit Gateway refuse for the customer side (ibm-facts §4:
-#: direct-link:subnet-configuration.md; transit-gateway:helpful-tips.md, the larger list).
+#: ASNs IBM Direct Link and Transit Gateway refuse for the customer side (rule VRC302:
+#: Transit Gateway planning page, which has the larger list; Direct Link ordering page).
 IBM_EXCLUDED_ASNS: tuple[tuple[int, int], ...] = (
     (0, 0),
     (13884, 13884),
@@ -156,7 +156,7 @@ IBM_EXCLUDED_ASNS: tuple[tuple[int, int], ...] = (
 IBM_EXCLUDED_ASNS_SOURCE = RULES["VRC302"].cite
 
 #: PowerVS router ASN for Direct Link Connect / cloud connections, by location
-#: (ibm-facts §1: power-iaas:ordering-direct-link.md). IBM assigns it; it cannot be changed.
+#: (rule VRC303: power-iaas-ordering-direct-link-connect). IBM assigns it; it cannot be changed.
 POWERVS_ASN_BY_LOCATION: dict[str, int] = {
     "che01": 4206000092,
     "dal10": 4206000072,
@@ -174,8 +174,8 @@ POWERVS_ASN_BY_LOCATION: dict[str, int] = {
 }
 POWERVS_ASN_SOURCE = RULES["VRC303"].cite
 
-#: PowerVS network ASN on a Megaport VXC, by location (ibm-facts §1, §9:
-#: power-iaas:network-architecture-former.md). Other locations: ask IBM, set `powervs_asn`.
+#: PowerVS network ASN on a Megaport VXC, by location (rule VRC304:
+#: power-iaas-network-architecture-diagrams-former). Other locations: ask IBM, set `powervs_asn`.
 MEGAPORT_POWERVS_ASN_BY_LOCATION: dict[str, int] = {"dal13": 64997, "wdc04": 64999}
 MEGAPORT_ASN_SOURCE = RULES["VRC304"].cite
 
@@ -184,16 +184,16 @@ PRIVATE_ASNS: tuple[tuple[int, int], ...] = ((64512, 65534), (4200000000, 429496
 
 # --- GRE --------------------------------------------------------------------------------
 
-#: Cloud-connection GRE: IBM documents only the /29 (ibm-facts §1, cloud-connections-CLI.md).
+#: Cloud-connection GRE: IBM documents only the /29 (power-iaas-cloud-connections).
 CLOUD_CONNECTION_GRE_PREFIXLEN = 29
-#: Transit Gateway GRE: local and remote tunnel IPs in one /30 (ibm-facts §5).
+#: Transit Gateway GRE: local and remote tunnel IPs in one /30 (transit-gateway-cli).
 TRANSIT_GATEWAY_GRE_PREFIXLEN = 30
 
 #: Default tunnel MTU per connection kind, with the reason.
 #: cloud connection: IBM's VRA GRE example uses 1476 (1500 less the 24-byte GRE/IP header);
-#:   virtual-router-appliance:migration-issues.md, ibm-facts §6.
+#:   IBM's VRA migration-issues page (TCP MSS).
 #: transit gateway: IBM says the device MTU must match the GRE gateway's, which the API
-#:   reports as 9000; transit-gateway:conn-gre.md and create-redundant-gre.md, ibm-facts §5.
+#:   reports as 9000; IBM's Transit Gateway GRE connection pages.
 DEFAULT_MTU: dict[str, int] = {"cloud-connection": 1476, "transit-gateway": 9000}
 
 #: IPsec VTI: IBM documents no MTU. 1400 (MSS 1360) leaves room for ESP with AES-GCM or
@@ -204,7 +204,7 @@ DEFAULT_MTU["ipsec"] = 1400
 DEFAULT_MTU["gre"] = 1476
 
 #: Direct Link BGP peering: "If you plan to use GRE or IPsec tunneling with your direct link,
-#: you must select a BGP IP other than 169.254.0.0/16" (ibm-facts §4, dl:order-connect.md).
+#: you must select a BGP IP other than 169.254.0.0/16" (rule VRC121).
 DL_LINK_LOCAL = IPv4Network("169.254.0.0/16")
 DL_LINK_LOCAL_SOURCE = RULES["VRC121"].cite
 
@@ -213,7 +213,7 @@ TCP_IP_HEADER_BYTES = 40
 #: Hosts behind the tunnels send 1500-byte packets; a smaller tunnel MTU needs MSS clamping.
 HOST_MTU = 1500
 
-#: BGP timers IBM uses on Direct Link and Transit Gateway GRE (ibm-facts §4, §5:
-#: direct-link:subnet-configuration.md, transit-gateway:conn-gre.md).
+#: BGP timers IBM uses on Direct Link and Transit Gateway GRE (IBM Cloud docs:
+#: direct-link-configure-ibm-cloud-direct-link, Transit Gateway GRE troubleshooting).
 BGP_KEEPALIVE = 30
 BGP_HOLDTIME = 90

@@ -3,7 +3,7 @@
 Pure functions: a `Plan` and a `Lock` in, an `AddressPlan` (per-link addresses, the new lock,
 findings) out. No I/O, no global state, so the property tests can drive it directly.
 
-The IBM rules it applies (ibm-facts §1, §5):
+The IBM rules it applies (IBM Cloud docs: power-iaas-cloud-connections, transit-gateway-cli):
 - cloud connection: a /29 split in halves; PowerVS GRE source = first host of the first half;
   PowerVS tunnel IP = first host of the second half; router tunnel IP = second host of the
   second half, configured as a /30 so the source stays outside the overlay; a /32 route to
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
-from vra_config import ibm
+from vra_config import ibm, rules
 from vra_config.existing import InUse
 from vra_config.findings import Finding, PlanPath
 from vra_config.lock import Lock, LockEntry
@@ -44,6 +44,7 @@ from vra_config.prefixes import (
     overlap_findings,
     reserved_findings,
 )
+from vra_config.rules import RULES
 from vra_config.space import FreeList, Occupied
 
 #: Size of the subnet each kind of link takes.
@@ -275,7 +276,7 @@ def _device_findings(plan: Plan) -> Iterable[Finding]:
             yield Finding(
                 path,
                 f"{dl.bgp_subnet} is a /{dl.bgp_subnet.prefixlen}; a Direct Link BGP session "
-                "uses a /30 (or a /31) (ibm-facts §4, dl:faqs.md)",
+                f"uses a /30 (or a /31) ({RULES['VRC120'].cite})",
                 rule="VRC120",
             )
         tunnels = [
@@ -658,8 +659,9 @@ def _list_duplicates(plan: Plan) -> Iterable[Finding]:
 
 _SIZE_RULE = {
     "cloud-connection": "IBM's cloud-connection GRE uses a /29 split in two /30 halves "
-    "(ibm-facts §1)",
-    "transit-gateway": "a Transit Gateway GRE puts both tunnel IPs in one /30 (ibm-facts §5)",
+    f"({rules.PVS_CLOUD_CONNECTIONS.url})",
+    "transit-gateway": "a Transit Gateway GRE puts both tunnel IPs in one /30 "
+    f"({rules.TGW_CLI.url})",
     "gre": "a GRE tunnel between two routers uses a /30",
     "ipsec": "a VTI between two routers uses a /30",
     "megaport": "a Megaport VXC peering uses a /30",
@@ -1051,10 +1053,11 @@ def _session_findings(link: PlannedLink) -> Iterable[Finding]:
             )
     elif link.routing == "static" and link.peer_kind == "powervs":
         peer = "PowerVS" if link.via == "cloud-connection" else "the Transit Gateway"
+        page = rules.PVS_CLOUD_CONNECTIONS if link.via == "cloud-connection" else rules.TGW_PLANNING
         yield Finding(
             (*base, "routing"),
             f"with static routing this router advertises nothing and {peer} learns no route "
-            "back; IBM runs BGP over this GRE (ibm-facts §1, §5), so make sure the far end "
+            f"back; IBM runs BGP over this GRE ({page.url}), so make sure the far end "
             "has static routes, or use bgp",
             severity="warning",
             rule="VRC307",

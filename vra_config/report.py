@@ -1,7 +1,7 @@
 """The `plan` command's view of allocations: a table for people, JSON for machines.
 
 Each row also says what to enter on IBM's side, so both ends of a tunnel are set from the
-same numbers (IBM's field names: ibm-facts §2, §5).
+same numbers (IBM's field names: power-iaas-cloud-connections, transit-gateway-cli).
 """
 
 from __future__ import annotations

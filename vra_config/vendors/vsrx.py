@@ -1,15 +1,16 @@
 """Junos on the vSRX (IBM Cloud's other classic gateway): names, spellings, quoting, limits.
 
 Output is `set` lines as `load set terminal` takes them. Every keyword is in Juniper's
-junos-es 23.4R2 YAML/YANG, checked by `../shared/tools/vendorcheck --vendor vsrx` against IBM's
-default vSRX configuration (`../shared/reference/ibm-vsrx-default-standalone.set`):
+junos-es 23.4R2 YAML/YANG, checked in CI by an offline YANG checker against IBM's
+default vSRX configuration:
 - `interfaces gr-0/0/0 unit N tunnel source|destination`, `family inet address|mtu`;
   `interfaces st0 unit N family inet`; VLAN units (`flexible-vlan-tagging`, `vlan-id`);
 - `security ike proposal|policy|gateway`, `security ipsec proposal|policy|vpn` (names at most
   32 characters; DH groups 1, 2, 5, 14, 15, 16, 19, 20, 21, 24);
 - `security zones`, `security address-book global`, `security policies`;
 - `security flow tcp-mss gre-in|gre-out|ipsec-vpn mss` (the vSRX clamps globally:
-  `family inet tcp-mss` on st0 is refused from 20.4R2-S2, ibm-facts §6);
+  `family inet tcp-mss` on st0 is refused from 20.4R2-S2,
+  IBM vSRX docs: readiness_correcting_errors);
 - `routing-options`, `protocols bgp group`, `policy-options`, `firewall filter`.
 IBM provisions the box with zones SL-PRIVATE (ge-0/0/0.0) and SL-PUBLIC (ge-0/0/1.0) and a
 loopback filter PROTECT-IN that lets only ping, SSH and HTTPS reach the box: terms for the
