@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import Golden, run_cli
 
 from vra_config.findings import Finding
 from vra_config.rules import FAMILIES, RULES, explain
@@ -74,3 +75,26 @@ def test_irrecoverable_rules_are_never_acknowledgeable() -> None:
     """Overlaps, exhausted pools, a wrong ASN on a link, unsafe text: never accepted."""
     for rule_id in ("VRC028", "VRC201", "VRC301", "VRC302", "VRC306", "VRC502", "VRC504"):
         assert not RULES[rule_id].acknowledgeable, rule_id
+
+
+def test_docs_list_every_rule_and_only_rules() -> None:
+    docs = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| (VRC\d{3}) \|", docs, flags=re.M))
+    assert listed == set(RULES)
+    assert set(ID_RE.findall(docs)) <= set(RULES)
+
+
+@pytest.mark.parametrize("rule_id", ["VRC101", "VRC201", "VRC028"])
+def test_explain_prints_the_rule(rule_id: str, golden: Golden) -> None:
+    run = run_cli(["explain", rule_id.lower()])
+    assert run.exit_code == 0 and not run.stderr
+    golden.check(ROOT / "tests" / "errors" / f"explain-{rule_id}.txt", run.stdout)
+
+
+def test_explain_of_an_unknown_id_is_a_usage_error_listing_the_rules() -> None:
+    run = run_cli(["explain", "VRC999"])
+    assert run.exit_code == 2
+    assert run.stdout == ""
+    assert run.stderr == (
+        f"vra-config: error: VRC999: no such rule; the rules are {', '.join(sorted(RULES))}\n"
+    )

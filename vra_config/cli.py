@@ -398,6 +398,22 @@ def files_by_router(files: dict[str, str]) -> dict[str, str]:
 
 
 @app.command()
+def explain(
+    rule_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A rule ID such as VRC101.", show_default=False)
+    ],
+) -> None:
+    """Print a finding's rule: what it checks, why, and its public sources."""
+    from vra_config.rules import RULES
+    from vra_config.rules import explain as explain_rule
+
+    wanted = rule_id.strip().upper()
+    if wanted not in RULES:
+        _fail_usage(f"{rule_id}: no such rule; the rules are {', '.join(sorted(RULES))}")
+    typer.echo(explain_rule(wanted), nl=False)
+
+
+@app.command()
 def schema() -> None:
     """Print the plan's JSON Schema (for editors that check YAML as you type)."""
     from vra_config.model import json_schema

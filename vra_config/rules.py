@@ -17,6 +17,7 @@ wrong ASN on a link, text that could inject a command) can never be acknowledged
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Literal
 
@@ -592,7 +593,7 @@ def explain(rule_id: str) -> str:
         f"severity: {rule.severity}",
         f"acknowledgeable: {'yes, with `accept:` in the plan' if rule.acknowledgeable else 'no'}",
         "",
-        rule.rationale,
+        *textwrap.wrap(rule.rationale, width=88),
     ]
     if rule.sources:
         lines += ["", "sources:"]
