@@ -56,6 +56,7 @@ def test_schema_is_json_schema_of_the_plan() -> None:
         "classic_subnets",
         "connections",
         "pools",
+        "accept",
     }
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vra_config.accept import acknowledge
 from vra_config.findings import Finding, Mark, PlanError, PlanPath
 from vra_config.loader import LoadedPlan, load_file, load_text, sorted_located
 from vra_config.lock import Lock, lock_path, read_lock
@@ -37,6 +38,11 @@ class Checked:
     marks: Mapping[PlanPath, Mark]
     lock_file: Path | None
 
+    @property
+    def acknowledged(self) -> tuple[Finding, ...]:
+        """The findings the plan accepts on purpose (`accept:`), each with its reason."""
+        return tuple(f for f in self.warnings if f.accepted is not None)
+
 
 def check_loaded(
     loaded: LoadedPlan,
@@ -60,6 +66,7 @@ def check_loaded(
     address_plan = plan_addresses(loaded.plan, lock, used)
     findings = list(loaded.errors)
     findings += [f for f in address_plan.findings if not _refers_to_invalid(f, loaded)]
+    findings = acknowledge(findings, loaded.plan.accept)
     if locked and address_plan.lock_changes and not any(f.is_error for f in findings):
         name = lock_file.name if lock_file else "the lock"
         findings += [
@@ -189,9 +196,10 @@ def _prepared(
     templates: Path | None,
     show_secrets: bool,
     environ: Mapping[str, str] | None,
-) -> tuple[dict[str, Any], dict[str, str], str, Path | None, dict[str, str]]:
-    """Intents, vendor per device, plan name, template override and keys for rendering."""
+) -> tuple[dict[str, Any], dict[str, str], str, Path | None, dict[str, str], list[str]]:
+    """Intents, vendor per device, plan name, template override, keys and header notes."""
     from vra_config.intent import router_intents
+    from vra_config.report import header_notes
 
     intents = router_intents(checked.address_plan)
     names = sorted(intents)
@@ -206,7 +214,8 @@ def _prepared(
     if templates is not None and not templates.is_dir():
         raise UsageError(f"--templates {templates}: not a directory")
     secrets = resolve_secrets(checked, show_secrets, environ)
-    return dict(intents), vendors, Path(checked.file).name, templates, secrets
+    notes = header_notes(checked.acknowledged)
+    return dict(intents), vendors, Path(checked.file).name, templates, secrets, notes
 
 
 def render_checked(

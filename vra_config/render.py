@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
@@ -92,10 +92,12 @@ def render_router(
     plan_name: str,
     override: Path | None = None,
     secrets: Mapping[str, str] | None = None,
+    notes: Sequence[str] = (),
 ) -> str:
     """The configuration text for one device (raises `VendorError` for what it cannot take).
 
-    `secrets` maps a connection name to the key text to print for it.
+    `secrets` maps a connection name to the key text to print for it; `notes` are header
+    comment lines (the plan's acknowledged findings, so whoever pastes the file sees them).
     """
     module = pack(vendor)
     context: dict[str, Any] = module.context(intent, secrets or {})
@@ -103,6 +105,7 @@ def render_router(
         module.comment(f"vra-config: router {intent.name} ({intent.role}), {module.TITLE}"),
         module.comment(f"plan: {plan_name}"),
         module.comment("Paste in configuration mode; review, then commit and save."),
+        *(module.comment(note) for note in notes),
     ]
     template = environment(vendor, str(override) if override else None).get_template(ENTRY_TEMPLATE)
     return normalise(template.render(vars(records(context))), module)
@@ -134,6 +137,7 @@ def iter_rendered(
     plan_name: str,
     override: Path | None = None,
     secrets: Mapping[str, str] | None = None,
+    notes: Sequence[str] = (),
 ) -> Iterator[tuple[str, str]]:
     """(file name, text) for every device in `vendors`, in name order, one at a time, so
     memory holds one router's text.
@@ -153,7 +157,7 @@ def iter_rendered(
     return (
         (
             output_name(name, vendors[name]),
-            render_router(intents[name], vendors[name], plan_name, override, secrets),
+            render_router(intents[name], vendors[name], plan_name, override, secrets, notes),
         )
         for name in sorted(vendors)
     )
