@@ -196,8 +196,9 @@ def plan_addresses(
     findings += _pin_findings(usable)
     subnets, origin, alloc_findings = _allocate_subnets(plan, usable, lock, uses)
     findings += alloc_findings
+    # Allocated and locked subnets are found at the connection: the user wrote no `gre:`.
     uses += [
-        PrefixUse(net, _subnet_use(usable[n]), n, _subnet_path(n, usable[n]))
+        PrefixUse(net, _subnet_use(usable[n]), n, ("connections", n))
         for n, net in subnets.items()
         if origin[n] != "pinned"  # pins are already in `uses`
     ]
@@ -251,10 +252,6 @@ def _peer_name(conn: AnyConnection) -> str:
 
 def _subnet_use(conn: AnyConnection) -> Use:
     return "vti" if conn.via == "ipsec" else "tunnel"
-
-
-def _subnet_path(name: str, conn: AnyConnection) -> PlanPath:
-    return ("connections", name, _SUBNET_FIELD[conn.via])
 
 
 # --- devices, references and ASNs ----------------------------------------------------------

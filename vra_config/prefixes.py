@@ -129,7 +129,9 @@ def _conflicts(inner: PrefixUse, outer: PrefixUse) -> bool:
     if a == "advertise":
         return b in ("powervs", "pool", "vti_pool", "tunnel", "underlay", "vti")
     if a in ("tunnel", "vti") and b in ("pool", "vti_pool"):
-        return False
+        return False  # carved from the pool: that is what a pool is for
+    if a in ("pool", "vti_pool") and b in ("tunnel", "vti") and inner.prefix == outer.prefix:
+        return False  # the one allocation that fills its pool exactly (a /29 pool, one link)
     if "running" in (a, b):
         # what the router already uses is avoided by the pools, and may be the router's own
         # interface; only a plan subnet placed on it is a conflict
