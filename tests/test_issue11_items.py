@@ -9,10 +9,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import run_cli
 from test_planner import base_plan, cc, planned, tgw
+
+from vra_config.lock import parse_lock
 
 # --- 4. an allocation equal to its pool ----------------------------------------------------
 
@@ -30,3 +35,42 @@ def test_a_pool_exactly_the_size_of_its_one_allocation_is_no_overlap(
     ap = planned(data)
     assert [f.format() for f in ap.findings] == []
     assert str(ap.connections["a"].subnet) == pool
+
+
+# --- 5. a locked allocation outside every pool ----------------------------------------------
+
+
+def _write(tmp: Path, data: dict[str, Any]) -> Path:
+    plan = tmp / "plan.yaml"
+    plan.write_text(json.dumps(data, indent=1), encoding="utf-8")
+    return plan
+
+
+def test_a_locked_subnet_outside_every_pool_is_a_warning_naming_the_lock_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    data = base_plan(a=cc(), b=cc(powervs="ws2"))
+    _write(tmp_path, data)
+    assert run_cli(["plan", "plan.yaml"]).exit_code == 0
+    data["pools"] = {"tunnels": ["172.16.8.0/24"]}  # the pool moved; the lock did not
+    _write(tmp_path, data)
+    run = run_cli(["check", "--locked", "plan.yaml"])
+    assert run.exit_code == 0
+    assert run.stderr == (
+        "plan.yaml:45:3: VRC506 connections.a: warning: locked subnet 172.16.0.0/29 (line 6 of "
+        "plan.lock.yaml) is outside every pool of the plan (pools.tunnels: 172.16.8.0/24); "
+        "it is kept, so the link does not move: if that is on purpose, acknowledge it with "
+        "`accept`, otherwise restore the lock from git or pin the subnet\n"
+        "plan.yaml:50:3: VRC506 connections.b: warning: locked subnet 172.16.0.8/29 (line 7 of "
+        "plan.lock.yaml) is outside every pool of the plan (pools.tunnels: 172.16.8.0/24); "
+        "it is kept, so the link does not move: if that is on purpose, acknowledge it with "
+        "`accept`, otherwise restore the lock from git or pin the subnet\n"
+    )
+    assert run.stdout.startswith("plan.yaml: ok: 2 routers, 2 connections, 2 warnings")
+
+
+def test_the_lock_knows_the_line_of_each_entry() -> None:
+    first = planned(base_plan(a=cc(), b=cc(powervs="ws2")))
+    lock = parse_lock(first.lock.to_yaml("plan.yaml"), "plan.lock.yaml")
+    assert (lock.file, dict(lock.lines)) == ("plan.lock.yaml", {"a": 6, "b": 7})

@@ -732,6 +732,19 @@ def _allocate_subnets(
         origin[name] = "locked"
         taken.add(entry.subnet)
         in_use.append(entry.subnet)
+        outside = _outside_pools(plan, conn, entry.subnet)
+        if outside:
+            findings.append(
+                Finding(
+                    ("connections", name),
+                    f"locked subnet {entry.subnet} ({lock.where(name)}) is outside every pool "
+                    f"of the plan ({outside}); it is kept, so the link does not move: if that "
+                    "is on purpose, acknowledge it with `accept`, otherwise restore the lock "
+                    "from git or pin the subnet",
+                    severity="warning",
+                    rule="VRC506",
+                )
+            )
 
     tunnels = _free(plan.pools.tunnels, in_use, reserved["tunnel"])
     # Without a VTI pool, VTIs come from the tunnel pool: one free list, one address space.
@@ -762,6 +775,20 @@ def _allocate_subnets(
         out[name] = block
         origin[name] = "allocated"
     return out, origin, findings
+
+
+def _outside_pools(plan: Plan, conn: AnyConnection, subnet: IPv4Network) -> str | None:
+    """The pools a locked subnet should have come from, when it lies in none of them.
+
+    A lock edited by hand, or a pool that shrank, keeps a link on addresses no pool allows;
+    the allocation stands (moving it would renumber both ends), but the reviewer is told.
+    """
+    key = "vti" if conn.via == "ipsec" and plan.pools.vti else "tunnels"
+    pools = plan.pools.vti if key == "vti" else plan.pools.tunnels
+    if any(subnet.subnet_of(pool) for pool in pools):
+        return None
+    shown = ", ".join(str(p) for p in pools) or "none"
+    return f"pools.{key}: {shown}"
 
 
 def _free(
