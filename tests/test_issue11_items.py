@@ -74,3 +74,56 @@ def test_the_lock_knows_the_line_of_each_entry() -> None:
     first = planned(base_plan(a=cc(), b=cc(powervs="ws2")))
     lock = parse_lock(first.lock.to_yaml("plan.yaml"), "plan.lock.yaml")
     assert (lock.file, dict(lock.lines)) == ("plan.lock.yaml", {"a": 6, "b": 7})
+
+
+# --- 8. key files that are empty or not UTF-8 ------------------------------------------------
+
+
+def _key_errors(tmp: Path, content: bytes | None, environ: dict[str, str]) -> list[str]:
+    from test_scenarios import ipsec_plan, render_text
+
+    from vra_config.findings import PlanError
+
+    psk: dict[str, str] = {"env": "VRA_PSK_DC_EAST"}
+    if content is not None:
+        (tmp / "key.txt").write_bytes(content)
+        psk = {"file": "key.txt"}
+    with pytest.raises(PlanError) as info:
+        render_text(
+            ipsec_plan(psk=psk),
+            show_secrets=True,
+            environ={"VRA_PSK_BRANCH_01": "x" * 20, **environ},
+        )
+    return [f.format() for f in info.value.errors]
+
+
+@pytest.mark.parametrize(
+    ("content", "environ", "message"),
+    [
+        (b"", {}, "the key file key.txt is empty; put the pre-shared key in it"),
+        (b"\n", {}, "the key file key.txt is empty; put the pre-shared key in it"),
+        (
+            b"\xff\xfek\x00e\x00y\x00",
+            {},
+            "the key file key.txt is not UTF-8 text (byte 0xff at offset 0); save the key as "
+            "UTF-8 text",
+        ),
+        (
+            None,
+            {"VRA_PSK_DC_EAST": ""},
+            "environment variable VRA_PSK_DC_EAST is empty; export the pre-shared key in it",
+        ),
+    ],
+    ids=["empty", "only-a-newline", "utf-16", "empty-variable"],
+)
+def test_a_key_that_is_empty_or_not_text_says_so(
+    content: bytes | None,
+    environ: dict[str, str],
+    message: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert _key_errors(tmp_path, content, environ) == [
+        f"plan.yaml:15:5: VRC606 connections.vpn-dc-east.psk: {message}"
+    ]

@@ -164,29 +164,45 @@ def resolve_secrets(
             )
         elif secret.kind == "literal":
             out[name] = secret.value
-        elif secret.kind == "env":
-            if secret.value not in env:
-                problems.append(
-                    Finding(
-                        path,
-                        f"environment variable {secret.value} is not set; export it "
-                        "before rendering with --show-secrets",
-                        rule="VRC606",
-                    )
-                )
-                continue
-            out[name] = env[secret.value]
         else:
-            target = base / secret.value
-            try:
-                out[name] = target.read_text(encoding="utf-8").rstrip("\r\n")
-            except (OSError, UnicodeDecodeError) as exc:
-                problems.append(
-                    Finding(path, f"cannot read the key file {target}: {exc}", rule="VRC606")
-                )
+            key, problem = _read_key(secret.kind, secret.value, env, base)
+            if problem is not None:
+                problems.append(Finding(path, problem, rule="VRC606"))
+                continue
+            out[name] = key
     if problems:
         raise PlanError(sorted_located(problems, checked.file, checked.marks))
     return out
+
+
+def _read_key(kind: str, value: str, env: Mapping[str, str], base: Path) -> tuple[str, str | None]:
+    """(key, None), or ("", what is wrong with it): a key that is missing, empty or not text
+    is named as such, not left to a vendor's alphabet check or a codec's message."""
+    if kind == "env":
+        if value not in env:
+            return "", (
+                f"environment variable {value} is not set; export it before rendering with "
+                "--show-secrets"
+            )
+        if not env[value]:
+            return "", f"environment variable {value} is empty; export the pre-shared key in it"
+        return env[value], None
+    target = base / value
+    try:
+        raw = target.read_bytes()
+    except OSError as exc:
+        return "", f"cannot read the key file {target}: {exc.strerror}"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return "", (
+            f"the key file {target} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
+            f"{exc.start}); save the key as UTF-8 text"
+        )
+    key = text.rstrip("\r\n")
+    if not key:
+        return "", f"the key file {target} is empty; put the pre-shared key in it"
+    return key, None
 
 
 def _prepared(
