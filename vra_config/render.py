@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from vra_config.findings import Finding
+from vra_config.findings import Finding, Mark, PlanError
 from vra_config.intent import RouterIntent
 from vra_config.vendors import PACKS, VendorError
 
@@ -107,8 +107,63 @@ def render_router(
         module.comment("Paste in configuration mode; review, then commit and save."),
         *(module.comment(note) for note in notes),
     ]
-    template = environment(vendor, str(override) if override else None).get_template(ENTRY_TEMPLATE)
-    return normalise(template.render(vars(records(context))), module)
+    env = environment(vendor, str(override) if override else None)
+    if override is None:
+        return normalise(env.get_template(ENTRY_TEMPLATE).render(vars(records(context))), module)
+    try:
+        text = env.get_template(ENTRY_TEMPLATE).render(vars(records(context)))
+        return normalise(text, module)
+    except Exception as exc:  # a user's template may raise anything: report it, located
+        raise PlanError([template_finding(exc, override)]) from None
+
+
+def template_finding(exc: BaseException, override: Path) -> Finding:
+    """A failure while rendering with `--templates`, as a plan error: file, line, what.
+
+    The template is the user's, so its mistakes are reported like a plan's (exit 1, no
+    traceback). Jinja rewrites tracebacks so that template frames carry the template's
+    file name and line; the innermost one is where it failed.
+    """
+    file, line = None, None
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        file, line = exc.filename, exc.lineno
+        what = f"syntax error: {exc.message}"
+    else:
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+                file, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+        if isinstance(exc, jinja2.TemplateNotFound):
+            what = (
+                f"template {exc.name!r} not found (templates include only files of "
+                "--templates or of the pack)"
+            )
+        elif isinstance(exc, jinja2.UndefinedError | RenderBug):
+            what = str(exc)
+        else:
+            what = f"{type(exc).__name__}: {exc}"
+    shown = _shown_template(file, override)
+    name = Path(shown).name if shown else "the template"
+    return Finding(
+        (),
+        f"the template override failed: {what}; fix it, or remove {name} from --templates "
+        "to use the pack's",
+        file=shown or str(override),
+        mark=Mark(line, 1) if line else None,
+        rule="VRC801",
+    )
+
+
+def _shown_template(filename: str | None, override: Path) -> str | None:
+    """A template's path as the user wrote `--templates`, or the pack's file name."""
+    if filename is None:
+        return None
+    path = Path(filename)
+    try:
+        return str(override / path.resolve().relative_to(override.resolve()))
+    except ValueError:
+        return f"{path.name} (the pack's own)"
 
 
 def normalise(text: str, module: ModuleType) -> str:
