@@ -180,3 +180,40 @@ def test_a_broken_template_override_is_a_located_error_not_a_traceback(
     assert (run.exit_code, run.stdout) == (1, "")
     assert "Traceback" not in run.stderr
     assert run.stderr == f"{message}\n1 error, 0 warnings: nothing was written\n"
+
+
+# --- 6. review output cannot be pasted with placeholder keys ---------------------------------
+
+IPSEC = SAMPLE.parent / "private-ipsec.yaml"
+
+
+@pytest.mark.parametrize(
+    ("vendor", "key_line"),
+    [
+        ("vyatta", " authentication pre-shared-secret ''"),
+        ("vsrx", ' pre-shared-key ascii-text ""'),
+    ],
+)
+def test_review_output_leaves_keys_empty_so_it_cannot_commit(vendor: str, key_line: str) -> None:
+    """An empty key is outside both schemas (Vyatta: pattern `[...]+`; Junos: length 1..255),
+    so a pasted review copy fails at commit instead of bringing up a tunnel keyed with a
+    string published in the repository."""
+    from vra_config.pipeline import check_file, render_checked
+
+    files = render_checked(check_file(IPSEC), vendor)
+    keys = [
+        line
+        for text in files.values()
+        for line in text.splitlines()
+        if "pre-shared-secret " in line or "pre-shared-key ascii-text " in line
+    ]
+    assert keys and all(line.endswith(key_line) for line in keys)
+    assert not any(
+        "REDACTED" in line
+        for text in files.values()
+        for line in text.splitlines()
+        if line.startswith("set ")
+    )
+    for text in files.values():
+        if key_line.strip() in text:
+            assert "# REVIEW COPY: pre-shared keys are left empty on purpose" in text

@@ -29,7 +29,7 @@ def render_text(plan: dict[str, object], **kwargs: object) -> dict[str, str]:
 
 def test_keys_are_redacted_unless_asked_for() -> None:
     redacted = render_text(ipsec_plan())
-    assert "pre-shared-secret 'REDACTED:env:VRA_PSK_DC_EAST'" in redacted["vra-dal12.vyatta.set"]
+    assert "pre-shared-secret ''" in redacted["vra-dal12.vyatta.set"]
     shown = render_text(
         ipsec_plan(),
         show_secrets=True,

@@ -257,7 +257,8 @@ def render(
         typer.Option(
             "--show-secrets",
             help="Print pre-shared keys (read from the environment or files) instead of "
-            "REDACTED placeholders; files under --out are then created mode 0600.",
+            "empty ones (a review copy that does not commit); files under --out are then "
+            "created mode 0600.",
         ),
     ] = False,
     running: RunningOpt = None,

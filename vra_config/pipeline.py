@@ -146,9 +146,11 @@ def resolve_secrets(
     """The key text to print per IPsec connection: the key itself only when `show`.
 
     Keys are read here, at the edge, and only when asked for: output meant for review holds
-    `REDACTED:...` placeholders that still commit (the tunnel then fails to come up), never a
-    key.
+    empty keys, which neither vendor commits (see `vendors.base.REDACTED_KEY`), never a key
+    and never a placeholder that both ends would share.
     """
+    from vra_config.vendors.base import REDACTED_KEY
+
     env = os.environ if environ is None else environ
     base = Path(checked.file).parent
     out: dict[str, str] = {}
@@ -159,9 +161,7 @@ def resolve_secrets(
         secret = link.ipsec.psk
         path: PlanPath = ("connections", name, "psk")
         if not show:
-            out[name] = "REDACTED:" + (
-                f"env:{secret.value}" if secret.kind == "env" else secret.kind
-            )
+            out[name] = REDACTED_KEY  # empty: review output must not commit (vendors/base.py)
         elif secret.kind == "literal":
             out[name] = secret.value
         else:

@@ -21,6 +21,7 @@ import jinja2
 from vra_config.findings import Finding, Mark, PlanError
 from vra_config.intent import RouterIntent
 from vra_config.vendors import PACKS, VendorError
+from vra_config.vendors.base import REDACTED_KEY, REDACTED_NOTE
 
 ENTRY_TEMPLATE = "router.j2"
 
@@ -107,6 +108,8 @@ def render_router(
         module.comment("Paste in configuration mode; review, then commit and save."),
         *(module.comment(note) for note in notes),
     ]
+    if any((secrets or {}).get(p.connection) == REDACTED_KEY for p in intent.ipsec_peers):
+        context["header"].append(module.comment(REDACTED_NOTE))
     env = environment(vendor, str(override) if override else None)
     if override is None:
         return normalise(env.get_template(ENTRY_TEMPLATE).render(vars(records(context))), module)

@@ -26,7 +26,7 @@ from typing import Any
 
 from vra_config.findings import Finding, PlanPath
 from vra_config.intent import IpsecPeer, LinkEnd, RouterIntent
-from vra_config.vendors.base import VendorError, vendor_interface
+from vra_config.vendors.base import REDACTED_KEY, VendorError, vendor_interface
 
 TITLE = "Junos on vSRX"
 SUFFIX = "vsrx.set"
@@ -232,7 +232,7 @@ def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: _Problems
                     "20, 21 and 24); choose another",
                 )
         key = secrets.get(p.connection, "")
-        if not key or PSK_FORBIDDEN.search(key):
+        if key != REDACTED_KEY and PSK_FORBIDDEN.search(key):
             problems.add(
                 (*base, "psk"),
                 "the pre-shared key is empty or holds a quote, backslash or control character, "

@@ -21,7 +21,7 @@ from typing import Any
 
 from vra_config.findings import Finding, PlanPath
 from vra_config.intent import BgpNeighbor, IpsecPeer, RouterIntent
-from vra_config.vendors.base import VendorError, vendor_interface
+from vra_config.vendors.base import REDACTED_KEY, VendorError, vendor_interface
 
 TITLE = "Vyatta 5600"
 SUFFIX = "vyatta.set"
@@ -237,7 +237,7 @@ def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: _Problems
             )
         seen[address] = p.connection
         key = secrets.get(p.connection, "")
-        if not PSK_RE.fullmatch(key):
+        if key != REDACTED_KEY and not PSK_RE.fullmatch(key):
             problems.add(
                 (*base, "psk"),
                 "the pre-shared key holds characters the Vyatta 5600 does not take (it allows "
