@@ -98,3 +98,13 @@ def test_explain_of_an_unknown_id_is_a_usage_error_listing_the_rules() -> None:
     assert run.stderr == (
         f"vra-config: error: VRC999: no such rule; the rules are {', '.join(sorted(RULES))}\n"
     )
+
+
+def test_no_user_facing_text_cites_internal_sources_or_paths_outside_the_project() -> None:
+    """Messages, docs, templates, samples and error goldens cite public pages only."""
+    places = [ROOT / "README.md", *ROOT.glob("docs/**/*.md"), *ROOT.glob("templates/**/*.j2")]
+    places += [*ROOT.glob("samples/*.yaml"), *ROOT.glob("tests/errors/*.out"), *SOURCES]
+    for path in places:
+        text = path.read_text(encoding="utf-8")
+        for banned in ("ibm-facts", "../shared", "shared/reference", "shared/tools"):
+            assert banned not in text, f"{path.relative_to(ROOT)} mentions {banned}"
