@@ -206,7 +206,7 @@ def main(path: Path) -> None:
                         "address": site["address"],
                         "description": q(f"{name}: {far}"),
                         "local_address": local,
-                        "psk": q("REDACTED:env:" + c["psk"]["env"]),
+                        "psk": q(""),  # review output: keys left empty on purpose
                         "ike_group": f"IKE-{name}",
                         "esp_group": f"ESP-{name}",
                         "vti": vti,
@@ -302,6 +302,11 @@ def main(path: Path) -> None:
             f"# plan: {path.name}",
             "# Paste in configuration mode; review, then commit and save.",
         ]
+        if ctx["peers"]:
+            ctx["header"].append(
+                "# REVIEW COPY: pre-shared keys are left empty on purpose, so this output does "
+                "not commit; render with --show-secrets to paste it"
+            )
         text = template.render(ctx)
         out.write("\n".join(line for line in text.splitlines() if line.strip()) + "\n")
 

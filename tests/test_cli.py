@@ -56,6 +56,7 @@ def test_schema_is_json_schema_of_the_plan() -> None:
         "classic_subnets",
         "connections",
         "pools",
+        "accept",
     }
 
 
@@ -140,7 +141,7 @@ def test_locked_refuses_a_new_connection_and_plain_run_keeps_old_addresses(workd
     refused = run_cli(["render", "--locked", "--vendor", "vyatta", str(plan)])
     assert refused.exit_code == 1
     assert refused.stderr == (
-        f"{plan}:44:3: connections.aa-second: --locked: plan.lock.yaml would change (new "
+        f"{plan}:44:3: VRC504 connections.aa-second: --locked: plan.lock.yaml would change (new "
         "allocation 172.16.3.8/29, tunnel 1 on vra-dal12); run `vra-config plan` and commit "
         "the lock\n"
         "1 error, 0 warnings: nothing was written\n"
@@ -250,5 +251,5 @@ def test_library_api_takes_text_and_raises_plan_errors() -> None:
     with pytest.raises(PlanError) as info:
         vra_config.check_plan(text.replace("asn: 64880", "asn: 0"))
     assert [f.format() for f in info.value.errors] == [
-        "<plan>:15:10: routers.vra-dal12.asn: 0 is too small; use at least 1"
+        "<plan>:15:10: VRC023 routers.vra-dal12.asn: 0 is too small; use at least 1"
     ]

@@ -228,5 +228,5 @@ def test_output_shape_is_checked() -> None:
 def test_secrets_never_reach_review_output() -> None:
     files = vra_config.render_plan(SAMPLES / "private-ipsec.yaml")
     text = "".join(files.values())
-    assert "REDACTED:env:VRA_PSK_DC_EAST" in text
+    assert "pre-shared-secret ''" in text and "REVIEW COPY" in text
     assert ENV["VRA_PSK_DC_EAST"] not in text

@@ -61,7 +61,8 @@ def planned(data: dict[str, Any], lock: Lock | None = None) -> AddressPlan:
 
 
 def test_cloud_connection_split_is_ibms_worked_example() -> None:
-    # ibm-facts §1: 172.16.3.0/29 -> source .1, PowerVS tunnel .5, VRA tunnel .6 on a /30.
+    # IBM's worked example (power-iaas-cloud-connections): 172.16.3.0/29 -> source .1,
+    # PowerVS tunnel .5, VRA tunnel .6 on a /30.
     source, powervs_tunnel, router_tunnel = split_cloud_connection(IPv4Network("172.16.3.0/29"))
     assert source == IPv4Address("172.16.3.1")
     assert powervs_tunnel == IPv4Address("172.16.3.5")

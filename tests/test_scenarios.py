@@ -29,7 +29,7 @@ def render_text(plan: dict[str, object], **kwargs: object) -> dict[str, str]:
 
 def test_keys_are_redacted_unless_asked_for() -> None:
     redacted = render_text(ipsec_plan())
-    assert "pre-shared-secret 'REDACTED:env:VRA_PSK_DC_EAST'" in redacted["vra-dal12.vyatta.set"]
+    assert "pre-shared-secret ''" in redacted["vra-dal12.vyatta.set"]
     shown = render_text(
         ipsec_plan(),
         show_secrets=True,
@@ -44,7 +44,8 @@ def test_a_missing_key_is_a_located_error() -> None:
     with pytest.raises(PlanError) as info:
         render_text(ipsec_plan(), show_secrets=True, environ={"VRA_PSK_BRANCH_01": "x" * 20})
     assert [f.format() for f in info.value.errors] == [
-        "plan.yaml:15:5: connections.vpn-dc-east.psk: environment variable VRA_PSK_DC_EAST is "
+        "plan.yaml:15:5: VRC606 connections.vpn-dc-east.psk: environment variable "
+        "VRA_PSK_DC_EAST is "
         "not set; export it before rendering with --show-secrets"
     ]
 
@@ -58,7 +59,8 @@ def test_a_key_the_5600_refuses_is_an_error() -> None:
         )
     # both ends refuse the same key: one finding, at the plan's psk
     assert [f.format() for f in info.value.errors] == [
-        "plan.yaml:15:5: connections.vpn-dc-east.psk: the pre-shared key holds characters the "
+        "plan.yaml:15:5: VRC701 connections.vpn-dc-east.psk: the pre-shared key holds "
+        "characters the "
         "Vyatta 5600 does not take (it allows letters, digits and - + & ! @ # $ % ^ * ( ) , . : "
         "_); generate another"
     ]
@@ -171,7 +173,8 @@ def test_vsrx_refuses_what_junos_cannot_express() -> None:
     with pytest.raises(PlanError) as info:
         render_text(plan, vendor="vsrx")
     assert [f.format() for f in info.value.errors] == [
-        "plan.yaml:15:17: connections.vpn-dc-east.ike.dh_group: DH group 17 is not available on "
+        "plan.yaml:15:17: VRC702 connections.vpn-dc-east.ike.dh_group: DH group 17 is not "
+        "available on "
         "the vSRX (it has 14, 15, 16, 19, 20, 21 and 24); choose another"
     ]
     assert "dh-group 17" in render_text(plan)["vra-dal12.vyatta.set"]  # the 5600 has it

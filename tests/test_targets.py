@@ -136,7 +136,8 @@ def test_tgw_name_ibm_refuses(tmp_path: Path) -> None:
     assert run.exit_code == 1
     line = next(n for n, t in enumerate(text.splitlines(), 1) if t == "  tgw-wdc06:")
     assert run.stderr == (
-        f"{plan}:{line}:3: connections.1tgw: IBM names a Transit Gateway connection after it, "
+        f"{plan}:{line}:3: VRC705 "
+        f"connections.1tgw: IBM names a Transit Gateway connection after it, "
         "and 1tgw does not start with a letter as IBM requires; rename the connection to start "
         "with a letter (https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-"
         "unbound-gre-connection)\n1 error, 0 warnings: nothing was written\n"

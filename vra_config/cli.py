@@ -86,9 +86,12 @@ def _guard(action: Callable[[], T]) -> T:
         if rest:
             _say(f"... and {rest} more")
         total_errors = len(exc.errors)
+        accepted = sum(1 for f in exc.findings if f.accepted is not None)
         _say(
             f"{_plural(total_errors, 'error')}, "
-            f"{_plural(len(exc.findings) - total_errors, 'warning')}: nothing was written"
+            f"{_plural(len(exc.findings) - total_errors - accepted, 'warning')}"
+            + (f", {accepted} acknowledged" if accepted else "")
+            + ": nothing was written"
         )
         raise typer.Exit(1) from None
     except UsageError as exc:
@@ -195,7 +198,8 @@ def check(plan: PlanArg, locked: LockedOpt = False, running: RunningOpt = None) 
     typer.echo(
         f"{plan}: ok: {_plural(len(checked.plan.routers), 'router')}, "
         f"{_plural(len(ap.connections), 'connection')}, "
-        f"{_plural(len(checked.warnings), 'warning')}"
+        f"{_plural(len(checked.warnings) - len(checked.acknowledged), 'warning')}"
+        + (f", {len(checked.acknowledged)} acknowledged" if checked.acknowledged else "")
         + (f"; the lock would change ({len(ap.lock_changes)})" if ap.lock_changes else "")
     )
 
@@ -208,14 +212,22 @@ def plan_cmd(
     running: RunningOpt = None,
 ) -> None:
     """Show every allocation (and what to give IBM); keep them in the lock file."""
-    from vra_config.report import allocation_table, allocations
+    from vra_config.report import (
+        acknowledged_rows,
+        acknowledged_table,
+        allocation_table,
+        allocations,
+    )
 
     checked = _check(plan, locked, running)
     rows = allocations(checked.address_plan)
+    accepted = acknowledged_rows(checked.acknowledged)
     if as_json:
-        typer.echo(json.dumps({"plan": str(plan), "connections": rows}, indent=2))
+        typer.echo(
+            json.dumps({"plan": str(plan), "connections": rows, "acknowledged": accepted}, indent=2)
+        )
     else:
-        typer.echo(allocation_table(rows), nl=False)
+        typer.echo(allocation_table(rows) + acknowledged_table(accepted), nl=False)
     _write_lock(checked, locked)
 
 
@@ -245,7 +257,8 @@ def render(
         typer.Option(
             "--show-secrets",
             help="Print pre-shared keys (read from the environment or files) instead of "
-            "REDACTED placeholders; files under --out are then created mode 0600.",
+            "empty ones (a review copy that does not commit); files under --out are then "
+            "created mode 0600.",
         ),
     ] = False,
     running: RunningOpt = None,
@@ -457,6 +470,22 @@ def _running_delta(plan: Path, running: list[str], vendor: str | None) -> None:
 
 def files_by_router(files: dict[str, str]) -> dict[str, str]:
     return {name.split(".", 1)[0]: text for name, text in files.items()}
+
+
+@app.command()
+def explain(
+    rule_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A rule ID such as VRC101.", show_default=False)
+    ],
+) -> None:
+    """Print a finding's rule: what it checks, why, and its public sources."""
+    from vra_config.rules import RULES
+    from vra_config.rules import explain as explain_rule
+
+    wanted = rule_id.strip().upper()
+    if wanted not in RULES:
+        _fail_usage(f"{rule_id}: no such rule; the rules are {', '.join(sorted(RULES))}")
+    typer.echo(explain_rule(wanted), nl=False)
 
 
 @app.command()

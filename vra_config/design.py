@@ -79,6 +79,7 @@ def _unrouted_advertisements(
                 f"`connected:` under {section}.{name}, or make sure {name} already has that "
                 "route",
                 severity="warning",
+                rule="VRC901",
             )
 
 
@@ -103,6 +104,7 @@ def _recursion(plan: Plan, link: PlannedLink, routes: LinkRoutes) -> Iterable[Fi
             "tunnel and it flaps (GRE recursion); give the site `direct_link: {bgp_subnet}` "
             "so vra-config renders a host route to the endpoint, or do not advertise "
             f"{holding[0]} over this link (`advertise:`)",
+            rule="VRC902",
         )
     elif holding and site.vendor is None:
         yield Finding(
@@ -112,6 +114,7 @@ def _recursion(plan: Plan, link: PlannedLink, routes: LinkRoutes) -> Iterable[Fi
             f"{endpoint}/32 via its Direct Link peer {link.peer_gateway}, or the tunnel "
             "recurses and flaps",
             severity="warning",
+            rule="VRC902",
         )
     router = plan.routers[link.router]
     own = router.private.address.network
@@ -125,4 +128,5 @@ def _recursion(plan: Plan, link: PlannedLink, routes: LinkRoutes) -> Iterable[Fi
             "advertise the subnets routed through the router (its `connected:` VLANs) "
             "instead, with `advertise:` on the router or the link",
             severity="warning",
+            rule="VRC903",
         )

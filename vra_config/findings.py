@@ -9,8 +9,10 @@ YAML marks, the file, line and column a user must edit.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Literal
+
+from vra_config.rules import RULES
 
 Severity = Literal["error", "warning"]
 PathPart = str | int
@@ -27,29 +29,45 @@ class Mark:
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem with a plan: where it is, what is wrong and how to fix it."""
+    """One problem with a plan: where it is, what is wrong and how to fix it.
+
+    `rule` is the ID of its rule in `vra_config.rules` (required, so a new finding cannot be
+    added without one). `accepted` holds the reason when the plan acknowledged it with an
+    `accept:` entry: it is then shown, with the reason, but no longer fails the run.
+    """
 
     path: PlanPath
     message: str
     severity: Severity = "error"
     file: str | None = None
     mark: Mark | None = None
+    rule: str = field(kw_only=True)
+    accepted: str | None = field(default=None, kw_only=True)
+
+    def __post_init__(self) -> None:
+        if self.rule not in RULES:
+            raise ValueError(f"finding rule {self.rule!r} is not registered in vra_config.rules")
 
     @property
     def is_error(self) -> bool:
-        return self.severity == "error"
+        return self.severity == "error" and self.accepted is None
 
     def located(self, file: str, marks: Mapping[PlanPath, Mark]) -> Finding:
         """Attach the file and the mark of the deepest plan node this finding's path reaches."""
         return replace(self, file=file, mark=mark_for(self.path, marks))
 
     def format(self) -> str:
-        """`file:line:col: path: message` (the form editors and CI annotations understand)."""
+        """`file:line:col: ID path: message` (the form editors and CI annotations understand).
+
+        An acknowledged finding reads `acknowledged: message (reason: ...)`.
+        """
         where = self.file or "<plan>"
         if self.mark is not None:
             where = f"{where}:{self.mark.line}:{self.mark.column}"
         dotted = format_path(self.path)
-        prefix = f"{where}: {dotted}: " if dotted else f"{where}: "
+        prefix = f"{where}: {self.rule} {dotted}: " if dotted else f"{where}: {self.rule} "
+        if self.accepted is not None:
+            return f"{prefix}acknowledged: {self.message} (reason: {self.accepted})"
         label = "warning: " if self.severity == "warning" else ""
         return f"{prefix}{label}{self.message}"
 
@@ -96,5 +114,5 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
         col = f.mark.column if f.mark else 0
         return (line, col, format_path(f.path), f.message)
 
-    unique = {(f.path, f.message, f.severity): f for f in findings}
+    unique = {(f.path, f.message, f.severity, f.rule): f for f in findings}
     return sorted(unique.values(), key=key)

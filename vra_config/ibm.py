@@ -1,8 +1,9 @@
 """IBM Cloud facts the planner relies on, as data, each with where it comes from.
 
 Nothing here computes: the planner reads these tables. When IBM changes a rule, the change is
-one row here (and its source), not an `if` somewhere in the planner. Sources are the sections
-of `../shared/reference/ibm-facts.md` and the IBM doc files named there.
+one row here (and its rule), not an `if` somewhere in the planner. Each row names its rule in
+`vra_config.rules`, which holds the public sources (IBM Cloud docs pages, RFCs) that messages
+cite and `vra-config explain` prints.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from ipaddress import IPv4Network
 from typing import Literal
+
+from vra_config.rules import RULES
 
 Severity = Literal["error", "warning"]
 
@@ -33,7 +36,7 @@ class ReservedRange:
 
     prefix: IPv4Network
     what: str
-    source: str
+    rule: str
     severity: Severity
     applies_to: frozenset[Role]
     hint: str
@@ -42,51 +45,48 @@ class ReservedRange:
 def _r(
     prefix: str,
     what: str,
-    source: str,
+    rule: str,
     severity: Severity,
     applies_to: frozenset[Role],
     hint: str = "choose a range outside it",
 ) -> ReservedRange:
-    return ReservedRange(IPv4Network(prefix), what, source, severity, applies_to, hint)
+    assert RULES[rule].severity == severity, rule
+    return ReservedRange(IPv4Network(prefix), what, rule, severity, applies_to, hint)
 
 
 _SERVICE = (
     "an IBM Cloud classic service-network range that Direct Link, Transit Gateway and the "
     "classic BGP filter drop"
 )
-_SERVICE_SRC = (
-    "ibm-facts §3: direct-link:subnet-configuration.md; dl:order-connect.md; "
-    "power-iaas:network-architecture-former.md"
-)
 
 #: Sorted by prefix. `tunnel` covers pools too: nothing reserved is ever allocated.
 RESERVED_RANGES: tuple[ReservedRange, ...] = (
-    _r("0.0.0.0/8", "IANA 'this network' (RFC 1122)", "RFC 6890", "error", IANA_ROLES),
+    _r("0.0.0.0/8", "IANA 'this network' (RFC 1122)", "VRC107", "error", IANA_ROLES),
     _r(
         "10.0.0.0/8",
         "IBM Cloud classic private address space (customer VLANs and the service network)",
-        "ibm-facts §3: dl:vrf-on-ibm-cloud.md; power-iaas:configuring-private-network.md (HIST)",
+        "VRC110",
         "warning",
         frozenset({"powervs", "tunnel"}),
         "IBM advises against 10.x for PowerVS and tunnel subnets; make sure it clashes with "
         "no classic subnet of your account",
     ),
-    _r("10.0.0.0/14", _SERVICE, _SERVICE_SRC, "error", ROUTED),
-    _r("10.198.0.0/15", _SERVICE, _SERVICE_SRC, "error", ROUTED),
-    _r("10.200.0.0/14", _SERVICE, _SERVICE_SRC, "error", ROUTED),
+    _r("10.0.0.0/14", _SERVICE, "VRC101", "error", ROUTED),
+    _r("10.198.0.0/15", _SERVICE, "VRC101", "error", ROUTED),
+    _r("10.200.0.0/14", _SERVICE, "VRC101", "error", ROUTED),
     _r(
         "10.254.0.0/16",
         "a range Direct Link and Transit Gateway classic connections drop",
-        "ibm-facts §3: dl:order-connect.md; transit-gateway:helpful-tips.md",
+        "VRC102",
         "error",
         ROUTED,
     ),
-    _r("127.0.0.0/8", "IANA loopback (RFC 1122)", "RFC 6890", "error", IANA_ROLES),
+    _r("127.0.0.0/8", "IANA loopback (RFC 1122)", "VRC107", "error", IANA_ROLES),
     _r(
         "161.26.0.0/16",
         "IBM Cloud IaaS service endpoints (DNS, NTP, mirrors) that classic routers route to "
         "the BCR",
-        "ibm-facts §3: vpc:vpc-endpoints.md; cloud-infrastructure:ips.md",
+        "VRC103",
         "error",
         ALL_ROLES,
     ),
@@ -94,26 +94,25 @@ RESERVED_RANGES: tuple[ReservedRange, ...] = (
         "166.8.0.0/14",
         "IBM Cloud Service Endpoints (166.9.0.0/16 private endpoint service included) that "
         "classic routers route to the BCR",
-        "ibm-facts §3: vpc:vpc-endpoints.md; dl:vrf-on-ibm-cloud.md; cloud-infrastructure:ips.md",
+        "VRC104",
         "error",
         ALL_ROLES,
     ),
     _r(
         "169.254.0.0/16",
         "link-local space that PowerVS, Direct Link and the classic BGP filter block",
-        "ibm-facts §3: power-iaas:configuring-private-network.md (HIST); "
-        "direct-link:subnet-configuration.md",
+        "VRC105",
         "error",
         ALL_ROLES,
     ),
     _r(
         "224.0.0.0/4",
         "multicast space that PowerVS, Direct Link and Transit Gateway block",
-        "ibm-facts §3: direct-link:subnet-configuration.md; transit-gateway:create-unbound-gre.md",
+        "VRC106",
         "error",
         IANA_ROLES,
     ),
-    _r("240.0.0.0/4", "IANA reserved space (RFC 1112)", "RFC 6890", "error", IANA_ROLES),
+    _r("240.0.0.0/4", "IANA reserved space (RFC 1112)", "VRC107", "error", IANA_ROLES),
 )
 
 RFC1918: tuple[IPv4Network, ...] = (
@@ -137,8 +136,8 @@ INVALID_ASNS: dict[int, str] = {
 #: Documentation ASN ranges (RFC 5398): never on a real router.
 DOCUMENTATION_ASNS: tuple[tuple[int, int], ...] = ((64496, 64511), (65536, 65551))
 
-#: ASNs IBM Direct Link and Transit Gateway refuse for the customer side (ibm-facts §4:
-#: direct-link:subnet-configuration.md; transit-gateway:helpful-tips.md, the larger list).
+#: ASNs IBM Direct Link and Transit Gateway refuse for the customer side (rule VRC302:
+#: Transit Gateway planning page, which has the larger list; Direct Link ordering page).
 IBM_EXCLUDED_ASNS: tuple[tuple[int, int], ...] = (
     (0, 0),
     (13884, 13884),
@@ -154,12 +153,10 @@ IBM_EXCLUDED_ASNS: tuple[tuple[int, int], ...] = (
     (65531, 65531),
     (4201065000, 4201065999),
 )
-IBM_EXCLUDED_ASNS_SOURCE = (
-    "ibm-facts §4: direct-link:subnet-configuration.md; transit-gateway:helpful-tips.md"
-)
+IBM_EXCLUDED_ASNS_SOURCE = RULES["VRC302"].cite
 
 #: PowerVS router ASN for Direct Link Connect / cloud connections, by location
-#: (ibm-facts §1: power-iaas:ordering-direct-link.md). IBM assigns it; it cannot be changed.
+#: (rule VRC303: power-iaas-ordering-direct-link-connect). IBM assigns it; it cannot be changed.
 POWERVS_ASN_BY_LOCATION: dict[str, int] = {
     "che01": 4206000092,
     "dal10": 4206000072,
@@ -175,28 +172,28 @@ POWERVS_ASN_BY_LOCATION: dict[str, int] = {
     "wdc06": 64999,
     "wdc07": 4206000068,
 }
-POWERVS_ASN_SOURCE = "ibm-facts §1: power-iaas:ordering-direct-link.md"
+POWERVS_ASN_SOURCE = RULES["VRC303"].cite
 
-#: PowerVS network ASN on a Megaport VXC, by location (ibm-facts §1, §9:
-#: power-iaas:network-architecture-former.md). Other locations: ask IBM, set `powervs_asn`.
+#: PowerVS network ASN on a Megaport VXC, by location (rule VRC304:
+#: power-iaas-network-architecture-diagrams-former). Other locations: ask IBM, set `powervs_asn`.
 MEGAPORT_POWERVS_ASN_BY_LOCATION: dict[str, int] = {"dal13": 64997, "wdc04": 64999}
-MEGAPORT_ASN_SOURCE = "ibm-facts §9: power-iaas:network-architecture-former.md"
+MEGAPORT_ASN_SOURCE = RULES["VRC304"].cite
 
 #: Private ASN ranges (RFC 6996): `remove-private-as` can strip these from a path.
 PRIVATE_ASNS: tuple[tuple[int, int], ...] = ((64512, 65534), (4200000000, 4294967294))
 
 # --- GRE --------------------------------------------------------------------------------
 
-#: Cloud-connection GRE: IBM documents only the /29 (ibm-facts §1, cloud-connections-CLI.md).
+#: Cloud-connection GRE: IBM documents only the /29 (power-iaas-cloud-connections).
 CLOUD_CONNECTION_GRE_PREFIXLEN = 29
-#: Transit Gateway GRE: local and remote tunnel IPs in one /30 (ibm-facts §5).
+#: Transit Gateway GRE: local and remote tunnel IPs in one /30 (transit-gateway-cli).
 TRANSIT_GATEWAY_GRE_PREFIXLEN = 30
 
 #: Default tunnel MTU per connection kind, with the reason.
 #: cloud connection: IBM's VRA GRE example uses 1476 (1500 less the 24-byte GRE/IP header);
-#:   virtual-router-appliance:migration-issues.md, ibm-facts §6.
+#:   IBM's VRA migration-issues page (TCP MSS).
 #: transit gateway: IBM says the device MTU must match the GRE gateway's, which the API
-#:   reports as 9000; transit-gateway:conn-gre.md and create-redundant-gre.md, ibm-facts §5.
+#:   reports as 9000; IBM's Transit Gateway GRE connection pages.
 DEFAULT_MTU: dict[str, int] = {"cloud-connection": 1476, "transit-gateway": 9000}
 
 #: IPsec VTI: IBM documents no MTU. 1400 (MSS 1360) leaves room for ESP with AES-GCM or
@@ -207,30 +204,21 @@ DEFAULT_MTU["ipsec"] = 1400
 DEFAULT_MTU["gre"] = 1476
 
 #: Direct Link BGP peering: "If you plan to use GRE or IPsec tunneling with your direct link,
-#: you must select a BGP IP other than 169.254.0.0/16" (ibm-facts §4, dl:order-connect.md).
+#: you must select a BGP IP other than 169.254.0.0/16" (rule VRC121).
 DL_LINK_LOCAL = IPv4Network("169.254.0.0/16")
-DL_LINK_LOCAL_SOURCE = "ibm-facts §4: dl:order-connect.md"
+DL_LINK_LOCAL_SOURCE = RULES["VRC121"].cite
 
 #: GRE over IPv4 adds a 4-byte GRE header (RFC 2784, no key or checksum) and a 20-byte outer
 #: IPv4 header: a tunnel's MTU can be at most the underlay's less 24 (1500 → IBM's 1476).
 GRE_OVERHEAD_BYTES = 24
 GRE_SOURCE = "RFC 2784, https://www.rfc-editor.org/rfc/rfc2784"
-#: IBM's Transit Gateway GRE troubleshooting: hold 90 s / keepalive 30 s, "the MTU setting on
-#: your device matches the MTU for the GRE gateway", multi-hop 16 for OpenSent/OpenConfirm.
-TGW_GRE_TROUBLESHOOTING = (
-    "https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-gre-tunnel-conn-issues"
-)
-#: PowerVS cloud connections: "BGP is mandatory over the GRE tunnel for route advertisement".
-POWERVS_CLOUD_CONNECTIONS = (
-    "https://cloud.ibm.com/docs/power-iaas?topic=power-iaas-cloud-connections"
-)
 
 #: TCP header + IPv4 header: the MSS that fits a given MTU is MTU - 40 (IBM's 1476 → 1436).
 TCP_IP_HEADER_BYTES = 40
 #: Hosts behind the tunnels send 1500-byte packets; a smaller tunnel MTU needs MSS clamping.
 HOST_MTU = 1500
 
-#: BGP timers IBM uses on Direct Link and Transit Gateway GRE (ibm-facts §4, §5:
-#: direct-link:subnet-configuration.md, transit-gateway:conn-gre.md).
+#: BGP timers IBM uses on Direct Link and Transit Gateway GRE (IBM Cloud docs:
+#: direct-link-configure-ibm-cloud-direct-link, Transit Gateway GRE troubleshooting).
 BGP_KEEPALIVE = 30
 BGP_HOLDTIME = 90

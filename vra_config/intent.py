@@ -301,7 +301,8 @@ def _add_end(
         )
         if gateway is not None:
             # The far endpoint is reached over the private network, not the default (public)
-            # route the appliance would otherwise use for 172.x and 192.168.x (ibm-facts §1).
+            # route the appliance would otherwise use for 172.x and 192.168.x
+            # (IBM: power-iaas-cloud-connections).
             b.routes.append(
                 StaticRoute(IPv4Network(remote_ip), _endpoint_text(link, other), next_hop=gateway)
             )

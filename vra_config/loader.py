@@ -159,6 +159,7 @@ class _EventBuilder:
                     "(a YAML alias bomb?)",
                     file=self.file,
                     mark=mark,
+                    rule="VRC011",
                 )
             )
 
@@ -174,6 +175,7 @@ class _EventBuilder:
                         "the file holds more than one YAML document (`---`); a plan is one",
                         file=self.file,
                         mark=_event_mark(event),
+                        rule="VRC006",
                     )
                 )
             return
@@ -213,6 +215,7 @@ class _EventBuilder:
                     f"nesting is deeper than {MAX_DEPTH} levels; a plan is never that deep",
                     file=self.file,
                     mark=mark,
+                    rule="VRC012",
                 )
             )
         self._count(1, mark)
@@ -242,7 +245,12 @@ class _EventBuilder:
     def _alias(self, event: yaml.AliasEvent, path: PlanPath, mark: Mark) -> None:
         if event.anchor not in self.anchors:
             self.findings.append(
-                Finding(path, f"alias *{event.anchor} names no anchor defined before it", mark=mark)
+                Finding(
+                    path,
+                    f"alias *{event.anchor} names no anchor defined before it",
+                    mark=mark,
+                    rule="VRC016",
+                )
             )
             self._deliver(None, 1)
             return
@@ -255,12 +263,19 @@ class _EventBuilder:
         top = self.stack[-1]
         if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             self.findings.append(
-                Finding(top.path, "a key is a collection; keys are plain names", mark=mark)
+                Finding(
+                    top.path,
+                    "a key is a collection; keys are plain names",
+                    mark=mark,
+                    rule="VRC015",
+                )
             )
             self._start(event, top.path, mark, is_key=True)
             return
         if not isinstance(event, yaml.ScalarEvent):
-            self.findings.append(Finding(top.path, "a key is an alias; write the name", mark=mark))
+            self.findings.append(
+                Finding(top.path, "a key is an alias; write the name", mark=mark, rule="VRC015")
+            )
             top.key = _DISCARD
             return
         tag = self._tag(event)
@@ -271,6 +286,7 @@ class _EventBuilder:
                     "merge keys (`<<`) are not supported; write the keys out (anchors and "
                     "aliases of whole values are fine)",
                     mark=mark,
+                    rule="VRC014",
                 )
             )
             top.key = _DISCARD
@@ -281,6 +297,7 @@ class _EventBuilder:
                     top.path,
                     f'key {event.value} is not text; quote it ("{event.value}") or use a name',
                     mark=mark,
+                    rule="VRC015",
                 )
             )
             top.key = _DISCARD
@@ -294,6 +311,7 @@ class _EventBuilder:
                     f"duplicate key `{key}` (first at line {top.first[key].line}); YAML would "
                     "keep only the last one: merge the two or rename one",
                     mark=mark,
+                    rule="VRC013",
                 )
             )
             top.key = _DISCARD
@@ -324,7 +342,12 @@ class _EventBuilder:
             return self._constructor.construct_object(node, deep=True)
         except (ConstructorError, ValueError) as exc:
             self.findings.append(
-                Finding(path, f"cannot read this value ({exc}); write it as plain text", mark=mark)
+                Finding(
+                    path,
+                    f"cannot read this value ({exc}); write it as plain text",
+                    mark=mark,
+                    rule="VRC017",
+                )
             )
             return None
 
@@ -335,6 +358,7 @@ class _EventBuilder:
                 path,
                 f"the tag {shown} is not allowed in a plan (only plain YAML values are); remove it",
                 mark=mark,
+                rule="VRC010",
             )
         )
 
@@ -358,18 +382,33 @@ def read_source(text: str, file: str) -> PlanSource:
             # PyYAML >= 6.0.4 has its own depth limit in the scanner, which scans flow
             # collections ahead of the events we count; say it the way our own limit does.
             problem = f"nesting is deeper than {MAX_DEPTH} levels; a plan is never that deep"
-            raise PlanError([Finding((), problem, file=file, mark=where)]) from None
+            raise PlanError([Finding((), problem, file=file, mark=where, rule="VRC012")]) from None
         raise PlanError(
-            [Finding((), f"not valid YAML: {problem}; fix the syntax there", file=file, mark=where)]
+            [
+                Finding(
+                    (),
+                    f"not valid YAML: {problem}; fix the syntax there",
+                    file=file,
+                    mark=where,
+                    rule="VRC005",
+                )
+            ]
         ) from None
     except yaml.YAMLError as exc:
-        raise PlanError([Finding((), f"not valid YAML: {exc}", file=file)]) from None
+        raise PlanError([Finding((), f"not valid YAML: {exc}", file=file, rule="VRC005")]) from None
     except _TooBig as exc:
         raise PlanError([exc.finding]) from None
     data = builder.root
     if data is _DISCARD or data is None:
         raise PlanError(
-            [Finding((), "the plan is empty; start with `version: 1` and `routers:`", file=file)]
+            [
+                Finding(
+                    (),
+                    "the plan is empty; start with `version: 1` and `routers:`",
+                    file=file,
+                    rule="VRC003",
+                )
+            ]
         )
     if builder.findings:
         raise PlanError(sorted_located(builder.findings, file, builder.marks))
@@ -382,6 +421,7 @@ def read_source(text: str, file: str) -> PlanSource:
                     f"the plan is {kind}; it must be a mapping that starts with `version: 1`",
                     file=file,
                     mark=builder.marks.get(()),
+                    rule="VRC004",
                 )
             ]
         )
@@ -444,7 +484,9 @@ def validate(source: PlanSource, path: Path | None = None) -> LoadedPlan:
             if isinstance(model, str):
                 invalid.add((section, name))
                 key = "via" if isinstance(item, dict) and "via" in item else None
-                errors.append(Finding((section, name, key) if key else (section, name), model))
+                errors.append(
+                    Finding((section, name, key) if key else (section, name), model, rule="VRC030")
+                )
                 continue
             try:
                 good[name] = model.model_validate(item)
@@ -488,11 +530,15 @@ def load_file(path: Path) -> LoadedPlan:
     try:
         raw = path.read_bytes()
     except IsADirectoryError:
-        raise PlanError([Finding((), "is a directory; give the plan file", file=file)]) from None
+        raise PlanError(
+            [Finding((), "is a directory; give the plan file", file=file, rule="VRC007")]
+        ) from None
     except FileNotFoundError:
-        raise PlanError([Finding((), "no such file", file=file)]) from None
+        raise PlanError([Finding((), "no such file", file=file, rule="VRC007")]) from None
     except OSError as exc:
-        raise PlanError([Finding((), f"cannot read it: {exc.strerror}", file=file)]) from None
+        raise PlanError(
+            [Finding((), f"cannot read it: {exc.strerror}", file=file, rule="VRC007")]
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -505,11 +551,14 @@ def load_file(path: Path) -> LoadedPlan:
                     f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the plan as UTF-8",
                     file=file,
                     mark=Mark(line, col),
+                    rule="VRC001",
                 )
             ]
         ) from None
     if "\x00" in text:
-        raise PlanError([Finding((), "contains NUL bytes; a plan is a text file", file=file)])
+        raise PlanError(
+            [Finding((), "contains NUL bytes; a plan is a text file", file=file, rule="VRC002")]
+        )
     return validate(read_source(text, file), path)
 
 
@@ -570,6 +619,22 @@ _MISSING_HINTS = {
 }
 
 
+#: The rule of each of the model's own error kinds (`PydanticCustomError` in model.py).
+_CUSTOM_RULES = {
+    "vra_address": "VRC026",
+    "vra_prefix": "VRC026",
+    "vra_interface": "VRC027",
+    "vra_gateway": "VRC027",
+    "vra_text": "VRC028",
+    "vra_name": "VRC028",
+    "vra_ifname": "VRC028",
+    "vra_zone": "VRC028",
+    "vra_type": "VRC022",
+    "vra_esp": "VRC605",
+    "vra_unused": "VRC031",
+}
+
+
 def _finding_from_pydantic(
     err: Any, data: object, base: PlanPath = (), root: type[BaseModel] = Plan
 ) -> Finding:
@@ -580,44 +645,59 @@ def _finding_from_pydantic(
     value = err.get("input")
     field = str(path[-1]) if path and isinstance(path[-1], str) else ""
     if kind.startswith("vra_"):
-        return Finding(path, err["msg"])
+        return Finding(path, err["msg"], rule=_CUSTOM_RULES.get(kind, "VRC029"))
     if kind == "missing":
         hint = _MISSING_HINTS.get(field, "see `vra-config schema`")
-        return Finding(path, f"`{field}` is required; add it ({hint})")
+        return Finding(path, f"`{field}` is required; add it ({hint})", rule="VRC021")
     if kind == "extra_forbidden":
         model = _model_at(loc[:-1], root)
         known = sorted(model.model_fields) if model else []
         close = difflib.get_close_matches(field, known, n=1)
         hint = f"did you mean `{close[0]}`?" if close else "remove it"
         return Finding(
-            (*path, "[key]"), f"unknown field `{field}`; {hint} (allowed here: {', '.join(known)})"
+            (*path, "[key]"),
+            f"unknown field `{field}`; {hint} (allowed here: {', '.join(known)})",
+            rule="VRC020",
         )
     if kind == "literal_error" and path == ("version",):
         return Finding(
             path,
             f"plan version {show_value(value)} is not supported; this vra-config reads version 1",
+            rule="VRC025",
         )
     if kind == "literal_error":
         expected = ctx.get("expected", "")
-        return Finding(path, f"{show_value(value)} is not allowed; use one of {expected}")
+        return Finding(
+            path, f"{show_value(value)} is not allowed; use one of {expected}", rule="VRC024"
+        )
     if kind in ("int_type", "int_parsing", "int_from_float"):
-        return Finding(path, f"expected a whole number, got {show_value(value)}; write it unquoted")
+        return Finding(
+            path,
+            f"expected a whole number, got {show_value(value)}; write it unquoted",
+            rule="VRC022",
+        )
     if kind == "greater_than_equal":
-        return Finding(path, f"{value} is too small; use at least {ctx.get('ge')}")
+        return Finding(path, f"{value} is too small; use at least {ctx.get('ge')}", rule="VRC023")
     if kind == "less_than_equal":
-        return Finding(path, f"{value} is too large; use at most {ctx.get('le')}")
+        return Finding(path, f"{value} is too large; use at most {ctx.get('le')}", rule="VRC023")
     if kind == "too_short":
-        return Finding(path, "is empty; list at least one item")
+        return Finding(path, "is empty; list at least one item", rule="VRC023")
     if kind == "string_pattern_mismatch" and field == "location":
         return Finding(
-            path, f"{show_value(value)} is not a PowerVS location; write it like dal12 or wdc06"
+            path,
+            f"{show_value(value)} is not a PowerVS location; write it like dal12 or wdc06",
+            rule="VRC024",
         )
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return Finding(path, f"expected a mapping (`key: value` lines), got {show_value(value)}")
+        return Finding(
+            path, f"expected a mapping (`key: value` lines), got {show_value(value)}", rule="VRC022"
+        )
     if kind in ("tuple_type", "list_type"):
         return Finding(
-            path, f"expected a list (`[a, b]` or `- item` lines), got {show_value(value)}"
+            path,
+            f"expected a list (`[a, b]` or `- item` lines), got {show_value(value)}",
+            rule="VRC022",
         )
     if kind in ("string_type", "str_type"):
-        return Finding(path, f"expected text, got {show_value(value)}")
-    return Finding(path, f"{err['msg']}; got {show_value(value)}")
+        return Finding(path, f"expected text, got {show_value(value)}", rule="VRC022")
+    return Finding(path, f"{err['msg']}; got {show_value(value)}", rule="VRC029")

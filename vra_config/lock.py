@@ -8,7 +8,7 @@ reads and writes it (atomically, and only when its content changes).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 from pathlib import Path
@@ -69,6 +69,17 @@ class Lock:
     """All allocations, by connection name."""
 
     connections: Mapping[str, LockEntry] = field(default_factory=dict)
+    #: the lock file's name and the line of each entry, when read from one: findings about
+    #: a locked allocation name the line a reviewer sees in the pull request
+    file: str | None = field(default=None, compare=False)
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+
+    def where(self, name: str) -> str:
+        """`line 6 of plan.lock.yaml`, or `the lock file` when that is not known."""
+        line = self.lines.get(name)
+        if line is None or self.file is None:
+            return "the lock file"
+        return f"line {line} of {self.file}"
 
     def to_yaml(self, plan_name: str) -> str:
         rows = [
@@ -96,7 +107,7 @@ def read_lock(path: Path) -> Lock:
         return Lock()
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanError(
-            [Finding((), f"cannot read the lock file: {exc}", file=str(path))]
+            [Finding((), f"cannot read the lock file: {exc}", file=str(path), rule="VRC507")]
         ) from None
     return parse_lock(text, str(path))
 
@@ -110,6 +121,7 @@ def parse_lock(text: str, file: str) -> Lock:
                     f"the lock file is damaged ({why}); restore it from git, or delete it to "
                     "allocate afresh (addresses may then change)",
                     file=file,
+                    rule="VRC507",
                 )
             ]
         )
@@ -142,7 +154,18 @@ def parse_lock(text: str, file: str) -> Lock:
             )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise broken(f"entry {name}: {exc}") from None
-    return Lock(entries)
+    return Lock(entries, Path(file).name, _entry_lines(text, entries))
+
+
+def _entry_lines(text: str, names: Iterable[str]) -> dict[str, int]:
+    """The line of each entry in a lock as vra-config writes it (one connection a line)."""
+    keys = {json.dumps(name) + ":": name for name in names}
+    out: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        key = line.lstrip().split(" ", 1)[0]
+        if key in keys and keys[key] not in out:
+            out[keys[key]] = number
+    return out
 
 
 def write_lock(path: Path, lock: Lock, plan_name: str) -> bool:

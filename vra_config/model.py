@@ -149,7 +149,7 @@ def parse_name(value: object) -> str:
     )
 
 
-def parse_text(value: object) -> str:
+def parse_text(value: object, most: int = TEXT_MAX) -> str:
     """Free text that lands in a quoted description on the router."""
     if not isinstance(value, str):
         raise PydanticCustomError(
@@ -161,11 +161,11 @@ def parse_text(value: object) -> str:
             "text must not be empty or start or end with spaces; write it without them",
             {},
         )
-    if len(value) > TEXT_MAX:
+    if len(value) > most:
         raise PydanticCustomError(
             "vra_text",
             "text is {n} characters long; shorten it to at most {max}",
-            {"n": len(value), "max": TEXT_MAX},
+            {"n": len(value), "max": most},
         )
     if not TEXT_RE.fullmatch(value):
         bad = sorted({c for c in value if not TEXT_RE.fullmatch(c)})
@@ -208,6 +208,14 @@ Text = Annotated[
     str,
     PlainValidator(parse_text),
     WithJsonSchema({"type": "string", "maxLength": TEXT_MAX, "pattern": f"^{TEXT_RE.pattern}$"}),
+]
+#: A reason for an acknowledgement: safe text like a description (it is printed in router
+#: comments and pull-request markdown), but room for a sentence.
+REASON_MAX = 200
+Reason = Annotated[
+    str,
+    PlainValidator(lambda value: parse_text(value, REASON_MAX)),
+    WithJsonSchema({"type": "string", "maxLength": REASON_MAX, "pattern": f"^{TEXT_RE.pattern}$"}),
 ]
 Asn = Annotated[int, Field(ge=1, le=4_294_967_295, strict=True)]
 
@@ -710,6 +718,19 @@ class Pools(Model):
     vti: Prefixes = ()
 
 
+class Accept(Model):
+    """A finding acknowledged on purpose: its rule, the plan path it names, and why.
+
+    Shown, with the reason, in check and plan output, in every rendered header and in the
+    pull-request markdown. Only rules marked acknowledgeable may be accepted (see
+    `vra_config.accept`).
+    """
+
+    id: Text
+    at: Text
+    reason: Reason
+
+
 class Plan(Model):
     """A whole plan: routers, sites, PowerVS workspaces, the links between them, pools."""
 
@@ -720,6 +741,7 @@ class Plan(Model):
     classic_subnets: Prefixes = ()
     connections: dict[Name, Connection] = Field(default_factory=dict)
     pools: Pools = Field(default_factory=Pools)
+    accept: Annotated[tuple[Accept, ...], Field(strict=False)] = ()
 
 
 def json_schema() -> dict[str, Any]:

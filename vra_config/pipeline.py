@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vra_config.accept import acknowledge
 from vra_config.design import design_findings
 from vra_config.findings import Finding, Mark, PlanError, PlanPath
 from vra_config.loader import LoadedPlan, load_file, load_text, sorted_located
@@ -37,6 +38,11 @@ class Checked:
     warnings: tuple[Finding, ...]
     marks: Mapping[PlanPath, Mark]
     lock_file: Path | None
+
+    @property
+    def acknowledged(self) -> tuple[Finding, ...]:
+        """The findings the plan accepts on purpose (`accept:`), each with its reason."""
+        return tuple(f for f in self.warnings if f.accepted is not None)
 
 
 def check_loaded(
@@ -65,6 +71,7 @@ def check_loaded(
         # Design checks read the routing of a sound plan: on a broken one they would only
         # repeat, less clearly, what is already wrong.
         findings += design_findings(address_plan)
+    findings = acknowledge(findings, loaded.plan.accept)
     if locked and address_plan.lock_changes and not any(f.is_error for f in findings):
         name = lock_file.name if lock_file else "the lock"
         findings += [
@@ -72,6 +79,7 @@ def check_loaded(
                 ("connections", change.connection),
                 f"--locked: {name} would change ({change.what}); run `vra-config plan` and "
                 "commit the lock",
+                rule="VRC504",
             )
             for change in address_plan.lock_changes
         ]
@@ -143,9 +151,11 @@ def resolve_secrets(
     """The key text to print per IPsec connection: the key itself only when `show`.
 
     Keys are read here, at the edge, and only when asked for: output meant for review holds
-    `REDACTED:...` placeholders that still commit (the tunnel then fails to come up), never a
-    key.
+    empty keys, which neither vendor commits (see `vendors.base.REDACTED_KEY`), never a key
+    and never a placeholder that both ends would share.
     """
+    from vra_config.vendors.base import REDACTED_KEY
+
     env = os.environ if environ is None else environ
     base = Path(checked.file).parent
     out: dict[str, str] = {}
@@ -156,31 +166,48 @@ def resolve_secrets(
         secret = link.ipsec.psk
         path: PlanPath = ("connections", name, "psk")
         if not show:
-            out[name] = "REDACTED:" + (
-                f"env:{secret.value}" if secret.kind == "env" else secret.kind
-            )
+            out[name] = REDACTED_KEY  # empty: review output must not commit (vendors/base.py)
         elif secret.kind == "literal":
             out[name] = secret.value
-        elif secret.kind == "env":
-            if secret.value not in env:
-                problems.append(
-                    Finding(
-                        path,
-                        f"environment variable {secret.value} is not set; export it "
-                        "before rendering with --show-secrets",
-                    )
-                )
-                continue
-            out[name] = env[secret.value]
         else:
-            target = base / secret.value
-            try:
-                out[name] = target.read_text(encoding="utf-8").rstrip("\r\n")
-            except (OSError, UnicodeDecodeError) as exc:
-                problems.append(Finding(path, f"cannot read the key file {target}: {exc}"))
+            key, problem = _read_key(secret.kind, secret.value, env, base)
+            if problem is not None:
+                problems.append(Finding(path, problem, rule="VRC606"))
+                continue
+            out[name] = key
     if problems:
         raise PlanError(sorted_located(problems, checked.file, checked.marks))
     return out
+
+
+def _read_key(kind: str, value: str, env: Mapping[str, str], base: Path) -> tuple[str, str | None]:
+    """(key, None), or ("", what is wrong with it): a key that is missing, empty or not text
+    is named as such, not left to a vendor's alphabet check or a codec's message."""
+    if kind == "env":
+        if value not in env:
+            return "", (
+                f"environment variable {value} is not set; export it before rendering with "
+                "--show-secrets"
+            )
+        if not env[value]:
+            return "", f"environment variable {value} is empty; export the pre-shared key in it"
+        return env[value], None
+    target = base / value
+    try:
+        raw = target.read_bytes()
+    except OSError as exc:
+        return "", f"cannot read the key file {target}: {exc.strerror}"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return "", (
+            f"the key file {target} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at offset "
+            f"{exc.start}); save the key as UTF-8 text"
+        )
+    key = text.rstrip("\r\n")
+    if not key:
+        return "", f"the key file {target} is empty; put the pre-shared key in it"
+    return key, None
 
 
 def _prepared(
@@ -190,9 +217,10 @@ def _prepared(
     templates: Path | None,
     show_secrets: bool,
     environ: Mapping[str, str] | None,
-) -> tuple[dict[str, Any], dict[str, str], str, Path | None, dict[str, str]]:
-    """Intents, vendor per device, plan name, template override and keys for rendering."""
+) -> tuple[dict[str, Any], dict[str, str], str, Path | None, dict[str, str], list[str]]:
+    """Intents, vendor per device, plan name, template override, keys and header notes."""
     from vra_config.intent import router_intents
+    from vra_config.report import header_notes
 
     intents = router_intents(checked.address_plan)
     names = sorted(intents)
@@ -207,7 +235,8 @@ def _prepared(
     if templates is not None and not templates.is_dir():
         raise UsageError(f"--templates {templates}: not a directory")
     secrets = resolve_secrets(checked, show_secrets, environ)
-    return dict(intents), vendors, Path(checked.file).name, templates, secrets
+    notes = header_notes(checked.acknowledged)
+    return dict(intents), vendors, Path(checked.file).name, templates, secrets, notes
 
 
 def render_checked(

@@ -3,7 +3,7 @@
 Pure functions: a `Plan` and a `Lock` in, an `AddressPlan` (per-link addresses, the new lock,
 findings) out. No I/O, no global state, so the property tests can drive it directly.
 
-The IBM rules it applies (ibm-facts §1, §5):
+The IBM rules it applies (IBM Cloud docs: power-iaas-cloud-connections, transit-gateway-cli):
 - cloud connection: a /29 split in halves; PowerVS GRE source = first host of the first half;
   PowerVS tunnel IP = first host of the second half; router tunnel IP = second host of the
   second half, configured as a /30 so the source stays outside the overlay; a /32 route to
@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
-from vra_config import ibm
+from vra_config import ibm, rules
 from vra_config.existing import InUse
 from vra_config.findings import Finding, PlanPath
 from vra_config.lock import Lock, LockEntry
@@ -44,6 +44,7 @@ from vra_config.prefixes import (
     overlap_findings,
     reserved_findings,
 )
+from vra_config.rules import RULES
 from vra_config.space import FreeList, Occupied
 
 #: Size of the subnet each kind of link takes.
@@ -196,8 +197,9 @@ def plan_addresses(
     findings += _pin_findings(usable)
     subnets, origin, alloc_findings = _allocate_subnets(plan, usable, lock, uses)
     findings += alloc_findings
+    # Allocated and locked subnets are found at the connection: the user wrote no `gre:`.
     uses += [
-        PrefixUse(net, _subnet_use(usable[n]), n, _subnet_path(n, usable[n]))
+        PrefixUse(net, _subnet_use(usable[n]), n, ("connections", n))
         for n, net in subnets.items()
         if origin[n] != "pinned"  # pins are already in `uses`
     ]
@@ -253,10 +255,6 @@ def _subnet_use(conn: AnyConnection) -> Use:
     return "vti" if conn.via == "ipsec" else "tunnel"
 
 
-def _subnet_path(name: str, conn: AnyConnection) -> PlanPath:
-    return ("connections", name, _SUBNET_FIELD[conn.via])
-
-
 # --- devices, references and ASNs ----------------------------------------------------------
 
 
@@ -265,6 +263,7 @@ def _device_findings(plan: Plan) -> Iterable[Finding]:
         yield Finding(
             ("sites", name),
             f"{name} is both a router and a site; a link could not tell which is meant: rename one",
+            rule="VRC402",
         )
     for name, router in plan.routers.items():
         connected = [router.private.address.network]
@@ -277,6 +276,7 @@ def _device_findings(plan: Plan) -> Iterable[Finding]:
                     f"next hop {route.next_hop} is on none of {name}'s subnets "
                     f"({', '.join(str(n) for n in connected)}), so the route would never be "
                     "active; use a gateway on one of them (the private one is the BCR)",
+                    rule="VRC906",
                 )
     for name, site in plan.sites.items():
         dl = site.direct_link
@@ -287,7 +287,8 @@ def _device_findings(plan: Plan) -> Iterable[Finding]:
             yield Finding(
                 path,
                 f"{dl.bgp_subnet} is a /{dl.bgp_subnet.prefixlen}; a Direct Link BGP session "
-                "uses a /30 (or a /31) (ibm-facts §4, dl:faqs.md)",
+                f"uses a /30 (or a /31) ({RULES['VRC120'].cite})",
+                rule="VRC120",
             )
         tunnels = [
             n
@@ -301,6 +302,7 @@ def _device_findings(plan: Plan) -> Iterable[Finding]:
                 "a tunnel over this Direct Link, and IBM requires a BGP IP outside it for GRE "
                 f"or IPsec ({ibm.DL_LINK_LOCAL_SOURCE}); order the Direct Link with a manual "
                 "BGP subnet (e.g. from 172.16.0.0/12)",
+                rule="VRC121",
             )
 
 
@@ -322,6 +324,7 @@ def _usable_links(plan: Plan) -> tuple[dict[str, AnyConnection], list[Finding]]:
                     (*base, "router"),
                     f"{conn.router} is a site; a {conn.via} link starts on a router in IBM "
                     "Cloud classic (`routers`): swap `router` and `peer`, or move it",
+                    rule="VRC403",
                 )
             )
             ok = False
@@ -339,6 +342,7 @@ def _usable_links(plan: Plan) -> tuple[dict[str, AnyConnection], list[Finding]]:
                         (*base, "peer"),
                         f"{conn.peer} is not in `routers` or `sites` (known: "
                         f"{', '.join(known) or 'none'}); fix the name or add it",
+                        rule="VRC401",
                     )
                 )
                 ok = False
@@ -347,6 +351,7 @@ def _usable_links(plan: Plan) -> tuple[dict[str, AnyConnection], list[Finding]]:
                     Finding(
                         (*base, "peer"),
                         f"the peer is {conn.router} itself; a tunnel needs two ends",
+                        rule="VRC404",
                     )
                 )
                 ok = False
@@ -374,6 +379,7 @@ def _unknown(
     return Finding(
         (*base, key),
         f"{label} is not in `{section}` (known: {names}); fix the name or add the {what or key}",
+        rule="VRC401",
     )
 
 
@@ -391,6 +397,7 @@ def _endpoint_findings(
                     (*base, "router"),
                     f"router {conn.router} has no `public` interface; IPsec to {conn.peer} "
                     "runs from its public address: add `public: {address: ..., gateway: ...}`",
+                    rule="VRC405",
                 )
             )
             ok = False
@@ -400,6 +407,7 @@ def _endpoint_findings(
                 Finding(
                     (*base, "peer"),
                     f"router {conn.peer} has no `public` interface for IPsec; add one",
+                    rule="VRC405",
                 )
             )
             ok = False
@@ -409,6 +417,7 @@ def _endpoint_findings(
             Finding(
                 (*base, "peer"),
                 f"site {conn.peer} has no `address`: the {conn.via} endpoint there; add it",
+                rule="VRC405",
             )
         )
         ok = False
@@ -434,12 +443,14 @@ def _ipsec_findings(name: str, conn: IpsecLink) -> Iterable[Finding]:
                 f"{what} is too weak for a new tunnel (DES, 3DES, MD5 and DH groups 1, 2, 5 "
                 "are refused); choose aes256gcm / sha256 / DH 20, or, for a peer that can do "
                 "no better, add `legacy: {reason: ...}`",
+                rule="VRC601",
             )
     elif not weak:
         yield Finding(
             (*base, "legacy"),
             "`legacy` is set but every algorithm is current; remove it",
             severity="warning",
+            rule="VRC602",
         )
     if conn.psk.kind == "literal":
         yield Finding(
@@ -447,14 +458,16 @@ def _ipsec_findings(name: str, conn: IpsecLink) -> Iterable[Finding]:
             "the pre-shared key is written in the plan, where every reader of the repository "
             "sees it; use {env: VARIABLE} or {file: PATH}",
             severity="warning",
+            rule="VRC603",
         )
     if conn.mode == "policy" and "routing" in conn.model_fields_set:
         yield Finding(
             (*base, "routing"),
             "policy-based IPsec routes by its prefix pairs; remove `routing` (or use mode: vti)",
+            rule="VRC604",
         )
     if conn.mode == "policy" and conn.vti is not None:
-        yield Finding((*base, "vti"), "policy-based IPsec has no VTI; remove `vti`")
+        yield Finding((*base, "vti"), "policy-based IPsec has no VTI; remove `vti`", rule="VRC604")
 
 
 def asn_problem(asn: int) -> str | None:
@@ -476,22 +489,24 @@ def _asn_findings(plan: Plan) -> Iterable[Finding]:
         path: PlanPath = ("routers", name, "asn")
         problem = asn_problem(router.asn)
         if problem:
-            yield Finding(path, f"{problem}; choose a private ASN such as 64880")
+            yield Finding(path, f"{problem}; choose a private ASN such as 64880", rule="VRC301")
             continue
         if excluded := _ibm_excluded(router.asn):
-            yield Finding(path, excluded)
+            yield Finding(path, excluded, rule="VRC302")
     for name, site in plan.sites.items():
         if site.asn is None:
             continue
         if problem := asn_problem(site.asn):
-            yield Finding(("sites", name, "asn"), f"{problem}; choose another")
+            yield Finding(("sites", name, "asn"), f"{problem}; choose another", rule="VRC301")
         elif excluded := _ibm_excluded(site.asn):
             # IBM drops paths holding these ASNs, and a site's ASN rides in every path it
             # sends towards IBM (transit-gateway:helpful-tips.md).
-            yield Finding(("sites", name, "asn"), excluded)
+            yield Finding(("sites", name, "asn"), excluded, rule="VRC302")
     for name, ws in plan.powervs.items():
         if ws.asn is not None and (problem := asn_problem(ws.asn)):
-            yield Finding(("powervs", name, "asn"), f"{problem}; use the ASN IBM assigned")
+            yield Finding(
+                ("powervs", name, "asn"), f"{problem}; use the ASN IBM assigned", rule="VRC301"
+            )
     for name, conn in plan.connections.items():
         if isinstance(conn, TransitGatewayConnection) and (
             problem := asn_problem(conn.transit_gateway.asn)
@@ -499,6 +514,7 @@ def _asn_findings(plan: Plan) -> Iterable[Finding]:
             yield Finding(
                 ("connections", name, "transit_gateway", "asn"),
                 f"{problem}; use the Local BGP ASN IBM shows for the GRE connection",
+                rule="VRC301",
             )
 
 
@@ -543,6 +559,7 @@ def _peer_asns(
                         f"IBM publishes the PowerVS ASN on Megaport only for "
                         f"{', '.join(sorted(table))} ({ibm.MEGAPORT_ASN_SOURCE}); set "
                         "`powervs_asn:` to the ASN IBM gave you for this VXC",
+                        rule="VRC304",
                     )
                 )
         elif isinstance(conn, CloudConnection):
@@ -559,6 +576,7 @@ def _peer_asns(
                         ("powervs", conn.powervs, "location"),
                         f"{ws.location} is not in IBM's table of PowerVS ASNs ({known}; "
                         f"{ibm.POWERVS_ASN_SOURCE}); set `asn:` to the ASN IBM gave you",
+                        rule="VRC303",
                     )
                 )
         else:
@@ -576,6 +594,7 @@ def _peer_asns(
                         ("sites", end, "asn"),
                         f"site {end} has no `asn`, but connection {name} runs BGP with it; "
                         "add its ASN or use `routing: static`",
+                        rule="VRC305",
                     )
                 )
                 out.pop(name, None)
@@ -651,8 +670,9 @@ def _list_duplicates(plan: Plan) -> Iterable[Finding]:
 
 _SIZE_RULE = {
     "cloud-connection": "IBM's cloud-connection GRE uses a /29 split in two /30 halves "
-    "(ibm-facts §1)",
-    "transit-gateway": "a Transit Gateway GRE puts both tunnel IPs in one /30 (ibm-facts §5)",
+    f"({rules.PVS_CLOUD_CONNECTIONS.url})",
+    "transit-gateway": "a Transit Gateway GRE puts both tunnel IPs in one /30 "
+    f"({rules.TGW_CLI.url})",
     "gre": "a GRE tunnel between two routers uses a /30",
     "ipsec": "a VTI between two routers uses a /30",
     "megaport": "a Megaport VXC peering uses a /30",
@@ -669,6 +689,7 @@ def _pin_findings(usable: dict[str, AnyConnection]) -> Iterable[Finding]:
                 ("connections", name, key),
                 f"{pin} is a /{pin.prefixlen}, but {_SIZE_RULE[conn.via]}; give a /{size} or "
                 f"remove `{key}` to have one allocated",
+                rule="VRC501",
             )
 
 
@@ -717,6 +738,7 @@ def _allocate_subnets(
                     f"locked subnet {entry.subnet} can no longer be kept ({why}); a new one is "
                     "allocated, so this link's addresses change on both ends",
                     severity="warning",
+                    rule="VRC503",
                 )
             )
             continue
@@ -724,6 +746,19 @@ def _allocate_subnets(
         origin[name] = "locked"
         taken.add(entry.subnet)
         in_use.append(entry.subnet)
+        outside = _outside_pools(plan, conn, entry.subnet)
+        if outside:
+            findings.append(
+                Finding(
+                    ("connections", name),
+                    f"locked subnet {entry.subnet} ({lock.where(name)}) is outside every pool "
+                    f"of the plan ({outside}); it is kept, so the link does not move: if that "
+                    "is on purpose, acknowledge it with `accept`, otherwise restore the lock "
+                    "from git or pin the subnet",
+                    severity="warning",
+                    rule="VRC506",
+                )
+            )
 
     tunnels = _free(plan.pools.tunnels, in_use, reserved["tunnel"])
     # Without a VTI pool, VTIs come from the tunnel pool: one free list, one address space.
@@ -747,12 +782,27 @@ def _allocate_subnets(
                     ("connections", name),
                     f"no /{size} subnet to allocate: {where}; add a range to `pools.{pool}` or "
                     f"pin one with `{_SUBNET_FIELD[conn.via]}:`",
+                    rule="VRC502",
                 )
             )
             continue
         out[name] = block
         origin[name] = "allocated"
     return out, origin, findings
+
+
+def _outside_pools(plan: Plan, conn: AnyConnection, subnet: IPv4Network) -> str | None:
+    """The pools a locked subnet should have come from, when it lies in none of them.
+
+    A lock edited by hand, or a pool that shrank, keeps a link on addresses no pool allows;
+    the allocation stands (moving it would renumber both ends), but the reviewer is told.
+    """
+    key = "vti" if conn.via == "ipsec" and plan.pools.vti else "tunnels"
+    pools = plan.pools.vti if key == "vti" else plan.pools.tunnels
+    if any(subnet.subnet_of(pool) for pool in pools):
+        return None
+    shown = ", ".join(str(p) for p in pools) or "none"
+    return f"pools.{key}: {shown}"
 
 
 def _free(
@@ -852,6 +902,7 @@ def _allocate_numbers(
                                 ("connections", name, which),
                                 f"{_family_word(family)} {pin} on {device} is already taken by "
                                 f"{_holder(taken[pin])}; pin another number",
+                                rule="VRC505",
                             )
                         )
                         continue
@@ -910,7 +961,8 @@ def _tcp_mss(
                     ("connections", name, "tcp_mss"),
                     "a Transit Gateway GRE tunnel always needs a TCP MSS clamp: the gateway's "
                     "side runs a 9000-byte MTU, larger than the classic underlay carries "
-                    f"({ibm.TGW_GRE_TROUBLESHOOTING}); write auto or a number of bytes",
+                    f"({rules.TGW_GRE_TROUBLESHOOTING.url}); write auto or a number of bytes",
+                    rule="VRC905",
                 )
             ]
         return None, []
@@ -920,6 +972,7 @@ def _tcp_mss(
                 ("connections", name, "tcp_mss"),
                 f"TCP MSS {mss} does not fit the tunnel MTU {mtu} (at most {fits}); lower it "
                 "or write auto",
+                rule="VRC510",
             )
         ]
     return int(mss), []
@@ -963,6 +1016,7 @@ def _tunnel_mtu(
                 f"but {owner}'s underlay_mtu is {underlay} (GRE adds 24 bytes, "
                 f"{ibm.GRE_SOURCE}); lower mtu to {fits} or less, or set {owner}'s "
                 "underlay_mtu if its network carries jumbo frames",
+                rule="VRC904",
             )
         ]
     return conn.mtu, []
@@ -1092,6 +1146,7 @@ def _session_findings(link: PlannedLink) -> Iterable[Finding]:
             base,
             f"the tunnel's far endpoint {link.remote_ip} is the router's own address; check "
             "the addresses of both ends",
+            rule="VRC406",
         )
     if link.routing == "bgp":
         if link.router_asn is not None and link.router_asn == link.peer_asn:
@@ -1099,15 +1154,17 @@ def _session_findings(link: PlannedLink) -> Iterable[Finding]:
                 (*base, "router"),
                 f"{link.router} and its peer both use ASN {link.router_asn}, but this session "
                 "is eBGP; give one of them another ASN",
+                rule="VRC306",
             )
     elif link.routing == "static" and link.via in ("cloud-connection", "transit-gateway"):
         if link.via == "cloud-connection":
-            peer, source = "PowerVS", ibm.POWERVS_CLOUD_CONNECTIONS
+            peer, source = "PowerVS", rules.PVS_CLOUD_CONNECTIONS.url
         else:
-            peer, source = "the Transit Gateway", ibm.TGW_GRE_TROUBLESHOOTING
+            peer, source = "the Transit Gateway", rules.TGW_GRE_TROUBLESHOOTING.url
         yield Finding(
             (*base, "routing"),
             f"with static routing {peer} learns no route back to this router's networks, and "
             f"IBM runs BGP on every such GRE tunnel ({source}); remove `routing: static` "
             "(bgp is the default)",
+            rule="VRC307",
         )

@@ -15,6 +15,7 @@ from typing import Literal
 
 from vra_config import ibm
 from vra_config.findings import Finding, PlanPath, format_path
+from vra_config.rules import RULES
 from vra_config.space import bounds
 
 #: What a prefix is in the plan. `interface` is a classic subnet (a router's own, or one
@@ -101,9 +102,10 @@ def reserved_findings(uses: Iterable[PrefixUse]) -> Iterator[Finding]:
             hits.append(
                 Finding(
                     item.path,
-                    f"{_shown(item)} {relation} {rng.prefix}, {rng.what} ({rng.source}); "
-                    f"{rng.hint}",
+                    f"{_shown(item)} {relation} {rng.prefix}, {rng.what} "
+                    f"({RULES[rng.rule].cite}); {rng.hint}",
                     severity=rng.severity,
+                    rule=rng.rule,
                 )
             )
         # A warning (10.0.0.0/8) says nothing more once an error (10.200.0.0/14) has spoken.
@@ -127,7 +129,9 @@ def _conflicts(inner: PrefixUse, outer: PrefixUse) -> bool:
     if a == "advertise":
         return b in ("powervs", "pool", "vti_pool", "tunnel", "underlay", "vti")
     if a in ("tunnel", "vti") and b in ("pool", "vti_pool"):
-        return False
+        return False  # carved from the pool: that is what a pool is for
+    if a in ("pool", "vti_pool") and b in ("tunnel", "vti") and inner.prefix == outer.prefix:
+        return False  # the one allocation that fills its pool exactly (a /29 pool, one link)
     if "running" in (a, b):
         # what the router already uses is avoided by the pools, and may be the router's own
         # interface; only a plan subnet placed on it is a conflict
@@ -190,6 +194,7 @@ def _overlap(item: PrefixUse, other: PrefixUse) -> Finding:
         item.path,
         f"{_WHAT[item.use]} {_shown(item)} {relation} {_WHAT[other.use]} {_shown(other)} at "
         f"{other.where or format_path(other.path)}; give each its own address space",
+        rule="VRC201",
     )
 
 
@@ -199,7 +204,9 @@ def duplicate_findings(items: Iterable[tuple[IPv4Network, PlanPath]]) -> Iterato
     for prefix, path in items:
         if prefix in seen:
             yield Finding(
-                path, f"{prefix} is listed twice (also at {format_path(seen[prefix])}); remove one"
+                path,
+                f"{prefix} is listed twice (also at {format_path(seen[prefix])}); remove one",
+                rule="VRC202",
             )
         else:
             seen[prefix] = path

@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import jinja2
 
-from vra_config.findings import Finding
+from vra_config.findings import Finding, Mark, PlanError
 from vra_config.intent import RouterIntent
 from vra_config.vendors import PACKS, VendorError
+from vra_config.vendors.base import REDACTED_KEY, REDACTED_NOTE
 
 ENTRY_TEMPLATE = "router.j2"
 
@@ -92,10 +93,12 @@ def render_router(
     plan_name: str,
     override: Path | None = None,
     secrets: Mapping[str, str] | None = None,
+    notes: Sequence[str] = (),
 ) -> str:
     """The configuration text for one device (raises `VendorError` for what it cannot take).
 
-    `secrets` maps a connection name to the key text to print for it.
+    `secrets` maps a connection name to the key text to print for it; `notes` are header
+    comment lines (the plan's acknowledged findings, so whoever pastes the file sees them).
     """
     module = pack(vendor)
     context: dict[str, Any] = module.context(intent, secrets or {})
@@ -103,9 +106,67 @@ def render_router(
         module.comment(f"vra-config: router {intent.name} ({intent.role}), {module.TITLE}"),
         module.comment(f"plan: {plan_name}"),
         module.comment("Paste in configuration mode; review, then commit and save."),
+        *(module.comment(note) for note in notes),
     ]
-    template = environment(vendor, str(override) if override else None).get_template(ENTRY_TEMPLATE)
-    return normalise(template.render(vars(records(context))), module)
+    if any((secrets or {}).get(p.connection) == REDACTED_KEY for p in intent.ipsec_peers):
+        context["header"].append(module.comment(REDACTED_NOTE))
+    env = environment(vendor, str(override) if override else None)
+    if override is None:
+        return normalise(env.get_template(ENTRY_TEMPLATE).render(vars(records(context))), module)
+    try:
+        text = env.get_template(ENTRY_TEMPLATE).render(vars(records(context)))
+        return normalise(text, module)
+    except Exception as exc:  # a user's template may raise anything: report it, located
+        raise PlanError([template_finding(exc, override)]) from None
+
+
+def template_finding(exc: BaseException, override: Path) -> Finding:
+    """A failure while rendering with `--templates`, as a plan error: file, line, what.
+
+    The template is the user's, so its mistakes are reported like a plan's (exit 1, no
+    traceback). Jinja rewrites tracebacks so that template frames carry the template's
+    file name and line; the innermost one is where it failed.
+    """
+    file, line = None, None
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        file, line = exc.filename, exc.lineno
+        what = f"syntax error: {exc.message}"
+    else:
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+                file, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+        if isinstance(exc, jinja2.TemplateNotFound):
+            what = (
+                f"template {exc.name!r} not found (templates include only files of "
+                "--templates or of the pack)"
+            )
+        elif isinstance(exc, jinja2.UndefinedError | RenderBug):
+            what = str(exc)
+        else:
+            what = f"{type(exc).__name__}: {exc}"
+    shown = _shown_template(file, override)
+    name = Path(shown).name if shown else "the template"
+    return Finding(
+        (),
+        f"the template override failed: {what}; fix it, or remove {name} from --templates "
+        "to use the pack's",
+        file=shown or str(override),
+        mark=Mark(line, 1) if line else None,
+        rule="VRC801",
+    )
+
+
+def _shown_template(filename: str | None, override: Path) -> str | None:
+    """A template's path as the user wrote `--templates`, or the pack's file name."""
+    if filename is None:
+        return None
+    path = Path(filename)
+    try:
+        return str(override / path.resolve().relative_to(override.resolve()))
+    except ValueError:
+        return f"{path.name} (the pack's own)"
 
 
 def normalise(text: str, module: ModuleType) -> str:
@@ -134,6 +195,7 @@ def iter_rendered(
     plan_name: str,
     override: Path | None = None,
     secrets: Mapping[str, str] | None = None,
+    notes: Sequence[str] = (),
 ) -> Iterator[tuple[str, str]]:
     """(file name, text) for every device in `vendors`, in name order, one at a time, so
     memory holds one router's text.
@@ -153,7 +215,7 @@ def iter_rendered(
     return (
         (
             output_name(name, vendors[name]),
-            render_router(intents[name], vendors[name], plan_name, override, secrets),
+            render_router(intents[name], vendors[name], plan_name, override, secrets, notes),
         )
         for name in sorted(vendors)
     )

@@ -1,14 +1,17 @@
 """The `plan` command's view of allocations: a table for people, JSON for machines.
 
 Each row also says what to enter on IBM's side, so both ends of a tunnel are set from the
-same numbers (IBM's field names: ibm-facts §2, §5).
+same numbers (IBM's field names: power-iaas-cloud-connections, transit-gateway-cli).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
+from vra_config.findings import Finding, format_path
 from vra_config.planner import AddressPlan, PlannedLink
+from vra_config.rules import RULES
 
 _COLUMNS = (
     ("connection", "connection"),
@@ -115,3 +118,41 @@ def allocation_table(rows: list[dict[str, Any]]) -> str:
             text = side.get("cli") or ", ".join(f"{k} {v}" for k, v in side.items())
             lines.append(f"  {row['connection']}: {text}")
     return "\n".join(lines) + "\n"
+
+
+def acknowledged_rows(findings: Iterable[Finding]) -> list[dict[str, str]]:
+    """The findings the plan accepts on purpose, for `plan --json` and the table below."""
+    return [
+        {
+            "id": f.rule,
+            "at": format_path(f.path),
+            "rule": RULES[f.rule].title,
+            "reason": f.accepted or "",
+            "finding": f.message,
+        }
+        for f in findings
+        if f.accepted is not None
+    ]
+
+
+def acknowledged_table(rows: list[dict[str, str]]) -> str:
+    """After the allocations: what the plan acknowledges, so the reviewer sees it with them."""
+    if not rows:
+        return ""
+    lines = ["", "Acknowledged findings (accepted in the plan; vra-config explain ID):"]
+    for row in rows:
+        lines.append(f"  {row['id']} {row['at']}: {row['rule']}; reason: {row['reason']}")
+        lines.append(f"    {row['finding']}")
+    return "\n".join(lines) + "\n"
+
+
+def header_notes(findings: Iterable[Finding]) -> list[str]:
+    """One comment line per acknowledged finding, for the header of every rendered file.
+
+    Built only from the rule's title, the plan path and the reason, all of which are
+    checked text (no quote, backslash or control character).
+    """
+    return [
+        f"acknowledged {row['id']} at {row['at']} ({row['rule']}): {row['reason']}"
+        for row in acknowledged_rows(findings)
+    ]

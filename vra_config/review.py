@@ -11,12 +11,13 @@ from __future__ import annotations
 import subprocess
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from vra_config.findings import Finding, PlanError
+from vra_config.findings import Finding, PlanError, format_path
 from vra_config.lock import Lock, lock_path
 from vra_config.pipeline import Checked, UsageError, check_file, render_checked
+from vra_config.rules import RULES
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class Review:
     files: tuple[FileChange, ...]
     moved: tuple[str, ...]
     findings: tuple[Finding, ...]
+    #: (rule, path) of what the old revision already acknowledged: the rest are new
+    old_acknowledged: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def empty(self) -> bool:
@@ -82,7 +85,12 @@ def review(old: Checked, new: Checked, vendor: str | None) -> Review:
         compare(render_checked(old, vendor), render_checked(new, vendor)),
         moved_allocations(old.address_plan.lock, new.address_plan.lock),
         tuple(f for f in new.warnings if not f.is_error),
+        frozenset(_key(f) for f in old.acknowledged),
     )
+
+
+def _key(finding: Finding) -> tuple[str, str]:
+    return (finding.rule, format_path(finding.path))
 
 
 def check_at_revision(plan: Path, revision: str) -> Checked:
@@ -122,10 +130,7 @@ def check_at_revision(plan: Path, revision: str) -> Checked:
             checked = check_file(old_plan, locked=lock_text is not None)
         except PlanError as exc:
             raise PlanError(
-                [
-                    Finding(f.path, f"(at {revision}) {f.message}", f.severity, f.file, f.mark)
-                    for f in exc.findings
-                ]
+                [replace(f, message=f"(at {revision}) {f.message}") for f in exc.findings]
             ) from None
     return Checked(
         f"{plan}@{revision}",
@@ -164,9 +169,18 @@ def as_markdown(r: Review) -> str:
         out += [f"| `{f.name}` | {f.status} | {len(f.added)} | {len(f.removed)} |" for f in r.files]
     out += ["", "**Allocations moved:** " + ("none" if not r.moved else "")]
     out += [f"- ⚠️ `{m}`" for m in r.moved]
-    if r.findings:
+    accepted = [f for f in r.findings if f.accepted is not None]
+    others = [f for f in r.findings if f.accepted is None]
+    if accepted:
+        out += ["", "**Acknowledged findings** (accepted in the plan, with the reason):"]
+        out += [
+            f"- {'🆕 ' if _key(f) not in r.old_acknowledged else ''}`{f.rule}` "
+            f"`{format_path(f.path)}`: {RULES[f.rule].title}; reason: {f.accepted}"
+            for f in accepted
+        ]
+    if others:
         out += ["", "**Findings:**"]
-        out += [f"- {f.format()}" for f in r.findings]
+        out += [f"- {f.format()}" for f in others]
     for f in r.files:
         out += ["", f"<details><summary><code>{f.name}</code></summary>", "", "```diff"]
         out += [f"-{line}" for line in f.removed]

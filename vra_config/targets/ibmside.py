@@ -174,6 +174,7 @@ def _tgw_link(
                 f"IBM names a Transit Gateway connection after it, and {link.name} does not "
                 "start with a letter as IBM requires; rename the connection to start with a "
                 f"letter ({TGW_NAME_SOURCE})",
+                rule="VRC705",
             )
         )
     assert link.local_ip and link.remote_ip and link.router_address and link.peer_address

@@ -5,6 +5,20 @@ from __future__ import annotations
 from vra_config.findings import Finding
 from vra_config.model import PerVendor
 
+#: The key text of review output (keys not shown): empty, which both vendors' schemas refuse
+#: (Vyatta 5600 `pre-shared-secret`: pattern `[-+&!@#$%^*(),.:_a-zA-Z0-9]+`, DANOS
+#: vyatta-security-vpn-ipsec-v1.yang; Junos `pre-shared-key ascii-text`: length 1..255,
+#: junos-es 23.4R2 YANG). A pasted review copy therefore fails at commit, instead of bringing
+#: up a tunnel keyed with a placeholder published in the repository. Real keys are never
+#: empty: the model refuses an empty literal, and an empty variable or file is an error.
+REDACTED_KEY = ""
+
+#: The header line of a review copy that has IPsec keys, so the reader knows why.
+REDACTED_NOTE = (
+    "REVIEW COPY: pre-shared keys are left empty on purpose, so this output does not "
+    "commit; render with --show-secrets to paste it"
+)
+
 
 class VendorError(Exception):
     """What a vendor cannot express: never dropped, always reported with its plan path."""
@@ -25,6 +39,7 @@ def vendor_interface(
                 ("connections", connection, "interface"),
                 f"no {vendor} interface name for this link; write "
                 f"`interface: {{{vendor}: ...}}` next to the other vendor's",
+                rule="VRC703",
             )
         )
         return "missing"

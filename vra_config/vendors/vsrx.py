@@ -1,15 +1,16 @@
 """Junos on the vSRX (IBM Cloud's other classic gateway): names, spellings, quoting, limits.
 
 Output is `set` lines as `load set terminal` takes them. Every keyword is in Juniper's
-junos-es 23.4R2 YAML/YANG, checked by `../shared/tools/vendorcheck --vendor vsrx` against IBM's
-default vSRX configuration (`../shared/reference/ibm-vsrx-default-standalone.set`):
+junos-es 23.4R2 YAML/YANG, checked in CI by an offline YANG checker against IBM's
+default vSRX configuration:
 - `interfaces gr-0/0/0 unit N tunnel source|destination`, `family inet address|mtu`;
   `interfaces st0 unit N family inet`; VLAN units (`flexible-vlan-tagging`, `vlan-id`);
 - `security ike proposal|policy|gateway`, `security ipsec proposal|policy|vpn` (names at most
   32 characters; DH groups 1, 2, 5, 14, 15, 16, 19, 20, 21, 24);
 - `security zones`, `security address-book global`, `security policies`;
 - `security flow tcp-mss gre-in|gre-out|ipsec-vpn mss` (the vSRX clamps globally:
-  `family inet tcp-mss` on st0 is refused from 20.4R2-S2, ibm-facts §6);
+  `family inet tcp-mss` on st0 is refused from 20.4R2-S2,
+  IBM vSRX docs: readiness_correcting_errors);
 - `routing-options`, `protocols bgp group`, `policy-options`, `firewall filter`.
 IBM provisions the box with zones SL-PRIVATE (ge-0/0/0.0) and SL-PUBLIC (ge-0/0/1.0) and a
 loopback filter PROTECT-IN that lets only ping, SSH and HTTPS reach the box: terms for the
@@ -25,7 +26,7 @@ from typing import Any
 
 from vra_config.findings import Finding, PlanPath
 from vra_config.intent import IpsecPeer, LinkEnd, RouterIntent
-from vra_config.vendors.base import VendorError, vendor_interface
+from vra_config.vendors.base import REDACTED_KEY, VendorError, vendor_interface
 
 TITLE = "Junos on vSRX"
 SUFFIX = "vsrx.set"
@@ -121,8 +122,8 @@ class _Problems:
     def __init__(self) -> None:
         self.found: list[Finding] = []
 
-    def add(self, path: PlanPath, message: str) -> None:
-        self.found.append(Finding(path, message))
+    def add(self, path: PlanPath, message: str, rule: str = "VRC702") -> None:
+        self.found.append(Finding(path, message, rule=rule))
 
 
 def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
@@ -260,9 +261,10 @@ def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: _Problems
                 f"{PRF_SOURCE}); "
                 + (f"set ike.integrity: {prf}" if prf else "use aes256gcm with integrity sha384")
                 + ", or use a CBC cipher",
+                rule="VRC704",
             )
         key = secrets.get(p.connection, "")
-        if not key or PSK_FORBIDDEN.search(key):
+        if key != REDACTED_KEY and PSK_FORBIDDEN.search(key):
             problems.add(
                 (*base, "psk"),
                 "the pre-shared key is empty or holds a quote, backslash or control character, "

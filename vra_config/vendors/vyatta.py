@@ -1,7 +1,7 @@
 """Vyatta 5600 (IBM Cloud Virtual Router Appliance): names, spellings, quoting and limits.
 
 Every keyword the templates print is in the DANOS YANG for the 5600 (the public model of the
-VRA's OS), checked by `../shared/tools/vendorcheck --vendor vyatta`:
+VRA's OS), checked in CI by an offline YANG checker:
 - tunnel: vyatta-interfaces-tunnel-v1.yang (`interfaces tunnel tunN`, pattern `tun[0-9]+`,
   description 1..256), TCP MSS: vyatta-interfaces-tcp-mss-v1.yang (`ip tcp-mss limit`);
 - VTI: vyatta-interfaces-vti-v1.yang (`interfaces vti vtiN`, mtu 68..9000);
@@ -10,7 +10,7 @@ VRA's OS), checked by `../shared/tools/vendorcheck --vendor vyatta`:
   pre-shared-secret pattern; ike dh-group 2, 5, 14-20);
 - static routes: vyatta-protocols-static-v1.yang; BGP: vyatta-protocols-frr-bgp-v1.yang
   (neighbour description 1..80); filters: vyatta-policy-route-v1.yang.
-IBM's own VRA examples of these lines: ibm-facts §7.
+IBM's own VRA examples of these lines: cloud.ibm.com/docs/virtual-router-appliance.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import Any
 
 from vra_config.findings import Finding, PlanPath
 from vra_config.intent import BgpNeighbor, IpsecPeer, RouterIntent
-from vra_config.vendors.base import VendorError, vendor_interface
+from vra_config.vendors.base import REDACTED_KEY, VendorError, vendor_interface
 
 TITLE = "Vyatta 5600"
 SUFFIX = "vyatta.set"
@@ -95,7 +95,7 @@ class _Problems:
         self.found: list[Finding] = []
 
     def add(self, path: PlanPath, message: str) -> None:
-        self.found.append(Finding(path, message))
+        self.found.append(Finding(path, message, rule="VRC701"))
 
     def limit(self, path: PlanPath, text: str, most: int, what: str) -> str:
         if len(text) > most:
@@ -237,7 +237,7 @@ def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: _Problems
             )
         seen[address] = p.connection
         key = secrets.get(p.connection, "")
-        if not PSK_RE.fullmatch(key):
+        if key != REDACTED_KEY and not PSK_RE.fullmatch(key):
             problems.add(
                 (*base, "psk"),
                 "the pre-shared key holds characters the Vyatta 5600 does not take (it allows "

@@ -1,0 +1,110 @@
+"""The rule registry: every finding the code base can raise has a registered, documented ID.
+
+These tests read the source, so a finding added later (by anyone) without an ID, with an ID
+that is not registered, or with one docs/errors.md does not list, fails here before a user
+ever sees it.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+from conftest import Golden, run_cli
+
+from vra_config.findings import Finding
+from vra_config.rules import FAMILIES, RULES, explain
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = sorted((ROOT / "vra_config").rglob("*.py"))
+ID_RE = re.compile(r"\bVRC\d{3}\b")
+
+
+def _finding_calls() -> list[tuple[Path, ast.Call]]:
+    calls = []
+    for path in SOURCES:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Finding":
+                calls.append((path, node))
+    return calls
+
+
+def test_the_code_base_constructs_findings() -> None:
+    assert len(_finding_calls()) > 60
+
+
+@pytest.mark.parametrize(
+    ("path", "call"),
+    _finding_calls(),
+    ids=lambda v: f"{v.name}" if isinstance(v, Path) else f"line{getattr(v, 'lineno', '')}",
+)
+def test_every_finding_names_a_registered_rule(path: Path, call: ast.Call) -> None:
+    rule = next((k.value for k in call.keywords if k.arg == "rule"), None)
+    where = f"{path.relative_to(ROOT)}:{call.lineno}"
+    assert rule is not None, f"{where}: Finding(...) without rule="
+    if isinstance(rule, ast.Constant):
+        assert rule.value in RULES, f"{where}: {rule.value} is not in vra_config.rules"
+
+
+def test_every_id_written_in_the_code_is_registered() -> None:
+    for path in SOURCES:
+        for rule_id in ID_RE.findall(path.read_text(encoding="utf-8")):
+            assert rule_id in RULES, f"{path.relative_to(ROOT)}: {rule_id} is not registered"
+
+
+def test_an_unregistered_rule_is_refused_at_construction() -> None:
+    with pytest.raises(ValueError, match="VRC999"):
+        Finding((), "x", rule="VRC999")
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_every_rule_is_well_formed(rule_id: str) -> None:
+    rule = RULES[rule_id]
+    assert re.fullmatch(r"VRC\d{3}", rule.id)
+    assert int(rule.id[3:]) // 100 in FAMILIES
+    assert rule.title and rule.rationale.endswith(".")
+    for source in rule.sources:
+        assert source.url.startswith("https://"), source
+    text = explain(rule_id)
+    assert "ibm-facts" not in text and "shared/" not in text
+
+
+def test_irrecoverable_rules_are_never_acknowledgeable() -> None:
+    """Overlaps, exhausted pools, a wrong ASN on a link, unsafe text: never accepted."""
+    for rule_id in ("VRC028", "VRC201", "VRC301", "VRC302", "VRC306", "VRC502", "VRC504"):
+        assert not RULES[rule_id].acknowledgeable, rule_id
+
+
+def test_docs_list_every_rule_and_only_rules() -> None:
+    docs = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"^\| (VRC\d{3}) \|", docs, flags=re.M))
+    assert listed == set(RULES)
+    assert set(ID_RE.findall(docs)) <= set(RULES)
+
+
+@pytest.mark.parametrize("rule_id", ["VRC101", "VRC201", "VRC028"])
+def test_explain_prints_the_rule(rule_id: str, golden: Golden) -> None:
+    run = run_cli(["explain", rule_id.lower()])
+    assert run.exit_code == 0 and not run.stderr
+    golden.check(ROOT / "tests" / "errors" / f"explain-{rule_id}.txt", run.stdout)
+
+
+def test_explain_of_an_unknown_id_is_a_usage_error_listing_the_rules() -> None:
+    run = run_cli(["explain", "VRC999"])
+    assert run.exit_code == 2
+    assert run.stdout == ""
+    assert run.stderr == (
+        f"vra-config: error: VRC999: no such rule; the rules are {', '.join(sorted(RULES))}\n"
+    )
+
+
+def test_no_user_facing_text_cites_internal_sources_or_paths_outside_the_project() -> None:
+    """Messages, docs, templates, samples and error goldens cite public pages only."""
+    places = [ROOT / "README.md", *ROOT.glob("docs/**/*.md"), *ROOT.glob("templates/**/*.j2")]
+    places += [*ROOT.glob("samples/*.yaml"), *ROOT.glob("tests/errors/*.out"), *SOURCES]
+    for path in places:
+        text = path.read_text(encoding="utf-8")
+        for banned in ("ibm-facts", "../shared", "shared/reference", "shared/tools"):
+            assert banned not in text, f"{path.relative_to(ROOT)} mentions {banned}"
