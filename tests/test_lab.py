@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -152,3 +155,42 @@ def test_plan_without_devices_has_nothing_to_run() -> None:
     assert run.stdout == (
         f"{plan}: nothing to run: the plan has no router, and no site that names a vendor\n"
     )
+
+
+@needs_lab
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_tears_the_lab_down(signum: int) -> None:
+    """Stopped mid-run, the lab removes every namespace and daemon it started."""
+    before = _namespaces()
+    plan = ROOT / "samples" / "megaport-multi-location.yaml"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vra_config", "lab", str(plan)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    ours: set[str] = set()
+    while time.monotonic() < deadline and len(_lab_daemons()) < 9:  # 3 nodes x 3 daemons
+        time.sleep(0.05)
+    ours = _namespaces() - before
+    assert len(ours) == 3, "the lab did not start its namespaces"
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert stderr == "vra-config: interrupted; the lab was torn down\n"
+    assert not (_namespaces() & ours)
+    assert _lab_daemons() == set()
+
+
+def _lab_daemons() -> set[int]:
+    """Pids of FRR daemons a lab run started (their paths hold the run directory)."""
+    out = set()
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"/vra-lab-" in cmdline and b"frr.conf" in cmdline:
+            out.add(int(proc.name))
+    return out

@@ -58,9 +58,11 @@ def node_dir(root: Path, node: str, config: str) -> Path:
     return folder
 
 
-def start(frr: Frr, namespace: str, folder: Path) -> list[subprocess.Popen[bytes]]:
-    """zebra first (the others connect to its API socket), then staticd and bgpd."""
-    processes: list[subprocess.Popen[bytes]] = []
+def start(frr: Frr, namespace: str, folder: Path, processes: list[subprocess.Popen[bytes]]) -> None:
+    """zebra first (the others connect to its API socket), then staticd and bgpd.
+
+    Each process joins `processes` the moment it exists, so an interrupted start still
+    leaves teardown every pid."""
     api = folder / "zserv.api"
     for daemon in DAEMONS:
         command = [
@@ -83,7 +85,6 @@ def start(frr: Frr, namespace: str, folder: Path) -> list[subprocess.Popen[bytes
             )
         if daemon == "zebra":
             _wait_for(api, processes[-1], folder)
-    return processes
 
 
 def _wait_for(path: Path, process: subprocess.Popen[bytes], folder: Path) -> None:

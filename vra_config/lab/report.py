@@ -64,7 +64,7 @@ def as_json(result: LabResult) -> dict[str, Any]:
 
 def summary(result: LabResult) -> str:
     verdict = "PASS" if result.passed else f"FAIL ({len(result.findings)} findings)"
-    sessions = _sessions(result)
+    sessions = [s for s in _sessions(result) if s["link"] not in result.topology.failed]
     up = sum(1 for s in sessions if s["state"] == "Established")
     reach = sum(1 for c in result.cells if c.reaches)
     return (

@@ -73,6 +73,17 @@ def _signals_raise() -> Iterator[None]:
             signal.signal(s, handler)
 
 
+@contextmanager
+def _signals_ignored() -> Iterator[None]:
+    caught = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in caught}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
 def run_lab(
     address_plan: AddressPlan,
     plan_name: str,
@@ -101,7 +112,7 @@ def run_lab(
                     root, node, node_config(topology.nodes[node], topology, plan_name)
                 )
             for node in sorted(topology.nodes):
-                processes += daemons.start(found, names[node], folders[node])
+                daemons.start(found, names[node], folders[node], processes)
 
             def query(node: str, command: str) -> Any:
                 return daemons.query(found, folders[node], command)
@@ -119,10 +130,11 @@ def run_lab(
             if keep:
                 _explain_keep(say, names, folders, root)
             else:
-                daemons.stop(processes)
-                for namespace in created:
-                    netns.delete_namespace(namespace)
-                shutil.rmtree(root, ignore_errors=True)
+                with _signals_ignored():  # a second Ctrl-C must not stop the teardown
+                    daemons.stop(processes)
+                    for namespace in created:
+                        netns.delete_namespace(namespace)
+                    shutil.rmtree(root, ignore_errors=True)
 
 
 def _wire(topology: Topology, names: dict[str, str]) -> None:
