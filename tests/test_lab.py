@@ -194,3 +194,26 @@ def _lab_daemons() -> set[int]:
         if b"/vra-lab-" in cmdline and b"frr.conf" in cmdline:
             out.add(int(proc.name))
     return out
+
+
+@needs_lab
+def test_keep_leaves_the_lab_up_and_says_how_to_remove_it() -> None:
+    before = _namespaces()
+    run = run_cli(["lab", "--keep", str(ROOT / "samples" / "megaport-multi-location.yaml")])
+    ours = _namespaces() - before
+    try:
+        assert run.exit_code == 0, run.stdout + run.stderr
+        lines = run.stderr.splitlines()
+        assert lines[0] == "--keep: the lab is still running. Inspect a device with:"
+        assert len(ours) == 3
+        for namespace in ours:
+            assert any(f"sudo ip netns exec {namespace} vtysh --vty_socket " in x for x in lines)
+        removal = lines[-1].strip().replace("sudo ", "")
+        assert removal.startswith("for ns in ")
+    finally:
+        subprocess.run(["bash", "-c", removal], check=False)
+    assert not (_namespaces() & ours)
+    deadline = time.monotonic() + 10  # the daemons stop on SIGTERM, not at once
+    while _lab_daemons() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _lab_daemons() == set()

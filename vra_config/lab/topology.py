@@ -147,6 +147,8 @@ def build(address_plan: AddressPlan, failed: tuple[str, ...] = ()) -> Topology:
     nodes: dict[str, Node] = {}
     for name in devices:
         nodes[name] = _device_node(address_plan, name, intents[name])
+        if intents[name].filters:
+            notes.append(f"{name}: the inbound firewall filters (firewall: true) are not emulated")
     wires: list[Wire] = []
     stand_in_asn: dict[str, int] = {}
     used = _used_prefixes(address_plan)
