@@ -5,6 +5,7 @@ Small modules with one job each:
 - `topology`: the plan → nodes (devices, PowerVS and Transit Gateway stand-ins), wires and
   source networks, and the expected reachability (pure);
 - `standins`: the FRR configuration of IBM's side (pure);
+- `configs`: the frr.conf each node loads (pure; the golden files hold it);
 - `netns`: namespaces, veth pairs and addresses (iproute2);
 - `daemons`: FRR's zebra, staticd and bgpd per namespace, and vtysh queries;
 - `probe`: ICMP echo from one address to others (run inside a namespace);

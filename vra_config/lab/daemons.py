@@ -27,6 +27,7 @@ DAEMON_DIRS = (Path("/usr/lib/frr"), Path("/usr/libexec/frr"), Path("/usr/sbin")
 DAEMONS = ("zebra", "staticd", "bgpd")
 START_WAIT = 10.0  # seconds for zebra's API socket to appear
 STOP_WAIT = 3.0
+QUERY_WAIT = 10.0
 
 
 @dataclass(frozen=True)
@@ -114,13 +115,16 @@ def stop(processes: list[subprocess.Popen[bytes]]) -> None:
 
 def query(frr: Frr, folder: Path, command: str) -> Any:
     """One `show ... json` command's answer; {} when FRR has nothing to say."""
-    done = subprocess.run(
-        [str(frr.vtysh), "--vty_socket", str(folder), "-c", command],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=10,
-    )
+    try:
+        done = subprocess.run(
+            [str(frr.vtysh), "--vty_socket", str(folder), "-c", command],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=QUERY_WAIT,
+        )
+    except subprocess.TimeoutExpired:
+        return {}  # a daemon too busy to answer counts as one with nothing to say
     try:
         return json.loads(done.stdout) if done.stdout.strip() else {}
     except json.JSONDecodeError:

@@ -36,19 +36,12 @@ def add_namespace(namespace: str) -> None:
     (routes in a lab may be asymmetric; the ping proves the return path instead)."""
     run(["ip", "netns", "add", namespace])
     run(["ip", "-n", namespace, "link", "set", "lo", "up"])
-    run(
-        exec_args(
-            namespace,
-            [
-                "sysctl",
-                "-q",
-                "-w",
-                "net.ipv4.ip_forward=1",
-                "net.ipv4.conf.all.rp_filter=0",
-                "net.ipv4.conf.default.rp_filter=0",
-            ],
-        )
+    settings = ("ip_forward", "conf/all/rp_filter", "conf/default/rp_filter")
+    values = ("1", "0", "0")
+    script = "; ".join(
+        f"echo {v} > /proc/sys/net/ipv4/{k}" for k, v in zip(settings, values, strict=True)
     )
+    run(exec_args(namespace, ["sh", "-c", script]))  # no procps needed
 
 
 def delete_namespace(namespace: str) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 from vra_config.lab.netns import exec_args
 from vra_config.lab.topology import Network, Topology
 
-#: Seconds a sample gets to converge: it takes a few (see benchmarks/results.md).
+#: Seconds a sample gets to converge: it takes about 4 (benchmarks/lab-results.md).
 CONVERGE_WAIT = 25.0
 POLL = 0.25
 #: Unchanged polls in a row, with every session up, that count as converged.

@@ -80,8 +80,10 @@ def as_text(result: LabResult) -> str:
         lines.append("links brought down: " + ", ".join(result.topology.failed))
     lines.append("")
     lines.append("BGP sessions:")
-    for s in _sessions(result) or [{"link": "(none)", "a": "", "b": "", "state": ""}]:
-        lines.append(f"  {s['link']}: {s['a']} – {s['b']}: {s['state']}".rstrip(": –"))
+    for s in _sessions(result):
+        lines.append(f"  {s['link']}: {s['a']} – {s['b']}: {s['state']}")
+    if not _sessions(result):
+        lines.append("  (none: every link routes statically)")
     lines.append("")
     lines.append("Reachability (source → destination):")
     for c in result.cells:

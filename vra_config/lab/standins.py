@@ -8,7 +8,7 @@ loop there, exactly as on IBM's router.
 What IBM's side refuses: the IBM Cloud classic service network (10.0.0.0/14, 10.198.0.0/15,
 10.200.0.0/14), link-local 169.254.0.0/16 and multicast 224.0.0.0/4 are filtered from BGP
 (https://cloud.ibm.com/docs/power-iaas?topic=power-iaas-network-architecture-diagrams,
-"Network reference architecture: classic"; https://cloud.ibm.com/docs/dl?topic=dl-order-direct-link-connect).
+"Network reference architecture: classic"; IBM Cloud Direct Link, "Configuring BGP").
 """
 
 from __future__ import annotations
