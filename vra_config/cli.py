@@ -489,6 +489,65 @@ def explain(
 
 
 @app.command()
+def lab(
+    plan: PlanArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for machines.")] = False,
+    keep: Annotated[
+        bool,
+        typer.Option("--keep", help="Leave the lab running and print how to inspect it."),
+    ] = False,
+    fail: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail",
+            metavar="LINK",
+            help="Bring this connection down before checking (repeatable), for failover.",
+        ),
+    ] = None,
+    locked: LockedOpt = False,
+) -> None:
+    """Run the plan's routing in FRR, one network namespace per device, and show what
+    reaches what. Needs Linux, root and FRR; exit 0 when behaviour matches the plan, 1 when
+    it does not, 2 when the lab cannot run."""
+    from vra_config.lab.topology import built_devices
+
+    checked = _check(plan, locked)
+    ap = checked.address_plan
+    failed = tuple(dict.fromkeys(fail or []))
+    for name in failed:
+        if name not in ap.connections:
+            known = ", ".join(sorted(ap.connections)) or "none"
+            _fail_usage(f"--fail {name}: no such connection in the plan ({known})")
+    if not built_devices(ap):
+        typer.echo(
+            f"{plan}: nothing to run: the plan has no router, and no site that names a vendor"
+        )
+        return
+    from vra_config.lab.netns import LabError
+    from vra_config.lab.report import as_json as lab_json
+    from vra_config.lab.report import as_text
+    from vra_config.lab.runner import CannotRun, run_lab
+
+    try:
+        result = run_lab(ap, str(plan), failed, keep, say=_say)
+    except CannotRun as exc:
+        _say(f"vra-config: cannot run the lab: {exc}")
+        raise typer.Exit(2) from None
+    except LabError as exc:
+        _say(f"vra-config: the lab could not run: {exc}; it was torn down")
+        raise typer.Exit(2) from None
+    except KeyboardInterrupt:
+        _say("vra-config: interrupted; the lab was torn down" if not keep else "interrupted")
+        raise typer.Exit(130) from None
+    if as_json:
+        typer.echo(json.dumps(lab_json(result), indent=2))
+    else:
+        typer.echo(as_text(result), nl=False)
+    if not result.passed:
+        raise typer.Exit(1)
+
+
+@app.command()
 def schema() -> None:
     """Print the plan's JSON Schema (for editors that check YAML as you type)."""
     from vra_config.model import json_schema

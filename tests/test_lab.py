@@ -1,0 +1,205 @@
+"""`vra-config lab` end to end: FRR in network namespaces, on every sample and on the test
+plans under tests/lab/ that break one behaviour each.
+
+These need Linux, root and FRR (CI installs it); elsewhere they skip, saying why. Each run is
+a few seconds (benchmarks/, not here, measures it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_cli, sample_plans
+
+from vra_config.lab import runner
+from vra_config.lab.daemons import find_frr
+
+
+def _why_not() -> str | None:
+    if os.uname().sysname != "Linux":
+        return "the lab needs Linux network namespaces"
+    if os.geteuid() != 0:
+        return "the lab needs root (network namespaces); CI runs it as root"
+    if find_frr() is None:
+        return "FRR is not installed (sudo apt-get install frr); CI installs it"
+    return None
+
+
+WHY_NOT = _why_not()
+needs_lab = pytest.mark.skipif(WHY_NOT is not None, reason=f"lab not run: {WHY_NOT}")
+LAB_PLANS = ROOT / "tests" / "lab"
+
+def _samples() -> list[Path]:
+    return sample_plans()
+
+
+def _namespaces() -> set[str]:
+    listed = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True, check=False)
+    return {line.split()[0] for line in listed.stdout.splitlines() if line.strip()}
+
+
+@needs_lab
+@pytest.mark.parametrize("plan", _samples(), ids=lambda p: getattr(p, "stem", str(p)))
+def test_sample_passes_in_the_lab(plan: Path) -> None:
+    before = _namespaces()
+    run = run_cli(["lab", "--locked", str(plan)])
+    assert _namespaces() == before, "the lab left namespaces behind"
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert ": PASS: " in run.stdout.splitlines()[-1] or "nothing to run" in run.stdout
+
+
+@needs_lab
+@pytest.mark.parametrize(
+    ("plan", "first_cause"),
+    [
+        (
+            "same-asn-transit.yaml",
+            "192.168.50.0/24 (ws-a) does not reach 192.168.80.0/24 (ws-b): AS-path loop at "
+            "ws-a: 192.168.80.0/24 arrives with AS path 64880 64999, which holds its own AS "
+            "64999",
+        ),
+        (
+            "advertise-no-route.yaml",
+            "10.20.0.0/16 (vra-a) does not reach 192.168.50.0/24 (ws-a): no route to the "
+            "network 10.20.0.0/16 at vra-a (BGP `network` needs one in the RIB)",
+        ),
+    ],
+)
+def test_lab_catches_the_broken_behaviour(plan: str, first_cause: str) -> None:
+    run = run_cli(["lab", "--json", str(LAB_PLANS / plan)])
+    assert run.exit_code == 1, run.stdout + run.stderr
+    result = json.loads(run.stdout)
+    assert result["passed"] is False
+    assert result["findings"][0] == {"kind": "unreachable", "message": first_cause}
+    assert all(s["state"] == "Established" for s in result["sessions"])
+
+
+@needs_lab
+def test_failed_link_is_down_and_expected_so() -> None:
+    plan = ROOT / "samples" / "megaport-multi-location.yaml"
+    run = run_cli(["lab", "--fail", "vxc-dal13", str(plan)])
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert "  vxc-dal13: mp-edge – dal13-dr: down (--fail)\n" in run.stdout
+    assert "  ok    10.70.0.0/16 (mp-edge) → 192.168.61.0/24 (dal13-dr): does not reach\n" in (
+        run.stdout
+    )
+
+
+def test_not_root_exits_2_saying_how(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner.os, "geteuid", lambda: 1000)
+    run = run_cli(["lab", str(ROOT / "samples" / "megaport-multi-location.yaml")])
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "vra-config: cannot run the lab: the lab creates network namespaces, which needs "
+        "root: run `sudo vra-config lab ...`\n"
+    )
+
+
+def test_no_frr_exits_2_saying_how(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner.os, "geteuid", lambda: 0)
+    monkeypatch.setattr(runner.sys, "platform", "linux")
+    monkeypatch.setattr(runner.shutil, "which", lambda name: "/usr/sbin/ip")
+    monkeypatch.setattr(runner.daemons, "find_frr", lambda: None)
+    run = run_cli(["lab", str(ROOT / "samples" / "megaport-multi-location.yaml")])
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "vra-config: cannot run the lab: FRR (zebra, staticd, bgpd and vtysh) is not "
+        "installed; install FRR: `sudo apt-get install frr` on Debian or Ubuntu "
+        "(https://docs.frrouting.org/en/stable-8.4/installation.html)\n"
+    )
+
+
+def test_not_linux_exits_2_saying_how(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner.sys, "platform", "darwin")
+    run = run_cli(["lab", str(ROOT / "samples" / "megaport-multi-location.yaml")])
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "vra-config: cannot run the lab: the lab needs Linux network namespaces; this is "
+        "darwin. Run it on a Linux machine or VM\n"
+    )
+
+
+def test_unknown_failed_link_is_a_usage_error() -> None:
+    run = run_cli(["lab", "--fail", "nope", str(ROOT / "samples" / "megaport-multi-location.yaml")])
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "vra-config: error: --fail nope: no such connection in the plan (vxc-dal13, vxc-wdc04)\n"
+    )
+
+
+def test_plan_without_devices_has_nothing_to_run() -> None:
+    plan = ROOT / "samples" / "private-ssl.yaml"
+    run = run_cli(["lab", str(plan)])
+    assert run.exit_code == 0
+    assert run.stdout == (
+        f"{plan}: nothing to run: the plan has no router, and no site that names a vendor\n"
+    )
+
+
+@needs_lab
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_tears_the_lab_down(signum: int) -> None:
+    """Stopped mid-run, the lab removes every namespace and daemon it started."""
+    before = _namespaces()
+    plan = ROOT / "samples" / "megaport-multi-location.yaml"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vra_config", "lab", str(plan)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    ours: set[str] = set()
+    while time.monotonic() < deadline and len(_lab_daemons()) < 9:  # 3 nodes x 3 daemons
+        time.sleep(0.05)
+    ours = _namespaces() - before
+    assert len(ours) == 3, "the lab did not start its namespaces"
+    process.send_signal(signum)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert stderr == "vra-config: interrupted; the lab was torn down\n"
+    assert not (_namespaces() & ours)
+    assert _lab_daemons() == set()
+
+
+def _lab_daemons() -> set[int]:
+    """Pids of FRR daemons a lab run started (their paths hold the run directory)."""
+    out = set()
+    for proc in Path("/proc").iterdir():
+        try:
+            cmdline = (proc / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"/vra-lab-" in cmdline and b"frr.conf" in cmdline:
+            out.add(int(proc.name))
+    return out
+
+
+@needs_lab
+def test_keep_leaves_the_lab_up_and_says_how_to_remove_it() -> None:
+    before = _namespaces()
+    run = run_cli(["lab", "--keep", str(ROOT / "samples" / "megaport-multi-location.yaml")])
+    ours = _namespaces() - before
+    try:
+        assert run.exit_code == 0, run.stdout + run.stderr
+        lines = run.stderr.splitlines()
+        assert lines[0] == "--keep: the lab is still running. Inspect a device with:"
+        assert len(ours) == 3
+        for namespace in ours:
+            assert any(f"sudo ip netns exec {namespace} vtysh --vty_socket " in x for x in lines)
+        removal = lines[-1].strip().replace("sudo ", "")
+        assert removal.startswith("for ns in ")
+    finally:
+        subprocess.run(["bash", "-c", removal], check=False)
+    assert not (_namespaces() & ours)
+    deadline = time.monotonic() + 10  # the daemons stop on SIGTERM, not at once
+    while _lab_daemons() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _lab_daemons() == set()

@@ -1,0 +1,145 @@
+"""What the lab's routers did: sessions, routing tables, BGP tables, what each sent and got,
+and which addresses answered. Every wait is bounded and polls; none is a fixed sleep."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from ipaddress import IPv4Network
+from typing import Any
+
+from vra_config.lab.netns import exec_args
+from vra_config.lab.topology import Network, Topology
+
+#: Seconds a sample gets to converge: it takes about 4 (benchmarks/lab-results.md).
+CONVERGE_WAIT = 25.0
+POLL = 0.25
+#: Unchanged polls in a row, with every session up, that count as converged.
+STABLE_POLLS = 4
+PING_WAIT = 3.0
+
+Query = Callable[[str, str], Any]  # (node, vtysh command) -> parsed JSON
+Key = tuple[str, str]  # (node, neighbour address)
+
+
+@dataclass(frozen=True)
+class Observed:
+    sessions: dict[Key, str] = field(default_factory=dict)
+    rib: dict[str, frozenset[IPv4Network]] = field(default_factory=dict)
+    bgp: dict[str, frozenset[IPv4Network]] = field(default_factory=dict)
+    advertised: dict[Key, frozenset[IPv4Network]] = field(default_factory=dict)
+    #: per session, what arrived before inbound policy: prefix → AS path
+    received: dict[Key, dict[IPv4Network, tuple[int, ...]]] = field(default_factory=dict)
+    reach: dict[tuple[IPv4Network, IPv4Network], bool] = field(default_factory=dict)
+    converged: bool = True
+    seconds: float = 0.0
+
+
+def bgp_sessions(topology: Topology) -> list[Key]:
+    """Every (node, neighbour) of a BGP wire that is not brought down."""
+    out: list[Key] = []
+    for w in topology.wires:
+        if w.bgp and w.name not in topology.failed:
+            out += [(w.a.node, str(w.b.address.ip)), (w.b.node, str(w.a.address.ip))]
+    return out
+
+
+def _sessions(query: Query, nodes: list[str]) -> dict[Key, str]:
+    out: dict[Key, str] = {}
+    for node in nodes:
+        peers = query(node, "show bgp ipv4 unicast summary json").get("peers", {})
+        for address, peer in peers.items():
+            out[(node, address)] = str(peer.get("state", "unknown"))
+    return out
+
+
+def _rib(query: Query, node: str) -> frozenset[IPv4Network]:
+    table = query(node, "show ip route json")
+    return frozenset(
+        IPv4Network(p) for p, entries in table.items() if any(e.get("selected") for e in entries)
+    )
+
+
+def converge(
+    query: Query, topology: Topology, deadline: float = CONVERGE_WAIT
+) -> tuple[bool, float]:
+    """Poll until every session is Established and no table changed for a while."""
+    start = time.monotonic()
+    nodes = sorted(topology.nodes)
+    wanted = bgp_sessions(topology)
+    last: object = None
+    stable = 0
+    while time.monotonic() - start < deadline:
+        sessions = _sessions(query, nodes)
+        snapshot = (sessions, [_rib(query, n) for n in nodes])
+        up = all(sessions.get(k) == "Established" for k in wanted)
+        stable = stable + 1 if snapshot == last else 0
+        last = snapshot
+        if up and stable >= STABLE_POLLS:
+            return True, time.monotonic() - start
+        time.sleep(POLL)
+    return False, time.monotonic() - start
+
+
+def collect(query: Query, topology: Topology) -> Observed:
+    """Every table the comparison reads, after convergence."""
+    nodes = sorted(topology.nodes)
+    advertised: dict[Key, frozenset[IPv4Network]] = {}
+    received: dict[Key, dict[IPv4Network, tuple[int, ...]]] = {}
+    for node, peer in bgp_sessions(topology):
+        base = f"show bgp ipv4 unicast neighbors {peer}"
+        sent = query(node, f"{base} advertised-routes json").get("advertisedRoutes", {})
+        advertised[(node, peer)] = frozenset(IPv4Network(p) for p in sent)
+        got = query(node, f"{base} received-routes json").get("receivedRoutes", {})
+        received[(node, peer)] = {
+            IPv4Network(p): tuple(int(a) for a in str(r.get("path", "")).split() if a.isdigit())
+            for p, r in got.items()
+        }
+    bgp: dict[str, frozenset[IPv4Network]] = {}
+    for node in nodes:
+        routes = query(node, "show bgp ipv4 unicast json").get("routes", {})
+        bgp[node] = frozenset(
+            IPv4Network(p) for p, paths in routes.items() if any(x.get("valid") for x in paths)
+        )
+    return Observed(
+        sessions=_sessions(query, nodes),
+        rib={n: _rib(query, n) for n in nodes},
+        bgp=bgp,
+        advertised=advertised,
+        received=received,
+    )
+
+
+def ping_all(
+    namespaces: Mapping[str, str], topology: Topology
+) -> dict[tuple[IPv4Network, IPv4Network], bool]:
+    """Every source network pings every other node's network, all sources at once."""
+    by_owner: dict[str, list[Network]] = {}
+    for net in topology.networks:
+        by_owner.setdefault(net.owner, []).append(net)
+    running: list[tuple[subprocess.Popen[str], dict[str, tuple[IPv4Network, IPv4Network]]]] = []
+    for owner, sources in sorted(by_owner.items()):
+        pairs = {
+            f"{s.host},{t.host}": (s.prefix, t.prefix)
+            for s in sources
+            for t in topology.networks
+            if t.owner != owner
+        }
+        if not pairs:
+            continue
+        command = [sys.executable, "-m", "vra_config.lab.probe", str(PING_WAIT), *pairs]
+        process = subprocess.Popen(
+            exec_args(namespaces[owner], command), stdout=subprocess.PIPE, text=True
+        )
+        running.append((process, pairs))
+    out: dict[tuple[IPv4Network, IPv4Network], bool] = {}
+    for process, pairs in running:
+        stdout, _ = process.communicate(timeout=PING_WAIT + 10)
+        answers = json.loads(stdout) if process.returncode == 0 and stdout else {}
+        for key, pair in pairs.items():
+            out[pair] = bool(answers.get(key, False))
+    return out

@@ -1,0 +1,107 @@
+"""The lab's answer for people (text) and for machines (JSON)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from vra_config.lab.compare import Cell, Finding
+from vra_config.lab.observe import Observed
+from vra_config.lab.topology import Topology
+
+
+@dataclass(frozen=True)
+class LabResult:
+    plan: str
+    topology: Topology
+    observed: Observed
+    cells: list[Cell]
+    findings: list[Finding]
+
+    @property
+    def passed(self) -> bool:
+        return not self.findings
+
+
+def _sessions(result: LabResult) -> list[dict[str, Any]]:
+    rows = []
+    t, seen = result.topology, result.observed
+    for w in t.wires:
+        if not w.bgp:
+            continue
+        states = {
+            seen.sessions.get((w.a.node, str(w.b.address.ip)), "absent"),
+            seen.sessions.get((w.b.node, str(w.a.address.ip)), "absent"),
+        }
+        state = "down (--fail)" if w.name in t.failed else " / ".join(sorted(states))
+        rows.append({"link": w.name, "a": w.a.node, "b": w.b.node, "state": state})
+    return rows
+
+
+def as_json(result: LabResult) -> dict[str, Any]:
+    return {
+        "plan": result.plan,
+        "passed": result.passed,
+        "converged_seconds": round(result.observed.seconds, 1),
+        "notes": list(result.topology.notes),
+        "failed_links": list(result.topology.failed),
+        "sessions": _sessions(result),
+        "matrix": [
+            {
+                "source": str(c.source.prefix),
+                "source_device": c.source.owner,
+                "destination": str(c.target.prefix),
+                "destination_device": c.target.owner,
+                "expected": c.expected,
+                "reaches": c.reaches,
+                "cause": c.cause,
+            }
+            for c in result.cells
+        ],
+        "findings": [{"kind": f.kind, "message": f.message} for f in result.findings],
+    }
+
+
+def summary(result: LabResult) -> str:
+    verdict = "PASS" if result.passed else f"FAIL ({len(result.findings)} findings)"
+    sessions = [s for s in _sessions(result) if s["link"] not in result.topology.failed]
+    up = sum(1 for s in sessions if s["state"] == "Established")
+    reach = sum(1 for c in result.cells if c.reaches)
+    return (
+        f"{result.plan}: {verdict}: {up}/{len(sessions)} BGP sessions Established, "
+        f"{reach}/{len(result.cells)} pairs reach, settled in {result.observed.seconds:.1f} s"
+    )
+
+
+def as_text(result: LabResult) -> str:
+    lines = [f"vra-config lab: {result.plan}"]
+    lines += [f"note: {n}" for n in result.topology.notes]
+    if result.topology.failed:
+        lines.append("links brought down: " + ", ".join(result.topology.failed))
+    lines.append("")
+    lines.append("BGP sessions:")
+    for s in _sessions(result):
+        lines.append(f"  {s['link']}: {s['a']} – {s['b']}: {s['state']}")
+    if not _sessions(result):
+        lines.append("  (none: every link routes statically)")
+    lines.append("")
+    lines.append("Reachability (source → destination):")
+    for c in result.cells:
+        word = "reaches" if c.reaches else "does not reach"
+        mark = "ok" if c.reaches == c.expected else "WRONG"
+        lines.append(
+            f"  {mark:5} {c.source.prefix} ({c.source.owner}) → {c.target.prefix} "
+            f"({c.target.owner}): {word}"
+            + (f" (plan: {'reaches' if c.expected else 'does not'})" if mark != "ok" else "")
+        )
+        if c.cause and mark != "ok":
+            lines.append(f"        first cause: {c.cause}")
+    if not result.cells:
+        lines.append("  (no pair of networks on different devices)")
+    if result.findings:
+        lines.append("")
+        lines.append("Findings:")
+        lines += [f"  - {f.message}" for f in result.findings]
+    lines.append("")
+    lines.append(summary(result))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,170 @@
+"""The lab run: check it can run, build, start, observe, compare, and always tear down.
+
+Teardown runs on success, failure, Ctrl-C (SIGINT) and SIGTERM/SIGHUP (turned into an
+exception here, so `finally` runs): daemons stop, namespaces go, the run directory goes.
+Names are unique per run (`vra-<run id>-<n>`), so two runs, or a run and a crashed one's
+leftovers, never meet. `keep` leaves everything up and says how to inspect and remove it.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+from vra_config.lab import daemons, netns, observe
+from vra_config.lab.compare import compare
+from vra_config.lab.configs import node_config
+from vra_config.lab.daemons import Frr
+from vra_config.lab.report import LabResult
+from vra_config.lab.topology import Topology, build
+from vra_config.planner import AddressPlan
+
+FRR_INSTALL = (
+    "install FRR: `sudo apt-get install frr` on Debian or Ubuntu "
+    "(https://docs.frrouting.org/en/stable-8.4/installation.html)"
+)
+
+
+class CannotRun(Exception):
+    """The lab cannot run here (not Linux, not root, FRR or iproute2 missing): exit 2."""
+
+
+def preflight() -> Frr:
+    """The FRR installation to use, or `CannotRun` saying how to get what is missing."""
+    if not sys.platform.startswith("linux"):
+        raise CannotRun(
+            f"the lab needs Linux network namespaces; this is {sys.platform}. Run it on a "
+            "Linux machine or VM"
+        )
+    if os.geteuid() != 0:
+        raise CannotRun(
+            "the lab creates network namespaces, which needs root: run `sudo vra-config lab ...`"
+        )
+    if shutil.which("ip") is None:
+        raise CannotRun("iproute2's `ip` is missing: `sudo apt-get install iproute2`")
+    found = daemons.find_frr()
+    if found is None:
+        raise CannotRun(f"FRR (zebra, staticd, bgpd and vtysh) is not installed; {FRR_INSTALL}")
+    return found
+
+
+@contextmanager
+def _signals_raise() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the run through `finally`, like Ctrl-C does."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = {s: signal.signal(s, interrupt) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+@contextmanager
+def _signals_ignored() -> Iterator[None]:
+    caught = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {s: signal.signal(s, signal.SIG_IGN) for s in caught}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+
+
+def run_lab(
+    address_plan: AddressPlan,
+    plan_name: str,
+    failed: tuple[str, ...] = (),
+    keep: bool = False,
+    say: Callable[[str], None] = print,
+) -> LabResult:
+    """Run the plan in FRR and compare; raises `CannotRun` or `LabError`."""
+    found = preflight()
+    topology = build(address_plan, failed)
+    run_id = secrets.token_hex(3)
+    names = {node: f"vra-{run_id}-{i}" for i, node in enumerate(sorted(topology.nodes))}
+    root = Path(tempfile.mkdtemp(prefix=f"vra-lab-{run_id}-"))
+    root.chmod(0o755)
+    created: list[str] = []
+    processes: list[subprocess.Popen[bytes]] = []
+    folders: dict[str, Path] = {}
+    with _signals_raise():
+        try:
+            for namespace in names.values():
+                netns.add_namespace(namespace)
+                created.append(namespace)
+            _wire(topology, names)
+            for node in sorted(topology.nodes):
+                folders[node] = daemons.node_dir(
+                    root, node, node_config(topology.nodes[node], topology, plan_name)
+                )
+            for node in sorted(topology.nodes):
+                daemons.start(found, names[node], folders[node], processes)
+
+            def query(node: str, command: str) -> Any:
+                return daemons.query(found, folders[node], command)
+
+            converged, seconds = observe.converge(query, topology)
+            seen = observe.collect(query, topology)
+            reach = observe.ping_all(names, topology)
+            seen = observe.Observed(
+                seen.sessions, seen.rib, seen.bgp, seen.advertised, seen.received,
+                reach, converged, seconds,
+            )  # fmt: skip
+            cells, findings = compare(topology, seen)
+            return LabResult(plan_name, topology, seen, cells, findings)
+        finally:
+            if keep:
+                _explain_keep(say, names, folders, root)
+            else:
+                with _signals_ignored():  # a second Ctrl-C must not stop the teardown
+                    daemons.stop(processes)
+                    for namespace in created:
+                        netns.delete_namespace(namespace)
+                    shutil.rmtree(root, ignore_errors=True)
+
+
+def _wire(topology: Topology, names: dict[str, str]) -> None:
+    addresses: dict[str, list[Any]] = {n: [] for n in topology.nodes}
+    up: dict[str, list[str]] = {n: [] for n in topology.nodes}
+    for w in topology.wires:
+        netns.add_wire(names[w.a.node], w.a.interface, names[w.b.node], w.b.interface)
+        for end in (w.a, w.b):
+            addresses[end.node].append((end.interface, end.address))
+            if w.name not in topology.failed:
+                up[end.node].append(end.interface)
+    for name, node in topology.nodes.items():
+        for interface, address in node.lans:
+            netns.add_lan(names[name], interface)
+            addresses[name].append((interface, address))
+            up[name].append(interface)
+        netns.configure(names[name], addresses[name], node.hosts, up[name])
+
+
+def _explain_keep(
+    say: Callable[[str], None], names: dict[str, str], folders: dict[str, Path], root: Path
+) -> None:
+    say("--keep: the lab is still running. Inspect a device with:")
+    for node, namespace in sorted(names.items()):
+        folder = folders.get(node)
+        shell = f"vtysh --vty_socket {folder}" if folder else "ip address"
+        say(f"  {node}: sudo ip netns exec {namespace} {shell}")
+    spaces = " ".join(names[n] for n in sorted(names))
+    say("Remove it with:")
+    say(
+        f"  for ns in {spaces}; do sudo ip netns pids $ns | xargs -r sudo kill; "
+        f"sudo ip netns del $ns; done; sudo rm -rf {root}"
+    )
