@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -47,10 +48,17 @@ def _namespaces() -> set[str]:
 
 @needs_lab
 @pytest.mark.parametrize("plan", _samples(), ids=lambda p: getattr(p, "stem", str(p)))
-def test_sample_passes_in_the_lab(plan: Path) -> None:
-    before = _namespaces()
+def test_sample_passes_in_the_lab(plan: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    created: list[str] = []
+    add = runner.netns.add_namespace
+
+    def recording(name: str) -> None:
+        created.append(name)
+        add(name)
+
+    monkeypatch.setattr(runner.netns, "add_namespace", recording)
     run = run_cli(["lab", "--locked", str(plan)])
-    assert _namespaces() == before, "the lab left namespaces behind"
+    assert not (_namespaces() & set(created)), "the lab left namespaces behind"
     assert run.exit_code == 0, run.stdout + run.stderr
     assert ": PASS: " in run.stdout.splitlines()[-1] or "nothing to run" in run.stdout
 
@@ -147,7 +155,6 @@ def test_plan_without_devices_has_nothing_to_run() -> None:
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_tears_the_lab_down(signum: int) -> None:
     """Stopped mid-run, the lab removes every namespace and daemon it started."""
-    before = _namespaces()
     plan = ROOT / "samples" / "megaport-multi-location.yaml"
     process = subprocess.Popen(
         [sys.executable, "-m", "vra_config", "lab", str(plan)],
@@ -156,50 +163,64 @@ def test_a_signal_tears_the_lab_down(signum: int) -> None:
         text=True,
     )
     deadline = time.monotonic() + 20
-    ours: set[str] = set()
-    while time.monotonic() < deadline and len(_lab_daemons()) < 9:  # 3 nodes x 3 daemons
+    while time.monotonic() < deadline and len(_lab_daemons(process.pid)) < 9:  # 3 nodes x 3
         time.sleep(0.05)
-    ours = _namespaces() - before
+    pids = _lab_daemons(process.pid)
+    ours = {_namespace_of(pid) for pid in pids}
     assert len(ours) == 3, "the lab did not start its namespaces"
     process.send_signal(signum)
     _, stderr = process.communicate(timeout=30)
     assert process.returncode == 130
     assert stderr == "vra-config: interrupted; the lab was torn down\n"
     assert not (_namespaces() & ours)
-    assert _lab_daemons() == set()
+    assert not [pid for pid in pids if _alive(pid)]
 
 
-def _lab_daemons() -> set[int]:
-    """Pids of FRR daemons a lab run started (their paths hold the run directory)."""
+def _lab_daemons(parent: int) -> set[int]:
+    """Pids of the FRR daemons one lab run (process `parent`) started: other lab runs on a
+    shared machine are not ours to count."""
     out = set()
     for proc in Path("/proc").iterdir():
         try:
             cmdline = (proc / "cmdline").read_bytes()
-        except OSError:
+            ppid = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
             continue
-        if b"/vra-lab-" in cmdline and b"frr.conf" in cmdline:
+        if ppid == parent and b"/vra-lab-" in cmdline and b"frr.conf" in cmdline:
             out.add(int(proc.name))
     return out
 
 
+def _alive(pid: int) -> bool:
+    try:
+        return bool(Path(f"/proc/{pid}/cmdline").read_bytes())  # a zombie's is empty
+    except OSError:
+        return False
+
+
+def _namespace_of(pid: int) -> str:
+    found = subprocess.run(["ip", "netns", "identify", str(pid)], capture_output=True, text=True)
+    return found.stdout.strip()
+
+
 @needs_lab
 def test_keep_leaves_the_lab_up_and_says_how_to_remove_it() -> None:
-    before = _namespaces()
     run = run_cli(["lab", "--keep", str(ROOT / "samples" / "megaport-multi-location.yaml")])
-    ours = _namespaces() - before
+    ours = set(re.findall(r"ip netns exec (\S+) vtysh", run.stderr))
+    pids = _lab_daemons(os.getpid())
     try:
         assert run.exit_code == 0, run.stdout + run.stderr
         lines = run.stderr.splitlines()
         assert lines[0] == "--keep: the lab is still running. Inspect a device with:"
         assert len(ours) == 3
-        for namespace in ours:
-            assert any(f"sudo ip netns exec {namespace} vtysh --vty_socket " in x for x in lines)
+        assert ours <= _namespaces(), "--keep must leave the namespaces up"
         removal = lines[-1].strip().replace("sudo ", "")
         assert removal.startswith("for ns in ")
     finally:
         subprocess.run(["bash", "-c", removal], check=False)
     assert not (_namespaces() & ours)
     deadline = time.monotonic() + 10  # the daemons stop on SIGTERM, not at once
-    while _lab_daemons() and time.monotonic() < deadline:
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert _lab_daemons() == set()
+    assert len(pids) == 9
+    assert not [pid for pid in pids if _alive(pid)]
