@@ -47,7 +47,7 @@ def _intent(text: str) -> RouterIntent:
         (IPv4Network("10.1.0.0/16"),),
         30,
         90,
-        remove_private_as=True,
+        multihop=16,
     )
     return RouterIntent(
         name="vra-x",
@@ -85,8 +85,9 @@ def test_plan_text_never_adds_a_line(text: str) -> None:
     assert all(re.search(r"(description |! ).*", line) for line in described)
 
 
-def test_remove_private_as_only_where_the_intent_says() -> None:
+def test_multihop_networks_and_routes_where_the_intent_says() -> None:
     text = frr.render(_intent("x"), "p.yaml")
-    assert "  neighbor 172.16.3.5 remove-private-AS\n" in text
+    assert " neighbor 172.16.3.5 ebgp-multihop 16\n" in text
+    assert "remove-private-AS" not in text  # it keeps the peer's AS: re-origination instead
     assert "  network 10.1.0.0/16\n" in text
     assert "ip route 172.16.3.1/32 10.0.0.2\n" in text

@@ -37,6 +37,7 @@ WHY_NOT = _why_not()
 needs_lab = pytest.mark.skipif(WHY_NOT is not None, reason=f"lab not run: {WHY_NOT}")
 LAB_PLANS = ROOT / "tests" / "lab"
 
+
 def _samples() -> list[Path]:
     return sample_plans()
 
@@ -64,15 +65,38 @@ def test_sample_passes_in_the_lab(plan: Path, monkeypatch: pytest.MonkeyPatch) -
 
 
 @needs_lab
+def test_same_asn_transit_works_once_re_originated() -> None:
+    """Issue 10 item 1, proven in FRR: the gateways re-originate the far location's subnets
+    (static route + `network`), so 64999 never reaches 64999."""
+    run = run_cli(["lab", str(LAB_PLANS / "same-asn-transit.yaml")])
+    assert run.exit_code == 0, run.stdout + run.stderr
+    assert "PASS: 3/3 BGP sessions Established, 2/2 pairs reach" in run.stdout
+
+
+@needs_lab
+def test_lab_catches_same_asn_transit_without_re_origination(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The class of bug the lab exists for: take the re-origination away (the design before
+    the fix, remove-private-AS or nothing) and the lab names the AS-path loop."""
+    import vra_config.intent
+
+    monkeypatch.setattr(vra_config.intent, "_reoriginated", lambda b, neighbors: ([], set()))
+    run = run_cli(["lab", "--json", str(LAB_PLANS / "same-asn-transit.yaml")])
+    assert run.exit_code == 1, run.stdout + run.stderr
+    result = json.loads(run.stdout)
+    assert result["findings"][0] == {
+        "kind": "unreachable",
+        "message": "192.168.50.0/24 (ws-a) does not reach 192.168.80.0/24 (ws-b): AS-path loop "
+        "at ws-a: 192.168.80.0/24 arrives with AS path 64880 64881 64999, which holds its own "
+        "AS 64999",
+    }
+
+
+@needs_lab
 @pytest.mark.parametrize(
     ("plan", "first_cause"),
     [
-        (
-            "same-asn-transit.yaml",
-            "192.168.50.0/24 (ws-a) does not reach 192.168.80.0/24 (ws-b): AS-path loop at "
-            "ws-a: 192.168.80.0/24 arrives with AS path 64880 64999, which holds its own AS "
-            "64999",
-        ),
         (
             "advertise-no-route.yaml",
             "10.20.0.0/16 (vra-a) does not reach 192.168.50.0/24 (ws-a): no route to the "

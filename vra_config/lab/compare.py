@@ -19,7 +19,7 @@ from vra_config.lab.topology import Network, Topology, Wire
 
 
 @dataclass(frozen=True)
-class Finding:
+class Mismatch:
     kind: str  # "session", "unreachable", "reaches", "leak", "converge"
     message: str
 
@@ -135,12 +135,12 @@ def _pair_cause(topology: Topology, seen: Observed, source: Network, target: Net
     return "every routing table holds the routes, but the ping got no answer (forwarding)"
 
 
-def compare(topology: Topology, seen: Observed) -> tuple[list[Cell], list[Finding]]:
+def compare(topology: Topology, seen: Observed) -> tuple[list[Cell], list[Mismatch]]:
     """The matrix, and every difference between the plan and what the lab saw."""
-    findings: list[Finding] = []
+    findings: list[Mismatch] = []
     if not seen.converged:
         findings.append(
-            Finding("converge", f"the routers did not settle within {seen.seconds:.0f} s")
+            Mismatch("converge", f"the routers did not settle within {seen.seconds:.0f} s")
         )
     for w in topology.wires:
         if not w.bgp or w.name in topology.failed:
@@ -149,7 +149,7 @@ def compare(topology: Topology, seen: Observed) -> tuple[list[Cell], list[Findin
             state = seen.sessions.get((end.node, str(other.address.ip)), "absent")
             if state != "Established":
                 findings.append(
-                    Finding(
+                    Mismatch(
                         "session",
                         f"BGP session {end.node}–{other.node} ({w.name}) is {state} at "
                         f"{end.node}, not Established",
@@ -166,7 +166,7 @@ def compare(topology: Topology, seen: Observed) -> tuple[list[Cell], list[Findin
             if expected and not reaches:
                 cause = _pair_cause(topology, seen, s, t)
                 findings.append(
-                    Finding(
+                    Mismatch(
                         "unreachable",
                         f"{s.prefix} ({s.owner}) does not reach {t.prefix} ({t.owner}): {cause}",
                     )
@@ -174,7 +174,7 @@ def compare(topology: Topology, seen: Observed) -> tuple[list[Cell], list[Findin
             elif reaches and not expected:
                 cause = "the plan does not route this pair"
                 findings.append(
-                    Finding(
+                    Mismatch(
                         "reaches",
                         f"{s.prefix} ({s.owner}) reaches {t.prefix} ({t.owner}), "
                         "which the plan does not route",
@@ -187,7 +187,7 @@ def compare(topology: Topology, seen: Observed) -> tuple[list[Cell], list[Findin
         extra = (seen.rib.get(node, frozenset()) & topology.planned) - topology.expected[node]
         for prefix in sorted(extra):
             findings.append(
-                Finding(
+                Mismatch(
                     "leak", f"{node} has a route to {prefix}, which the plan does not send there"
                 )
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from vra_config.lab.compare import Cell, Finding
+from vra_config.lab.compare import Cell, Mismatch
 from vra_config.lab.observe import Observed
 from vra_config.lab.topology import Topology
 
@@ -16,7 +16,7 @@ class LabResult:
     topology: Topology
     observed: Observed
     cells: list[Cell]
-    findings: list[Finding]
+    findings: list[Mismatch]
 
     @property
     def passed(self) -> bool:

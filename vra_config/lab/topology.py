@@ -9,9 +9,9 @@ Pure: it reads the checked plan and its intents and returns data; nothing runs h
 - Every link is a wire: a veth pair carrying the link's inner addresses (tunnel /30, VTI /30,
   Megaport peering). GRE and IPsec encapsulation are not emulated.
 - A device's connected networks are what it really holds: a router its private and public
-  subnets, a site its `networks`, a workspace its `subnets`. Any other prefix a router
-  advertises gets a host address (/32) for pings, but no route: the rendered configuration
-  must provide one, as on the real router.
+  subnets, a router or site its `connected` networks, a workspace its `subnets`. Any other
+  prefix a device advertises gets a host address (/32) for pings, but no route: the
+  rendered configuration must provide one (`routes`), as on the real device.
 - Expected reachability comes from the plan's own routing model (`routing.link_routes`).
 """
 
@@ -223,6 +223,7 @@ def _device_node(address_plan: AddressPlan, name: str, intent: RouterIntent) -> 
     plan = address_plan.plan
     lans: list[tuple[str, IPv4Interface]] = []
     router = plan.routers.get(name)
+    device = router if router is not None else plan.sites[name]
     if router is not None:
         lans.append(("priv", router.private.address))
         if router.public is not None:
@@ -230,9 +231,12 @@ def _device_node(address_plan: AddressPlan, name: str, intent: RouterIntent) -> 
         own = router.advertise
     else:
         own = plan.sites[name].networks
-        lans += [
-            (f"lan{i}", IPv4Interface(f"{_first_host(p)}/{p.prefixlen}")) for i, p in enumerate(own)
-        ]
+    # what the plan says the device holds as connected networks: a VLAN it is the gateway
+    # of, a site's LAN; anything else it advertises needs a route the configuration renders
+    lans += [
+        (f"lan{i}", IPv4Interface(f"{_first_host(p)}/{p.prefixlen}"))
+        for i, p in enumerate(device.connected)
+    ]
     held = [address for _, address in lans]
     hosts = tuple(_first_host(p) for p in own if not any(a.ip in p or a.network == p for a in held))
     kind = "router" if router is not None else "site"
