@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from ipaddress import IPv4Network
 
-from vra_config.findings import Finding, PlanPath
-from vra_config.model import Plan, Route
-from vra_config.planner import AddressPlan, PlannedLink
-from vra_config.routing import LinkRoutes, link_routes
+from vra_config.intent.routing import LinkRoutes, link_routes
+from vra_config.plan.findings import Finding, PlanPath
+from vra_config.plan.model import Plan, Route
+from vra_config.planner.records import AddressPlan, PlannedLink
 
 IMPORT_CHECK_SOURCE = (
     "FRR `bgp network import-check`, https://docs.frrouting.org/en/latest/bgp.html; Junos "

@@ -19,9 +19,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from vra_config.findings import Finding, PlanPath
-from vra_config.intent import BgpNeighbor, IpsecPeer, RouterIntent
-from vra_config.vendors.base import REDACTED_KEY, VendorError, vendor_interface
+from vra_config.intent.router import BgpNeighbor, IpsecPeer, RouterIntent
+from vra_config.plan.findings import Finding, PlanPath
+from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface
 
 TITLE = "Vyatta 5600"
 SUFFIX = "vyatta.set"

@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
-from vra_config import ibm
-from vra_config.model import Esp, Ike, PerVendor, Route, Secret
-from vra_config.planner import AddressPlan, PlannedLink
-from vra_config.routing import LinkRoutes, link_routes
+from vra_config.intent.routing import LinkRoutes, link_routes
+from vra_config.plan.model import Esp, Ike, PerVendor, Route, Secret
+from vra_config.planner import ibm
+from vra_config.planner.records import AddressPlan, PlannedLink
 
 _KIND = {"cloud-connection": "cloud connection", "transit-gateway": "Transit Gateway"}
 

@@ -723,7 +723,7 @@ class Accept(Model):
 
     Shown, with the reason, in check and plan output, in every rendered header and in the
     pull-request markdown. Only rules marked acknowledgeable may be accepted (see
-    `vra_config.accept`).
+    `vra_config.plan.accept`).
     """
 
     id: Text

@@ -23,9 +23,9 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import replace
 
-from vra_config.findings import Finding, PlanPath, format_path
-from vra_config.model import Accept
-from vra_config.rules import RULES
+from vra_config.plan.findings import Finding, PlanPath, format_path
+from vra_config.plan.model import Accept
+from vra_config.plan.rules import RULES
 
 
 def acknowledge(findings: Sequence[Finding], entries: Sequence[Accept]) -> list[Finding]:

@@ -23,8 +23,8 @@ from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from vra_config.findings import Finding, Mark, PlanError, PlanPath, sort_findings
-from vra_config.model import (
+from vra_config.plan.findings import Finding, Mark, PlanError, PlanPath, sort_findings
+from vra_config.plan.model import (
     CONNECTION_KINDS,
     CloudConnection,
     Plan,

@@ -20,7 +20,7 @@ try:
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-from vra_config.findings import Finding, PlanError
+from vra_config.plan.findings import Finding, PlanError
 from vra_config.writer import write_atomic
 
 LOCK_VERSION = 1

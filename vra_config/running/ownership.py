@@ -1,14 +1,10 @@
-"""From a router's running configuration to the plan's intent: the commands between them.
+"""What in a router's running configuration is the plan's, and what is not.
 
-`set` for what the plan needs and the router lacks; `delete` only for what the plan owns:
-objects vra-config created, recognised by the names and descriptions the packs emit, tied
-to a connection the plan has now, or to one whose objects carry those names (two marks, so a
-description of yours that merely looks like ours is never enough). A removed object is one
-`delete` of its whole subtree; a changed single value is one `set` (it replaces the old).
-Nothing else on the router is touched.
-
-Which paths are objects, and which leaves hold several values, is vendor data below (in the
-spirit of annet's rulebooks), not code.
+An object is the plan's when vra-config created it: recognised by the names and descriptions
+the packs emit, tied to a connection the plan has now, or to one whose objects carry those
+names (two marks, so a description of yours that merely looks like ours is never enough).
+Which paths are objects is vendor data below (in the spirit of annet's rulebooks), not code.
+`delta` deletes only what is owned; `in_use` tells the planner what is not.
 """
 
 from __future__ import annotations
@@ -17,7 +13,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from vra_config.existing import Statement, Words, parse, render_words
+from vra_config.running.config import Statement, Words
 
 # Object roots: a pattern of words (None: any word) and how many words name the object.
 # Deeper patterns are objects inside objects (a prefix-list rule inside its prefix list).
@@ -57,29 +53,6 @@ ROOTS: dict[str, tuple[tuple[tuple[str | None, ...], int], ...]] = {
     ),
 }
 
-#: Leaves that hold several values: a value the plan no longer has is deleted, not replaced.
-MULTI: dict[str, frozenset[str]] = {
-    "vyatta": frozenset({"address", "in", "next-hop", "next-hop-interface", "network"}),
-    "vsrx": frozenset(
-        {
-            "address",
-            "source-address",
-            "destination-address",
-            "destination-port",
-            "neighbor",
-            "next-hop",
-            "system-services",
-            "protocols",
-        }
-    ),
-}
-
-#: Lists written without a keyword before each value (a Junos prefix list's entries).
-MULTI_LISTS: dict[str, tuple[tuple[str | None, ...], ...]] = {
-    "vyatta": (),
-    "vsrx": (("policy-options", "prefix-list", None, None),),
-}
-
 _NAME = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
 #: Descriptions the packs write, and the connection each names.
 _DESCRIPTIONS = (
@@ -89,7 +62,7 @@ _DESCRIPTIONS = (
 )
 
 
-def _matches(words: Words, pattern: tuple[str | None, ...]) -> bool:
+def matches(words: Words, pattern: tuple[str | None, ...]) -> bool:
     return len(words) >= len(pattern) and all(
         p is None or p == w for p, w in zip(pattern, words, strict=False)
     )
@@ -97,7 +70,7 @@ def _matches(words: Words, pattern: tuple[str | None, ...]) -> bool:
 
 def roots_of(words: Words, vendor: str) -> list[Words]:
     """The objects a statement belongs to, outermost first."""
-    found = {words[:depth] for pattern, depth in ROOTS[vendor] if _matches(words, pattern)}
+    found = {words[:depth] for pattern, depth in ROOTS[vendor] if matches(words, pattern)}
     return sorted(found, key=len)
 
 
@@ -230,47 +203,3 @@ def ownership(
         names,
         {root: frozenset(h) for root, h in hops.items()},
     )
-
-
-def delta(
-    running_text: str, desired_text: str, vendor: str, plan_connections: Iterable[str]
-) -> list[str]:
-    """`delete` lines (first, outermost objects only) then `set` lines, in file order."""
-    running = parse(running_text)
-    desired = parse(desired_text)
-    have = {s.words for s in running}
-    want = {s.words for s in desired}
-    desired_roots = {root for s in desired for root in roots_of(s.words, vendor)}
-    owner = ownership(running, vendor, plan_connections)
-    deletes: list[Words] = []
-    seen: set[Words] = set()
-    for s in running:
-        if s.words in want:
-            continue
-        gone_root = None
-        owned = False
-        for root in roots_of(s.words, vendor):
-            if owner.owns(root):
-                owned = True
-                if root not in desired_roots:
-                    gone_root = root
-                    break
-        if not owned:
-            continue  # not the plan's: never touched
-        if gone_root is not None:
-            target = gone_root
-        elif (
-            s.words[-2] in MULTI[vendor]
-            or any(len(s.words) == len(p) and _matches(s.words, p) for p in MULTI_LISTS[vendor])
-            or not any(w[:-1] == s.words[:-1] for w in want if len(w) == len(s.words))
-        ):
-            target = s.words
-        else:
-            continue  # a single value the plan changes: its `set` replaces it
-        if target not in seen and not any(target[: len(x)] == x for x in seen):
-            seen.add(target)
-            deletes.append(target)
-    sets = [s.words for s in desired if s.words not in have]
-    out = ["delete " + render_words(w, vendor)[4:] for w in deletes]
-    out += [render_words(w, vendor) for w in dict.fromkeys(sets)]
-    return out

@@ -1,86 +1,26 @@
-"""Turn router intents into configuration text with a vendor's jinja2 templates.
+"""Render router intents into configuration text with a pack's jinja2 templates.
 
-One environment per (vendor, override directory), built once and reused: templates are
-compiled once per process. The environment is strict (an undefined name is an error, not an
-empty string) and its `finalize` hook refuses any value that could start a new line, so no
-value can change the shape of the output whatever a template does with it. The rendered
-text is then checked line by line: every line is a `set` command or a comment, none twice.
+The pack (`PACKS[vendor]`) turns a `RouterIntent` into template data; the templates under
+`templates/<vendor>/` print it; the text is then checked line by line: every line is a `set`
+command or a comment, none twice.
 """
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import ModuleType
 from typing import Any
 
 import jinja2
 
-from vra_config.findings import Finding, Mark, PlanError
-from vra_config.intent import RouterIntent
-from vra_config.vendors import PACKS, VendorError
-from vra_config.vendors.base import REDACTED_KEY, REDACTED_NOTE
+from vra_config.intent.router import RouterIntent
+from vra_config.plan.findings import Finding, Mark, PlanError
+from vra_config.targets.base import REDACTED_KEY, REDACTED_NOTE, ROUTER_MARK, VendorError
+from vra_config.targets.environment import RenderBug, environment, records
+from vra_config.targets.routers import PACKS
 
 ENTRY_TEMPLATE = "router.j2"
-
-
-class RenderBug(RuntimeError):
-    """The output broke an invariant; a bug in a template or pack, never a plan mistake."""
-
-
-def templates_root() -> Path:
-    """The template packs: inside the installed package, or at the top of a source checkout."""
-    here = Path(__file__).resolve().parent
-    installed = here / "templates"
-    return installed if installed.is_dir() else here.parent / "templates"
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def _finalize(value: object) -> object:
-    if value is None:
-        raise RenderBug("a template printed None; the pack must decide what to print")
-    if isinstance(value, str) and _CONTROL.search(value):
-        raise RenderBug(f"refusing to print a value with a control character: {value!r}")
-    return value
-
-
-@functools.lru_cache(maxsize=8)
-def environment(vendor: str, override: str | None = None) -> jinja2.Environment:
-    """The jinja2 environment for a vendor; `override` templates win by file name."""
-    loaders: list[jinja2.BaseLoader] = []
-    if override is not None:
-        loaders.append(jinja2.FileSystemLoader(override))
-    loaders.append(jinja2.FileSystemLoader(str(templates_root() / vendor)))
-    return jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
-        undefined=jinja2.StrictUndefined,
-        autoescape=False,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        finalize=_finalize,
-    )
-
-
-def records(value: Any) -> Any:
-    """Template data as attribute objects: dicts whose keys are names become namespaces.
-
-    Jinja resolves `t.name` by trying an attribute, then an item; on a plain dict the first
-    try fails, and that failure per field was a third of rendering time on large plans.
-    Dicts keyed by other text (`gre-in`) stay dicts for `.items()`.
-    """
-    if isinstance(value, dict):
-        converted = {k: records(v) for k, v in value.items()}
-        if converted and all(isinstance(k, str) and k.isidentifier() for k in converted):
-            return SimpleNamespace(**converted)
-        return converted
-    if isinstance(value, list):
-        return [records(v) for v in value]
-    return value
 
 
 def pack(vendor: str) -> ModuleType:
@@ -103,7 +43,7 @@ def render_router(
     module = pack(vendor)
     context: dict[str, Any] = module.context(intent, secrets or {})
     context["header"] = [
-        module.comment(f"vra-config: router {intent.name} ({intent.role}), {module.TITLE}"),
+        module.comment(f"{ROUTER_MARK}{intent.name} ({intent.role}), {module.TITLE}"),
         module.comment(f"plan: {plan_name}"),
         module.comment("Paste in configuration mode; review, then commit and save."),
         *(module.comment(note) for note in notes),

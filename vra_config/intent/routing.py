@@ -21,8 +21,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from ipaddress import IPv4Network
 
-from vra_config.model import Plan
-from vra_config.planner import PlannedLink
+from vra_config.plan.model import Plan
+from vra_config.planner.records import PlannedLink
 
 Node = tuple[str, str]  # ("device" | "powervs", name)
 

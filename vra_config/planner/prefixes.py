@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from ipaddress import IPv4Network
 from typing import Literal
 
-from vra_config import ibm
-from vra_config.findings import Finding, PlanPath, format_path
-from vra_config.rules import RULES
-from vra_config.space import bounds
+from vra_config.plan.findings import Finding, PlanPath, format_path
+from vra_config.plan.rules import RULES
+from vra_config.planner import ibm
+from vra_config.planner.space import bounds
 
 #: What a prefix is in the plan. `interface` is a classic subnet (a router's own, or one
 #: listed in `classic_subnets`) or a Direct Link peering; `pool` a range subnets are carved

@@ -24,9 +24,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from vra_config.findings import Finding
-from vra_config.model import CloudConnection, Plan, TransitGatewayConnection
-from vra_config.planner import AddressPlan, PlannedLink
+from vra_config.plan.findings import Finding
+from vra_config.plan.model import CloudConnection, Plan, TransitGatewayConnection
+from vra_config.planner.records import AddressPlan, PlannedLink
+from vra_config.targets.base import TargetError
 
 #: IBM's rule for Transit Gateway connection (and tunnel) names, as the provider validates
 #: it: IBM-Cloud/terraform-provider-ibm, resource_ibm_tg_gateway_connection.go.
@@ -39,14 +40,6 @@ TGW_NAME_SOURCE = (
 #: The variable every Transit Gateway connection of the plan attaches to: the plan names no
 #: gateway, so one plan's links share one.
 TRANSIT_GATEWAY_VAR = "transit_gateway_id"
-
-
-class TargetError(Exception):
-    """What IBM's side cannot take from this plan: reported with plan paths, never dropped."""
-
-    def __init__(self, findings: list[Finding]) -> None:
-        self.findings = findings
-        super().__init__("; ".join(f.message for f in findings))
 
 
 def ident(name: str) -> str:

@@ -1,9 +1,19 @@
-"""What every vendor pack shares: the error for what a vendor cannot express."""
+"""What every target shares: the error for what it cannot express, and the header marks.
+
+A router pack (`routers/`) and an IBM-side target (`ibm/`) both turn the planner's answer
+into text for one system; both report what that system cannot take as findings with plan
+paths, and both open their files with a mark that tells `--out` the file is ours.
+"""
 
 from __future__ import annotations
 
-from vra_config.findings import Finding
-from vra_config.model import PerVendor
+from vra_config.plan.findings import Finding
+from vra_config.plan.model import PerVendor
+
+#: The first words of a router pack's header comment (`render`), and of an IBM-side target's
+#: (`render --target`): `--out` overwrites only files that start with one of them.
+ROUTER_MARK = "vra-config: router "
+IBM_SIDE_MARK = "vra-config: IBM side"
 
 #: The key text of review output (keys not shown): empty, which both vendors' schemas refuse
 #: (Vyatta 5600 `pre-shared-secret`: pattern `[-+&!@#$%^*(),.:_a-zA-Z0-9]+`, DANOS
@@ -20,12 +30,16 @@ REDACTED_NOTE = (
 )
 
 
-class VendorError(Exception):
-    """What a vendor cannot express: never dropped, always reported with its plan path."""
+class TargetError(Exception):
+    """What a target cannot take from this plan: never dropped, reported with plan paths."""
 
     def __init__(self, findings: list[Finding]) -> None:
         self.findings = findings
         super().__init__("; ".join(f.message for f in findings))
+
+
+class VendorError(TargetError):
+    """What a router OS cannot express (a router pack's `context` raises it)."""
 
 
 def vendor_interface(

@@ -2,7 +2,7 @@
 
 Nothing here computes: the planner reads these tables. When IBM changes a rule, the change is
 one row here (and its rule), not an `if` somewhere in the planner. Each row names its rule in
-`vra_config.rules`, which holds the public sources (IBM Cloud docs pages, RFCs) that messages
+`vra_config.plan.rules`, which holds the public sources (IBM Cloud docs pages, RFCs) that messages
 cite and `vra-config explain` prints.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Network
 from typing import Literal
 
-from vra_config.rules import RULES
+from vra_config.plan.rules import RULES
 
 Severity = Literal["error", "warning"]
 

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from vra_config.model import GRE_SPEEDS
-from vra_config.targets.ibmside import TRANSIT_GATEWAY_VAR, IbmSide
-from vra_config.targets.quoting import hcl_string
+from vra_config.plan.model import GRE_SPEEDS
+from vra_config.targets.ibm.quoting import hcl_string
+from vra_config.targets.ibm.side import TRANSIT_GATEWAY_VAR, IbmSide
 
+TITLE = "Terraform for the IBM-Cloud/ibm provider, a module"
+FILE = "ibm-side.tf"
 TEMPLATE = "main.tf.j2"
 PROVIDER_VERSION = ">= 1.71.2"
 TERRAFORM_VERSION = ">= 1.5.0"

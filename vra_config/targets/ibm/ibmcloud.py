@@ -18,9 +18,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from vra_config.targets.ibmside import TRANSIT_GATEWAY_VAR, IbmSide
-from vra_config.targets.quoting import shell_word
+from vra_config.targets.ibm.quoting import shell_word
+from vra_config.targets.ibm.side import TRANSIT_GATEWAY_VAR, IbmSide
 
+TITLE = "ibmcloud CLI commands, run with sh after ibmcloud login"
+FILE = "ibm-side.sh"
 TEMPLATE = "commands.sh.j2"
 
 

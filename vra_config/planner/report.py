@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from vra_config.findings import Finding, format_path
-from vra_config.planner import AddressPlan, PlannedLink
-from vra_config.rules import RULES
+from vra_config.plan.findings import Finding, format_path
+from vra_config.plan.rules import RULES
+from vra_config.planner.records import AddressPlan, PlannedLink
 
 _COLUMNS = (
     ("connection", "connection"),

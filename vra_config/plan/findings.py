@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from vra_config.rules import RULES
+from vra_config.plan.rules import RULES
 
 Severity = Literal["error", "warning"]
 PathPart = str | int
@@ -31,7 +31,7 @@ class Mark:
 class Finding:
     """One problem with a plan: where it is, what is wrong and how to fix it.
 
-    `rule` is the ID of its rule in `vra_config.rules` (required, so a new finding cannot be
+    `rule` is the ID of its rule in `vra_config.plan.rules` (required, so a new finding cannot be
     added without one). `accepted` holds the reason when the plan acknowledged it with an
     `accept:` entry: it is then shown, with the reason, but no longer fails the run.
     """
@@ -46,7 +46,9 @@ class Finding:
 
     def __post_init__(self) -> None:
         if self.rule not in RULES:
-            raise ValueError(f"finding rule {self.rule!r} is not registered in vra_config.rules")
+            raise ValueError(
+                f"finding rule {self.rule!r} is not registered in vra_config.plan.rules"
+            )
 
     @property
     def is_error(self) -> bool:
