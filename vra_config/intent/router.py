@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from vra_config.intent.routing import LinkRoutes, link_routes
-from vra_config.plan.model import Esp, Ike, PerVendor, Route, Secret
+from vra_config.plan.model import Esp, Ike, Route
+from vra_config.plan.values import PerVendor, Secret
 from vra_config.planner import ibm
 from vra_config.planner.records import AddressPlan, PlannedLink
 

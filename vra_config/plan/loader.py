@@ -24,15 +24,8 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from vra_config.plan.findings import Finding, Mark, PlanError, PlanPath, sort_findings
-from vra_config.plan.model import (
-    CONNECTION_KINDS,
-    CloudConnection,
-    Plan,
-    Router,
-    Site,
-    Workspace,
-    show_value,
-)
+from vra_config.plan.model import CONNECTION_KINDS, CloudConnection, Plan, Router, Site, Workspace
+from vra_config.plan.values import show_value
 
 try:  # libyaml is the fast path; pure Python is the fallback on platforms without it.
     from yaml import CSafeLoader as _YamlLoader
@@ -619,7 +612,7 @@ _MISSING_HINTS = {
 }
 
 
-#: The rule of each of the model's own error kinds (`PydanticCustomError` in model.py).
+#: The rule of each of the model's own error kinds (`PydanticCustomError` in values.py).
 _CUSTOM_RULES = {
     "vra_address": "VRC026",
     "vra_prefix": "VRC026",

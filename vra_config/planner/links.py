@@ -15,10 +15,10 @@ from vra_config.plan.model import (
     GreLink,
     IpsecLink,
     MegaportLink,
-    PerVendor,
     Plan,
     TransitGatewayConnection,
 )
+from vra_config.plan.values import PerVendor
 from vra_config.planner import ibm
 from vra_config.planner.records import (
     IpsecParams,

@@ -20,16 +20,8 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from vra_config.plan.findings import Finding
-from vra_config.plan.model import (
-    AnyConnection,
-    Esp,
-    GreLink,
-    Ike,
-    IpsecLink,
-    PerVendor,
-    Plan,
-    Secret,
-)
+from vra_config.plan.model import AnyConnection, Esp, GreLink, Ike, IpsecLink, Plan
+from vra_config.plan.values import PerVendor, Secret
 from vra_config.planner import ibm
 from vra_config.planner.lock import Lock
 from vra_config.planner.prefixes import Use

@@ -8,7 +8,7 @@ paths, and both open their files with a mark that tells `--out` the file is ours
 from __future__ import annotations
 
 from vra_config.plan.findings import Finding
-from vra_config.plan.model import PerVendor
+from vra_config.plan.values import PerVendor
 
 #: The first words of a router pack's header comment (`render`), and of an IBM-side target's
 #: (`render --target`): `--out` overwrites only files that start with one of them.

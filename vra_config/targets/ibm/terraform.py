@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vra_config.plan.model import GRE_SPEEDS
+from vra_config.plan.values import GRE_SPEEDS
 from vra_config.targets.ibm.quoting import hcl_string
 from vra_config.targets.ibm.side import TRANSIT_GATEWAY_VAR, IbmSide
 
