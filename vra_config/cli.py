@@ -49,6 +49,8 @@ RunningOpt = Annotated[
 T = TypeVar("T")
 #: Lock changes listed one by one; a first run on a large plan says how many more.
 LOCK_CHANGES_SHOWN = 20
+#: Errors printed per run; the rest are counted.
+MAX_ERRORS = 200
 
 
 def _say(text: str) -> None:
@@ -74,7 +76,6 @@ def _guard(action: Callable[[], T]) -> T:
     from vra_config.output import OutputError
     from vra_config.pipeline import UsageError
     from vra_config.plan.findings import PlanError
-    from vra_config.plan.loader import MAX_ERRORS
     from vra_config.targets.environment import RenderBug
 
     try:

@@ -14,8 +14,8 @@ from typing import Any
 
 from vra_config.intent.design import design_findings
 from vra_config.plan.accept import acknowledge
-from vra_config.plan.findings import Finding, Mark, PlanError, PlanPath
-from vra_config.plan.loader import LoadedPlan, load_file, load_text, sorted_located
+from vra_config.plan.findings import Finding, Mark, PlanError, PlanPath, sorted_located
+from vra_config.plan.loader import LoadedPlan, load_file, load_text
 from vra_config.plan.model import Plan
 from vra_config.planner.addresses import plan_addresses
 from vra_config.planner.lock import Lock, lock_path, read_lock

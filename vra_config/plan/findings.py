@@ -118,3 +118,13 @@ def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
 
     unique = {(f.path, f.message, f.severity, f.rule): f for f in findings}
     return sorted(unique.values(), key=key)
+
+
+def sorted_located(
+    findings: list[Finding], file: str, marks: Mapping[PlanPath, Mark]
+) -> list[Finding]:
+    """Give each finding the file and its mark (unless it has one), in file order."""
+    return sort_findings(
+        f.located(file, marks) if f.mark is None else replace(f, file=f.file or file)
+        for f in findings
+    )
