@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import vra_config
-from vra_config.intent.router import RouterIntent
+from vra_config.intent.records import RouterIntent
 from vra_config.pipeline import check_text, render_checked
 from vra_config.plan.findings import PlanError
 from vra_config.targets.routers import vsrx, vyatta

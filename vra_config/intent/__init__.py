@@ -1,2 +1,3 @@
-"""Intent: what each router must do, vendor-neutral (`router`), the routing policy of each link
-(`routing`), and the design checks that read that routing (`design`)."""
+"""Intent: what each device must do, vendor-neutral. `routing` decides which prefixes cross
+each link, `router` builds a `RouterIntent` per device out of the `records` the packs read,
+and `design` checks, on that routing, designs that would commit but not work."""

@@ -14,7 +14,7 @@ from typing import Any
 
 import jinja2
 
-from vra_config.intent.router import RouterIntent
+from vra_config.intent.records import RouterIntent
 from vra_config.plan.findings import Finding, Mark, PlanError
 from vra_config.targets.base import REDACTED_KEY, REDACTED_NOTE, ROUTER_MARK, VendorError
 from vra_config.targets.environment import RenderBug, environment, records

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from ipaddress import IPv4Network
 from typing import Any
 
-from vra_config.intent.router import IpsecPeer, LinkEnd, RouterIntent
+from vra_config.intent.records import IpsecPeer, LinkEnd, RouterIntent
 from vra_config.plan.findings import Finding, PlanPath
 from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface
 

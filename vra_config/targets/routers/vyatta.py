@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from vra_config.intent.router import BgpNeighbor, IpsecPeer, RouterIntent
+from vra_config.intent.records import BgpNeighbor, IpsecPeer, RouterIntent
 from vra_config.plan.findings import Finding, PlanPath
 from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface
 
