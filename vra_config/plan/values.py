@@ -2,7 +2,7 @@
 
 Prefixes, addresses, names, free text, secrets, interface names, zones and speeds reach
 router configuration, so they are parsed here, strictly, before any stage sees them; each
-parser raises a `PydanticCustomError` whose kind the loader maps to a rule. `model.py`
+parser raises a `PydanticCustomError` whose kind `model_errors.py` maps to a rule. `model.py`
 assembles them into the plan's models.
 """
 
