@@ -15,10 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vra_config.plan.findings import Finding, PlanError
-
 if TYPE_CHECKING:
     from vra_config.pipeline import Checked
+    from vra_config.plan.findings import Finding, PlanError
     from vra_config.plan.model import Plan
     from vra_config.planner.lock import Lock
 
@@ -27,7 +26,12 @@ __all__ = ["Finding", "Lock", "Plan", "PlanError", "__version__", "check_plan", 
 
 
 def __getattr__(name: str) -> Any:
-    """`Plan` and `Lock` load pydantic and PyYAML: only when asked for, so `--help` is quick."""
+    """The public names load their stage only when asked for, so `--help` is quick: `Plan` and
+    `Lock` load pydantic and PyYAML, `Finding` and `PlanError` the table of rules."""
+    if name in ("Finding", "PlanError"):
+        from vra_config.plan import findings
+
+        return getattr(findings, name)
     if name == "Plan":
         from vra_config.plan.model import Plan
 
