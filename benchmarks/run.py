@@ -100,13 +100,17 @@ def stages(plan: Path) -> list[tuple[str, float]]:
 import time
 from pathlib import Path
 T = time.perf_counter
-from vra_config import intent, loader, lock, planner, pipeline
+from vra_config import pipeline
+from vra_config.intent.router import router_intents
+from vra_config.plan import loader
+from vra_config.planner import lock
+from vra_config.planner.addresses import plan_addresses
 path = Path({str(plan)!r})
 t = T(); text = path.read_text(); src = loader.read_source(text, str(path)); a = T() - t
 t = T(); loaded = loader.validate(src, path); b = T() - t
 t = T(); lk = lock.read_lock(lock.lock_path(path)); c = T() - t
-t = T(); ap = planner.plan_addresses(loaded.plan, lk); d = T() - t
-t = T(); intents = intent.router_intents(ap); e = T() - t
+t = T(); ap = plan_addresses(loaded.plan, lk); d = T() - t
+t = T(); intents = router_intents(ap); e = T() - t
 checked = pipeline.check_loaded(loaded, lk, None, False)
 t = T(); pipeline.render_checked(checked, vendor="vyatta"); f = T() - t
 t = T(); pipeline.render_checked(checked, vendor="vsrx"); g = T() - t

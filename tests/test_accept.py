@@ -17,10 +17,11 @@ from conftest import Golden, run_cli
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vra_config.accept import acknowledge
-from vra_config.findings import Finding
-from vra_config.model import TEXT_RE, Accept
 from vra_config.pipeline import check_text, render_checked
+from vra_config.plan.accept import acknowledge
+from vra_config.plan.findings import Finding
+from vra_config.plan.model import Accept
+from vra_config.plan.values import TEXT_RE
 
 HERE = Path(__file__).resolve().parent / "accept"
 

@@ -12,8 +12,8 @@ import pytest
 import yaml
 from conftest import SAMPLES
 
-from vra_config.findings import PlanError
 from vra_config.pipeline import check_text, render_checked
+from vra_config.plan.findings import PlanError
 
 
 def sample(name: str) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from conftest import sample_plans
 
 import vra_config
 from vra_config.pipeline import check_file
-from vra_config.report import allocations
+from vra_config.planner.report import allocations
 
 Tree = dict[str, list[list[str]]]
 

@@ -13,7 +13,7 @@ import pytest
 from conftest import ROOT, SAMPLES, run_cli
 
 import vra_config
-from vra_config.findings import PlanError
+from vra_config.plan.findings import PlanError
 
 GRE_SAMPLE = SAMPLES / "powervs-gre-bgp.yaml"
 

@@ -9,9 +9,9 @@ import pytest
 import yaml
 from conftest import SAMPLES, run_cli, sample_plans
 
-from vra_config import existing
-from vra_config.delta import delta
 from vra_config.pipeline import check_text, render_checked
+from vra_config.running.config import parse
+from vra_config.running.delta import delta
 
 #: IBM's default standalone vSRX configuration (ibm-cloud-docs/vsrx defaults/vsrx_sa_default.conf,
 #: as ../shared/reference/ holds it), copied here so the tests need no file outside the repo.
@@ -22,7 +22,7 @@ def braces(text: str, vendor: str) -> str:
     """The same configuration in brace form (every word but the last as a block)."""
     out = []
     end = ";" if vendor == "vsrx" else ""
-    for s in existing.parse(text):
+    for s in parse(text):
         words = [w if " " not in w and w else f'"{w}"' for w in s.words]
         out.append(" { ".join(words[:-1]) + " { " + words[-1] + end + " " + "} " * (len(words) - 1))
     return "\n".join(out) + "\n"
@@ -31,7 +31,7 @@ def braces(text: str, vendor: str) -> str:
 def rendered(plan: Path, vendor: str) -> dict[str, str]:
     text = plan.read_text()
     lock = plan.with_name(plan.stem + ".lock.yaml")
-    from vra_config.lock import parse_lock
+    from vra_config.planner.lock import parse_lock
 
     checked = check_text(
         text, str(plan), parse_lock(lock.read_text(), str(lock)) if lock.exists() else None
@@ -52,8 +52,8 @@ def test_a_router_running_the_plan_needs_nothing(plan: Path, vendor: str) -> Non
 
 def test_brace_and_set_forms_of_ibms_vsrx_read_alike() -> None:
     source = IBM_VSRX
-    brace = existing.parse(source.read_text())
-    flat = existing.parse(source.with_suffix(".set").read_text())
+    brace = parse(source.read_text())
+    flat = parse(source.with_suffix(".set").read_text())
     assert sorted(s.words for s in brace) == sorted(s.words for s in flat)
     assert len(brace) == 106
     assert (
@@ -76,12 +76,12 @@ def test_ibms_default_vsrx_gets_additions_only(plan: Path) -> None:
     for device, text in rendered(plan, "vsrx").items():
         lines = delta(source.read_text(), text, "vsrx", names)
         assert not [x for x in lines if x.startswith("delete")], device
-        assert len(lines) == len(existing.parse(text)) - _already_there(text, source)
+        assert len(lines) == len(parse(text)) - _already_there(text, source)
 
 
 def _already_there(text: str, running: Path) -> int:
-    have = {s.words for s in existing.parse(running.read_text())}
-    return sum(1 for s in existing.parse(text) if s.words in have)
+    have = {s.words for s in parse(running.read_text())}
+    return sum(1 for s in parse(text) if s.words in have)
 
 
 def test_removing_a_connection_deletes_its_objects_whole(tmp_path: Path) -> None:

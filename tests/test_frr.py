@@ -11,12 +11,12 @@ from conftest import GOLDEN, Golden, sample_plans
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vra_config.intent import BgpNeighbor, GreTunnel, RouterIntent, StaticRoute
+from vra_config.intent.records import BgpNeighbor, GreTunnel, RouterIntent, StaticRoute
 from vra_config.lab.configs import all_configs
 from vra_config.lab.topology import build
-from vra_config.model import TEXT_MAX, TEXT_RE
 from vra_config.pipeline import check_file
-from vra_config.vendors import frr
+from vra_config.plan.values import TEXT_MAX, TEXT_RE
+from vra_config.targets.routers import frr
 
 PLANS = sample_plans()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import GOLDEN, Golden, run_cli, sample_plans
 
-from vra_config.vendors import PACKS
+from vra_config.targets.routers import PACKS
 
 PLANS = sample_plans()
 

@@ -21,8 +21,8 @@ from conftest import run_cli, sample_plans
 from hcl_literal import decode, resources
 from test_both_ends import bgp_asn, bgp_neighbors, one, rendered, tunnel_of
 
-from vra_config.model import CloudConnection, TransitGatewayConnection
 from vra_config.pipeline import check_file
+from vra_config.plan.model import CloudConnection, TransitGatewayConnection
 
 
 def ibm_links(plan: Path) -> list[str]:

@@ -22,11 +22,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import vra_config
-from vra_config.findings import PlanError
-from vra_config.intent import RouterIntent
+from vra_config.intent.records import RouterIntent
 from vra_config.pipeline import check_text, render_checked
-from vra_config.render import RenderBug, environment, normalise, render_router
-from vra_config.vendors import vsrx, vyatta
+from vra_config.plan.findings import PlanError
+from vra_config.targets.routers import vsrx, vyatta
+from vra_config.targets.routers.render import RenderBug, environment, normalise, render_router
 
 IPSEC = yaml.safe_load((SAMPLES / "private-ipsec.yaml").read_text())
 MEGAPORT = yaml.safe_load((SAMPLES / "megaport-multi-location.yaml").read_text())

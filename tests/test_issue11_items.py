@@ -18,7 +18,7 @@ import pytest
 from conftest import run_cli
 from test_planner import base_plan, cc, planned, tgw
 
-from vra_config.lock import parse_lock
+from vra_config.planner.lock import parse_lock
 
 # --- 4. an allocation equal to its pool ----------------------------------------------------
 
@@ -85,7 +85,7 @@ def test_the_lock_knows_the_line_of_each_entry() -> None:
 def _key_errors(tmp: Path, content: bytes | None, environ: dict[str, str]) -> list[str]:
     from test_scenarios import ipsec_plan, render_text
 
-    from vra_config.findings import PlanError
+    from vra_config.plan.findings import PlanError
 
     psk: dict[str, str] = {"env": "VRA_PSK_DC_EAST"}
     if content is not None:

@@ -79,9 +79,9 @@ def test_lab_catches_same_asn_transit_without_re_origination(
 ) -> None:
     """The class of bug the lab exists for: take the re-origination away (the design before
     the fix, remove-private-AS or nothing) and the lab names the AS-path loop."""
-    import vra_config.intent
+    import vra_config.intent.router
 
-    monkeypatch.setattr(vra_config.intent, "_reoriginated", lambda b, neighbors: ([], set()))
+    monkeypatch.setattr(vra_config.intent.router, "_reoriginated", lambda b, neighbors: ([], set()))
     run = run_cli(["lab", "--json", str(LAB_PLANS / "same-asn-transit.yaml")])
     assert run.exit_code == 1, run.stdout + run.stderr
     result = json.loads(run.stdout)

@@ -14,7 +14,7 @@ import yaml
 from conftest import SAMPLES
 
 from vra_config.pipeline import check_text, render_checked
-from vra_config.vendors import vsrx, vyatta
+from vra_config.targets.routers import vsrx, vyatta
 
 
 def lines(text: str) -> list[list[str]]:

@@ -9,10 +9,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vra_config import ibm
-from vra_config.lock import Lock
-from vra_config.model import Plan
-from vra_config.planner import AddressPlan, plan_addresses, split_cloud_connection
+from vra_config.plan.model import Plan
+from vra_config.planner import ibm
+from vra_config.planner.addresses import plan_addresses
+from vra_config.planner.lock import Lock
+from vra_config.planner.records import AddressPlan, split_cloud_connection
 
 
 def base_plan(**connections: dict[str, Any]) -> dict[str, Any]:

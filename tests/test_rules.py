@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import Golden, run_cli
 
-from vra_config.findings import Finding
-from vra_config.rules import FAMILIES, RULES, explain
+from vra_config.plan.findings import Finding
+from vra_config.plan.rules import FAMILIES, RULES, explain
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "vra_config").rglob("*.py"))
@@ -45,7 +45,7 @@ def test_every_finding_names_a_registered_rule(path: Path, call: ast.Call) -> No
     where = f"{path.relative_to(ROOT)}:{call.lineno}"
     assert rule is not None, f"{where}: Finding(...) without rule="
     if isinstance(rule, ast.Constant):
-        assert rule.value in RULES, f"{where}: {rule.value} is not in vra_config.rules"
+        assert rule.value in RULES, f"{where}: {rule.value} is not in vra_config.plan.rules"
 
 
 def test_every_id_written_in_the_code_is_registered() -> None:

@@ -11,8 +11,8 @@ import yaml
 from conftest import SAMPLES, run_cli
 
 import vra_config
-from vra_config.findings import PlanError
 from vra_config.pipeline import check_text, render_checked
+from vra_config.plan.findings import PlanError
 
 IPSEC = SAMPLES / "private-ipsec.yaml"
 

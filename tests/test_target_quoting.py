@@ -21,7 +21,7 @@ from hcl_literal import decode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vra_config.targets.quoting import hcl_string, shell_word
+from vra_config.targets.ibm.quoting import hcl_string, shell_word
 
 TRICKY = st.sampled_from(['"', "\\", "${", "%{", "$${", "%%{", "}", "\n", "\r", "\t", "$", "%"])
 TEXT = st.lists(st.one_of(TRICKY, st.text(max_size=5)), max_size=12).map("".join)

@@ -14,9 +14,9 @@ from conftest import GOLDEN, ROOT, Golden, run_cli, sample_plans
 from hcl_literal import decode, resources
 
 from vra_config.pipeline import check_file
-from vra_config.render import environment
-from vra_config.targets import TARGETS, terraform
-from vra_config.targets.ibmside import ibm_side
+from vra_config.targets.ibm import TARGETS, terraform
+from vra_config.targets.ibm.side import ibm_side
+from vra_config.targets.routers.render import environment
 
 PLANS = sample_plans()
 TFCHECK = ROOT.parent / "shared" / "tools" / "tfcheck" / "tfcheck"

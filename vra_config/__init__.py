@@ -15,25 +15,29 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vra_config.findings import Finding, PlanError
-
 if TYPE_CHECKING:
-    from vra_config.lock import Lock
-    from vra_config.model import Plan
     from vra_config.pipeline import Checked
+    from vra_config.plan.findings import Finding, PlanError
+    from vra_config.plan.model import Plan
+    from vra_config.planner.lock import Lock
 
 __version__ = "0.1.0"
 __all__ = ["Finding", "Lock", "Plan", "PlanError", "__version__", "check_plan", "render_plan"]
 
 
 def __getattr__(name: str) -> Any:
-    """`Plan` and `Lock` load pydantic and PyYAML: only when asked for, so `--help` is quick."""
+    """The public names load their stage only when asked for, so `--help` is quick: `Plan` and
+    `Lock` load pydantic and PyYAML, `Finding` and `PlanError` the table of rules."""
+    if name in ("Finding", "PlanError"):
+        from vra_config.plan import findings
+
+        return getattr(findings, name)
     if name == "Plan":
-        from vra_config.model import Plan
+        from vra_config.plan.model import Plan
 
         return Plan
     if name == "Lock":
-        from vra_config.lock import Lock
+        from vra_config.planner.lock import Lock
 
         return Lock
     raise AttributeError(f"module 'vra_config' has no attribute {name!r}")
@@ -41,8 +45,8 @@ def __getattr__(name: str) -> Any:
 
 def _checked(plan: Path | str | Plan, lock: Lock | None) -> Checked:
     from vra_config import pipeline
-    from vra_config.loader import LoadedPlan, load_file
-    from vra_config.lock import Lock
+    from vra_config.plan.loader import LoadedPlan, load_file
+    from vra_config.planner.lock import Lock
 
     if isinstance(plan, Path):
         if lock is None:

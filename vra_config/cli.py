@@ -19,8 +19,8 @@ import typer
 from vra_config import __version__
 
 if TYPE_CHECKING:
-    from vra_config.findings import Finding
     from vra_config.pipeline import Checked
+    from vra_config.plan.findings import Finding
 
 app = typer.Typer(
     add_completion=False,
@@ -49,6 +49,8 @@ RunningOpt = Annotated[
 T = TypeVar("T")
 #: Lock changes listed one by one; a first run on a large plan says how many more.
 LOCK_CHANGES_SHOWN = 20
+#: Errors printed per run; the rest are counted.
+MAX_ERRORS = 200
 
 
 def _say(text: str) -> None:
@@ -71,11 +73,10 @@ def _fail_usage(message: str) -> NoReturn:
 
 def _guard(action: Callable[[], T]) -> T:
     """Run a pipeline step; turn plan and usage errors into messages and exit codes."""
-    from vra_config.findings import PlanError
-    from vra_config.loader import MAX_ERRORS
     from vra_config.output import OutputError
     from vra_config.pipeline import UsageError
-    from vra_config.render import RenderBug
+    from vra_config.plan.findings import PlanError
+    from vra_config.targets.environment import RenderBug
 
     try:
         return action()
@@ -134,7 +135,7 @@ def _check(plan: Path, locked: bool, running: list[str] | None = None) -> Checke
         _fail_usage(f"{plan}: cannot read it ({exc.strerror})")
     texts = _running_texts(plan, running)
     if "*" in texts:
-        from vra_config.loader import load_file
+        from vra_config.plan.loader import load_file
 
         routers = _guard(lambda: sorted(load_file(plan).plan.routers))
         if len(routers) != 1:
@@ -148,7 +149,7 @@ def _check(plan: Path, locked: bool, running: list[str] | None = None) -> Checke
 
 
 def _write_lock(checked: Checked, locked: bool) -> None:
-    from vra_config.lock import write_lock
+    from vra_config.planner.lock import write_lock
 
     if checked.lock_file is None or locked:
         return  # --locked never writes (and refused any allocation change already)
@@ -212,7 +213,7 @@ def plan_cmd(
     running: RunningOpt = None,
 ) -> None:
     """Show every allocation (and what to give IBM); keep them in the lock file."""
-    from vra_config.report import (
+    from vra_config.planner.report import (
         acknowledged_rows,
         acknowledged_table,
         allocation_table,
@@ -352,14 +353,15 @@ def _render_ibm_side(
     running: list[str] | None,
 ) -> None:
     """`render --target`: IBM's end of every link, to stdout or a file under --out."""
-    from vra_config.output import TARGET_MARK, stale_outputs, write_outputs
+    from vra_config.output import stale_outputs, write_outputs
     from vra_config.pipeline import render_ibm_side
+    from vra_config.targets.base import IBM_SIDE_MARK
 
     checked = _check(plan, locked, running)
     files = _guard(lambda: render_ibm_side(checked, target))
     if check_only:
         assert out is not None
-        stale = stale_outputs(out, files, TARGET_MARK)
+        stale = stale_outputs(out, files, IBM_SIDE_MARK)
         for line in stale:
             _say(line)
         if stale:
@@ -434,8 +436,8 @@ def diff(
 
 def _running_delta(plan: Path, running: list[str], vendor: str | None) -> None:
     """Per router: the commands from its running configuration to the plan."""
-    from vra_config.delta import delta
     from vra_config.pipeline import render_checked, vendors_for
+    from vra_config.running.delta import delta
 
     checked = _check(plan, False)
     files = _guard(lambda: render_checked(checked, vendor))
@@ -479,8 +481,8 @@ def explain(
     ],
 ) -> None:
     """Print a finding's rule: what it checks, why, and its public sources."""
-    from vra_config.rules import RULES
-    from vra_config.rules import explain as explain_rule
+    from vra_config.plan.rules import RULES
+    from vra_config.plan.rules import explain as explain_rule
 
     wanted = rule_id.strip().upper()
     if wanted not in RULES:
@@ -550,7 +552,7 @@ def lab(
 @app.command()
 def schema() -> None:
     """Print the plan's JSON Schema (for editors that check YAML as you type)."""
-    from vra_config.model import json_schema
+    from vra_config.plan.model import json_schema
 
     typer.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
 

@@ -9,18 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from vra_config.targets.base import IBM_SIDE_MARK, ROUTER_MARK
 from vra_config.writer import write_atomic
-
-HEADER_MARK = "vra-config: router "
-#: The header of the IBM-side targets' files (`render --target`).
-TARGET_MARK = "vra-config: IBM side"
 
 
 class OutputError(Exception):
     """An output file could not be written, or would overwrite something not ours."""
 
 
-def _is_ours(text: str, marks: tuple[str, ...] = (HEADER_MARK, TARGET_MARK)) -> bool:
+def _is_ours(text: str, marks: tuple[str, ...] = (ROUTER_MARK, IBM_SIDE_MARK)) -> bool:
     first = text.split("\n", 1)[0]
     return first.lstrip("#/ ").startswith(marks)
 
@@ -70,7 +67,7 @@ def write_outputs(
     return written
 
 
-def stale_outputs(out: Path, files: Mapping[str, str], mark: str = HEADER_MARK) -> list[str]:
+def stale_outputs(out: Path, files: Mapping[str, str], mark: str = ROUTER_MARK) -> list[str]:
     """What in `out` differs from a fresh render: changed, missing, or left over.
 
     A left-over file is one vra-config wrote, with the same header `mark` (router configs, or

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vra_config.accept import acknowledge
-from vra_config.design import design_findings
-from vra_config.findings import Finding, Mark, PlanError, PlanPath
-from vra_config.loader import LoadedPlan, load_file, load_text, sorted_located
-from vra_config.lock import Lock, lock_path, read_lock
-from vra_config.model import Plan
-from vra_config.planner import AddressPlan, plan_addresses
+from vra_config.intent.design import design_findings
+from vra_config.plan.accept import acknowledge
+from vra_config.plan.findings import Finding, Mark, PlanError, PlanPath, sorted_located
+from vra_config.plan.loader import LoadedPlan, load_file, load_text
+from vra_config.plan.model import Plan
+from vra_config.planner.addresses import plan_addresses
+from vra_config.planner.lock import Lock, lock_path, read_lock
+from vra_config.planner.records import AddressPlan
 
 # Rendering (jinja2, the vendor packs, intent) is imported by the functions that render, so
 # `check` and `plan` do not pay for it.
@@ -57,7 +58,7 @@ def check_loaded(
     `running` maps a router to (file name, text) of its running configuration: what it uses
     that the plan does not own is avoided.
     """
-    from vra_config.existing import in_use
+    from vra_config.running.inuse import in_use
 
     unknown = sorted(set(running or {}) - set(loaded.plan.routers) - set(loaded.plan.sites))
     if unknown:
@@ -120,7 +121,7 @@ def vendors_for(plan: Plan, vendor: str | None, devices: list[str]) -> dict[str,
     Every router is rendered; a site only when it names a vendor (its end is yours to
     configure, but the plan may describe a gateway vra-config does not manage).
     """
-    from vra_config.vendors import PACKS
+    from vra_config.targets.routers import PACKS
 
     packs = ", ".join(sorted(PACKS))
     if vendor is not None and vendor not in PACKS:
@@ -151,10 +152,10 @@ def resolve_secrets(
     """The key text to print per IPsec connection: the key itself only when `show`.
 
     Keys are read here, at the edge, and only when asked for: output meant for review holds
-    empty keys, which neither vendor commits (see `vendors.base.REDACTED_KEY`), never a key
+    empty keys, which neither vendor commits (see `targets.base.REDACTED_KEY`), never a key
     and never a placeholder that both ends would share.
     """
-    from vra_config.vendors.base import REDACTED_KEY
+    from vra_config.targets.base import REDACTED_KEY
 
     env = os.environ if environ is None else environ
     base = Path(checked.file).parent
@@ -166,7 +167,7 @@ def resolve_secrets(
         secret = link.ipsec.psk
         path: PlanPath = ("connections", name, "psk")
         if not show:
-            out[name] = REDACTED_KEY  # empty: review output must not commit (vendors/base.py)
+            out[name] = REDACTED_KEY  # empty: review output must not commit (targets/base.py)
         elif secret.kind == "literal":
             out[name] = secret.value
         else:
@@ -219,8 +220,8 @@ def _prepared(
     environ: Mapping[str, str] | None,
 ) -> tuple[dict[str, Any], dict[str, str], str, Path | None, dict[str, str], list[str]]:
     """Intents, vendor per device, plan name, template override, keys and header notes."""
-    from vra_config.intent import router_intents
-    from vra_config.report import header_notes
+    from vra_config.intent.router import router_intents
+    from vra_config.planner.report import header_notes
 
     intents = router_intents(checked.address_plan)
     names = sorted(intents)
@@ -260,8 +261,8 @@ def stream_checked(
     environ: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[str, str]]:
     """(file name, text) device by device; every vendor problem is raised before the first."""
-    from vra_config.render import iter_rendered
-    from vra_config.vendors import VendorError
+    from vra_config.targets.base import VendorError
+    from vra_config.targets.routers.render import iter_rendered
 
     prepared = _prepared(checked, vendor, router, templates, show_secrets, environ)
     try:
@@ -273,8 +274,9 @@ def stream_checked(
 def render_ibm_side(checked: Checked, target: str) -> dict[str, str]:
     """`{file name: text}` of IBM's end of every link (`render --target terraform|ibmcloud`);
     `{}` when the plan has no Transit Gateway or cloud-connection link."""
-    from vra_config.targets import TARGETS, TargetError
-    from vra_config.targets.render import render_target
+    from vra_config.targets.base import TargetError
+    from vra_config.targets.ibm import TARGETS
+    from vra_config.targets.ibm.render import render_target
 
     if target not in TARGETS:
         raise UsageError(f"--target {target}: use one of {', '.join(sorted(TARGETS))}")

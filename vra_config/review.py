@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from vra_config.findings import Finding, PlanError, format_path
-from vra_config.lock import Lock, lock_path
 from vra_config.pipeline import Checked, UsageError, check_file, render_checked
-from vra_config.rules import RULES
+from vra_config.plan.findings import Finding, PlanError, format_path
+from vra_config.plan.rules import RULES
+from vra_config.planner.lock import Lock, lock_path
 
 
 @dataclass(frozen=True)

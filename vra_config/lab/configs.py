@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from vra_config.lab import standins
 from vra_config.lab.topology import Node, Topology
-from vra_config.render import environment
-from vra_config.vendors import frr
+from vra_config.targets.environment import environment
+from vra_config.targets.routers import frr
 
 
 def node_config(node: Node, topology: Topology, plan_name: str) -> str:

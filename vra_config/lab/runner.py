@@ -27,7 +27,7 @@ from vra_config.lab.configs import node_config
 from vra_config.lab.daemons import Frr
 from vra_config.lab.report import LabResult
 from vra_config.lab.topology import Topology, build
-from vra_config.planner import AddressPlan
+from vra_config.planner.records import AddressPlan
 
 FRR_INSTALL = (
     "install FRR: `sudo apt-get install frr` on Debian or Ubuntu "

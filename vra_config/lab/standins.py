@@ -17,7 +17,7 @@ from ipaddress import IPv4Network
 from typing import Any
 
 from vra_config.lab.topology import Node, Topology
-from vra_config.render import environment, records
+from vra_config.targets.environment import environment, records
 
 IBM_FILTERED: tuple[IPv4Network, ...] = tuple(
     IPv4Network(p)

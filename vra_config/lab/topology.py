@@ -20,11 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
-from vra_config import ibm
-from vra_config.intent import RouterIntent, router_intents
-from vra_config.planner import AddressPlan, PlannedLink
-from vra_config.routing import link_routes
-from vra_config.vendors import frr
+from vra_config.intent.records import RouterIntent
+from vra_config.intent.router import router_intents
+from vra_config.intent.routing import link_routes
+from vra_config.planner import ibm
+from vra_config.planner.records import AddressPlan, PlannedLink
+from vra_config.targets.routers import frr
 
 #: Where the lab numbers the wires IBM's side has inside itself (Transit Gateway to
 #: workspace): RFC 6598 shared space, skipping anything the plan uses.

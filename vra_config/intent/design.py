@@ -1,0 +1,132 @@
+"""Design checks that need the plan's routing: what commits on every router but does not work.
+
+The planner checks each prefix and link on its own; these checks read what crosses each link
+(`routing.link_routes`) and ask a change board's questions of the whole design:
+- is every advertised prefix in the advertising device's routing table? BGP announces only
+  what the RIB holds, so a prefix without a route is silently never sent;
+- does a tunnel advertise a prefix holding its own far endpoint, so that the far end would
+  route the tunnel's outer packets into the tunnel (GRE recursion, the tunnel flaps)?
+- do replies come back the way requests went, through a stateful firewall that saw them?
+Pure functions: findings out, nothing printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from ipaddress import IPv4Network
+
+from vra_config.intent.routing import LinkRoutes, link_routes
+from vra_config.plan.findings import Finding, PlanPath
+from vra_config.plan.model import Plan, Route
+from vra_config.planner.records import AddressPlan, PlannedLink
+
+IMPORT_CHECK_SOURCE = (
+    "FRR `bgp network import-check`, https://docs.frrouting.org/en/latest/bgp.html; Junos "
+    "exports only active routes"
+)
+
+
+def design_findings(address_plan: AddressPlan) -> list[Finding]:
+    """Every design finding of a plan whose addresses are planned."""
+    plan = address_plan.plan
+    routes = link_routes(plan, address_plan.connections)
+    findings = list(_unrouted_advertisements(plan, address_plan.connections, routes))
+    for name, link in sorted(address_plan.connections.items()):
+        findings += _recursion(plan, link, routes[name])
+    return findings
+
+
+def _exported_by(
+    device: str, links: Mapping[str, PlannedLink], routes: Mapping[str, LinkRoutes]
+) -> set[IPv4Network]:
+    out: set[IPv4Network] = set()
+    for name, link in links.items():
+        if link.router == device:
+            out |= set(routes[name].router_exports)
+        elif link.peer == device and link.peer_kind != "powervs":
+            out |= set(routes[name].peer_exports)
+    return out
+
+
+def _unrouted_advertisements(
+    plan: Plan, links: Mapping[str, PlannedLink], routes: Mapping[str, LinkRoutes]
+) -> Iterable[Finding]:
+    devices: list[tuple[str, str, str, tuple[IPv4Network, ...], set[IPv4Network]]] = []
+    for name, router in plan.routers.items():
+        own = {router.private.address.network, *router.connected}
+        if router.public is not None:
+            own.add(router.public.address.network)
+        devices.append(
+            ("routers", name, "advertise", router.advertise, _routed(router.routes, own))
+        )
+    for name, site in plan.sites.items():
+        if site.vendor is None:
+            continue  # not rendered: its routes are its owner's business
+        devices.append(
+            ("sites", name, "networks", site.networks, _routed(site.routes, set(site.connected)))
+        )
+    for section, name, key, prefixes, routed in devices:
+        exported = _exported_by(name, links, routes)
+        for i, prefix in enumerate(prefixes):
+            if prefix not in exported or prefix in routed:
+                continue
+            path: PlanPath = (section, name, key, i)
+            yield Finding(
+                path,
+                f"{prefix} is advertised, but {name} has no route to exactly it that "
+                "vra-config renders, and BGP sends only prefixes in the routing table "
+                f"({IMPORT_CHECK_SOURCE}): add it to `routes:` (with its next hop) or to "
+                f"`connected:` under {section}.{name}, or make sure {name} already has that "
+                "route",
+                severity="warning",
+                rule="VRC901",
+            )
+
+
+def _routed(routes: tuple[Route, ...], connected: set[IPv4Network]) -> set[IPv4Network]:
+    return connected | {r.prefix for r in routes}
+
+
+def _recursion(plan: Plan, link: PlannedLink, routes: LinkRoutes) -> Iterable[Finding]:
+    """A GRE link to a site whose advertisements hold the site's own tunnel destination."""
+    if link.via != "gre" or link.peer_kind != "site" or link.local_ip is None:
+        return
+    site = plan.sites[link.peer]
+    endpoint = link.local_ip  # the router's end: the site's tunnel destination
+    holding = [p for p in routes.router_exports if endpoint in p]
+    base: PlanPath = ("connections", link.name)
+    if holding and site.direct_link is None:
+        yield Finding(
+            base,
+            f"{link.router} advertises {holding[0]} to {link.peer} through this GRE tunnel, "
+            f"but {holding[0]} holds {endpoint}, the tunnel's own destination at {link.peer}: "
+            f"once {link.peer} learns it, the tunnel's outer packets are routed into the "
+            "tunnel and it flaps (GRE recursion); give the site `direct_link: {bgp_subnet}` "
+            "so vra-config renders a host route to the endpoint, or do not advertise "
+            f"{holding[0]} over this link (`advertise:`)",
+            rule="VRC902",
+        )
+    elif holding and site.vendor is None:
+        yield Finding(
+            base,
+            f"{holding[0]}, advertised to {link.peer} over this GRE tunnel, holds the "
+            f"tunnel's destination {endpoint}: {link.peer} (not rendered) needs a host route "
+            f"{endpoint}/32 via its Direct Link peer {link.peer_gateway}, or the tunnel "
+            "recurses and flaps",
+            severity="warning",
+            rule="VRC902",
+        )
+    router = plan.routers[link.router]
+    own = router.private.address.network
+    if site.direct_link is not None and any(p.overlaps(own) for p in routes.router_exports):
+        yield Finding(
+            base,
+            f"{link.router} advertises its own private subnet {own} to {link.peer}, but hosts "
+            f"there use the BCR ({router.private.gateway}) as their gateway, not "
+            f"{link.router}: their replies to {link.peer} return by the BCR and the Direct "
+            "Link, not through this tunnel, and a stateful firewall at the site drops them; "
+            "advertise the subnets routed through the router (its `connected:` VLANs) "
+            "instead, with `advertise:` on the router or the link",
+            severity="warning",
+            rule="VRC903",
+        )

@@ -1,0 +1,167 @@
+"""What a device must be told, in words no vendor owns: the records the packs read.
+
+`router.router_intents` fills them from the address plan; a router pack turns one
+`RouterIntent` into its own names and syntax, and never sees the plan or the planner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+
+from vra_config.plan.model import Esp, Ike
+from vra_config.plan.values import PerVendor, Secret
+
+
+@dataclass(frozen=True)
+class GreTunnel:
+    connection: str
+    number: int
+    description: str
+    local_ip: IPv4Address
+    remote_ip: IPv4Address
+    address: IPv4Interface
+    mtu: int
+    tcp_mss: int | None
+
+
+@dataclass(frozen=True)
+class Vti:
+    connection: str
+    number: int
+    description: str
+    address: IPv4Interface
+    mtu: int
+    tcp_mss: int | None
+
+
+@dataclass(frozen=True)
+class IpsecPeer:
+    """One end of a site-to-site IPsec link: both ends share proposals and key."""
+
+    connection: str
+    description: str
+    local_address: IPv4Address
+    remote_address: IPv4Address
+    ike: Ike
+    esp: Esp
+    psk: Secret
+    vti: int | None  # route-based: the VTI number; policy-based: None
+    policies: tuple[tuple[IPv4Network, IPv4Network], ...]  # (local, remote) prefix pairs
+    number: int | None = None  # the tunnel interface number, policy-based links included
+
+
+@dataclass(frozen=True)
+class VlanInterface:
+    """A VLAN sub-interface carrying a Megaport VXC."""
+
+    connection: str
+    interface: PerVendor
+    vlan: int
+    address: IPv4Interface
+    description: str
+
+
+@dataclass(frozen=True)
+class StaticRoute:
+    """A route via a next-hop address, or out of a tunnel (`family` "gre" or "vti")."""
+
+    prefix: IPv4Network
+    description: str
+    next_hop: IPv4Address | None = None
+    family: str | None = None
+    number: int | None = None
+    #: a route that only makes policy-based IPsec work on OSes that need one (Vyatta)
+    for_ipsec_policy: bool = False
+    #: a route that re-originates a prefix learned from a peer whose ASN a neighbour shares,
+    #: for OSes that cannot override the AS path (the 5600's BGP has no `as-override`)
+    reoriginate: bool = False
+
+
+@dataclass(frozen=True)
+class BgpNeighbor:
+    connection: str
+    address: IPv4Address
+    local_address: IPv4Address
+    remote_as: int
+    description: str
+    accept: tuple[IPv4Network, ...]
+    advertise: tuple[IPv4Network, ...]
+    keepalive: int
+    holdtime: int
+    #: Prefixes sent to this neighbour that have crossed its own ASN (two PowerVS locations
+    #: both use 64999): it drops them as a loop unless the path is rewritten (Junos
+    #: `as-override`) or they are re-originated here (`StaticRoute.reoriginate`).
+    own_as_in_path: tuple[IPv4Network, ...] = ()
+    multihop: int | None = None
+
+
+@dataclass(frozen=True)
+class InboundFilter:
+    """What may arrive on one link's interface: the far end's prefixes and the link subnet.
+
+    The interface is a tunnel (`family` "gre" or "vti" and `number`) or a VLAN
+    (`interface`, `vlan`)."""
+
+    connection: str
+    description: str
+    sources: tuple[IPv4Network, ...]
+    family: str | None = None
+    number: int | None = None
+    interface: PerVendor | None = None
+    vlan: int | None = None
+
+
+@dataclass(frozen=True)
+class LinkEnd:
+    """One end of one link, as the device at that end sees it: for zones, policies and
+    host-bound filters, which need every link of a device side by side."""
+
+    connection: str
+    via: str
+    other: str  # the far device or PowerVS workspace
+    other_kind: str  # "powervs", "router" or "site"
+    family: str | None  # "gre", "vti" or None (a VLAN)
+    number: int | None
+    interface: PerVendor | None  # a VLAN's parent interface
+    vlan: int | None
+    imports: tuple[IPv4Network, ...]  # what arrives over it
+    exports: tuple[IPv4Network, ...]  # what this end sends (and so the far end routes back)
+    zone: str | None  # the plan's choice for this end, if any
+    remote_ip: IPv4Address | None  # GRE endpoint or IPsec peer
+    bgp_peer: IPv4Address | None
+
+
+@dataclass(frozen=True)
+class RouterIntent:
+    """Everything one device needs, sorted so that rendering is byte-stable."""
+
+    name: str
+    asn: int | None
+    router_id: IPv4Address | None
+    tunnels: tuple[GreTunnel, ...] = ()
+    static_routes: tuple[StaticRoute, ...] = ()
+    bgp_neighbors: tuple[BgpNeighbor, ...] = ()
+    vtis: tuple[Vti, ...] = ()
+    ipsec_peers: tuple[IpsecPeer, ...] = ()
+    vlan_interfaces: tuple[VlanInterface, ...] = ()
+    bgp_networks: tuple[IPv4Network, ...] = ()
+    site: bool = False  # a gateway of yours outside IBM Cloud
+    filters: tuple[InboundFilter, ...] = ()
+    links: tuple[LinkEnd, ...] = ()
+    own_prefixes: tuple[IPv4Network, ...] = ()
+    own_zone: str | None = None
+    loopback_filter: str | None = None
+    public_interface: str | None = None
+    #: a site's interface holding its `address`, its zone, and its LAN interface (vSRX)
+    site_interface: str | None = None
+    site_wan_zone: str | None = None
+    site_lan_interface: str | None = None
+
+    @property
+    def role(self) -> str:
+        return "site" if self.site else "IBM Cloud classic"
+
+    @property
+    def ike_v2(self) -> bool:
+        return any(p.ike.version == 2 for p in self.ipsec_peers)

@@ -1,0 +1,130 @@
+"""Findings: what is wrong (or doubtful) in a plan, located in the plan file.
+
+Every stage of the pipeline (loader, model, planner) reports problems as `Finding`s rather
+than raising on the first one, so a user sees every mistake of a run together. A finding
+carries the plan path (`connections.cc-dal12.gre`) and, once the loader has mapped paths to
+YAML marks, the file, line and column a user must edit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from vra_config.plan.rules import RULES
+
+Severity = Literal["error", "warning"]
+PathPart = str | int
+PlanPath = tuple[PathPart, ...]
+
+
+@dataclass(frozen=True, order=True)
+class Mark:
+    """A position in the plan file, 1-based as editors show it."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem with a plan: where it is, what is wrong and how to fix it.
+
+    `rule` is the ID of its rule in `vra_config.plan.rules` (required, so a new finding cannot be
+    added without one). `accepted` holds the reason when the plan acknowledged it with an
+    `accept:` entry: it is then shown, with the reason, but no longer fails the run.
+    """
+
+    path: PlanPath
+    message: str
+    severity: Severity = "error"
+    file: str | None = None
+    mark: Mark | None = None
+    rule: str = field(kw_only=True)
+    accepted: str | None = field(default=None, kw_only=True)
+
+    def __post_init__(self) -> None:
+        if self.rule not in RULES:
+            raise ValueError(
+                f"finding rule {self.rule!r} is not registered in vra_config.plan.rules"
+            )
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error" and self.accepted is None
+
+    def located(self, file: str, marks: Mapping[PlanPath, Mark]) -> Finding:
+        """Attach the file and the mark of the deepest plan node this finding's path reaches."""
+        return replace(self, file=file, mark=mark_for(self.path, marks))
+
+    def format(self) -> str:
+        """`file:line:col: ID path: message` (the form editors and CI annotations understand).
+
+        An acknowledged finding reads `acknowledged: message (reason: ...)`.
+        """
+        where = self.file or "<plan>"
+        if self.mark is not None:
+            where = f"{where}:{self.mark.line}:{self.mark.column}"
+        dotted = format_path(self.path)
+        prefix = f"{where}: {self.rule} {dotted}: " if dotted else f"{where}: {self.rule} "
+        if self.accepted is not None:
+            return f"{prefix}acknowledged: {self.message} (reason: {self.accepted})"
+        label = "warning: " if self.severity == "warning" else ""
+        return f"{prefix}{label}{self.message}"
+
+
+class PlanError(Exception):
+    """Raised at the edge of the pipeline when a plan has at least one error finding."""
+
+    def __init__(self, findings: Iterable[Finding]) -> None:
+        self.findings: tuple[Finding, ...] = tuple(findings)
+        super().__init__("\n".join(f.format() for f in self.findings))
+
+    @property
+    def errors(self) -> tuple[Finding, ...]:
+        return tuple(f for f in self.findings if f.is_error)
+
+
+def format_path(path: PlanPath) -> str:
+    """`('powervs', 'dal12', 'subnets', 1)` → `powervs.dal12.subnets[1]`."""
+    out = ""
+    for part in path:
+        if part == "[key]":
+            continue  # a marker for locating a mapping key, not part of the name
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def mark_for(path: PlanPath, marks: Mapping[PlanPath, Mark]) -> Mark | None:
+    """The mark of `path`, or of its nearest ancestor the file has (a missing key)."""
+    for end in range(len(path), -1, -1):
+        mark = marks.get(path[:end])
+        if mark is not None:
+            return mark
+    return None
+
+
+def sort_findings(findings: Iterable[Finding]) -> list[Finding]:
+    """File order first (what a user fixes top-down), then path and text for stability."""
+
+    def key(f: Finding) -> tuple[int, int, str, str]:
+        line = f.mark.line if f.mark else 0
+        col = f.mark.column if f.mark else 0
+        return (line, col, format_path(f.path), f.message)
+
+    unique = {(f.path, f.message, f.severity, f.rule): f for f in findings}
+    return sorted(unique.values(), key=key)
+
+
+def sorted_located(
+    findings: list[Finding], file: str, marks: Mapping[PlanPath, Mark]
+) -> list[Finding]:
+    """Give each finding the file and its mark (unless it has one), in file order."""
+    return sort_findings(
+        f.located(file, marks) if f.mark is None else replace(f, file=f.file or file)
+        for f in findings
+    )

@@ -1,0 +1,361 @@
+"""The plan, as typed data: what a network engineer writes and reviews in a pull request.
+
+Models are strict (no `"64880"` silently becoming an int), frozen (the pipeline never edits
+a plan) and reject unknown keys (a typo is an error, not an ignored line). Value types that
+reach router config (prefixes, addresses, names, free text) are parsed in `values.py` with
+messages that say what was meant, so every later stage can trust them.
+
+Cross-references (a connection naming a router) and address rules (overlaps, IBM ranges)
+belong to the planner, which sees the whole plan at once.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
+
+from vra_config.plan.values import (
+    Address,
+    Asn,
+    InterfaceAddress,
+    InterfaceName,
+    Name,
+    PerVendorInterface,
+    Prefix,
+    Prefixes,
+    Reason,
+    Routing,
+    SecretRef,
+    Speed,
+    TcpMss,
+    Text,
+    TgwZone,
+    Vendor,
+    ZoneName,
+)
+
+
+class Model(BaseModel):
+    """Base of every plan model: strict, frozen, unknown keys rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Interface(Model):
+    """A router interface in IBM Cloud classic: its address with subnet, and the gateway."""
+
+    address: InterfaceAddress
+    gateway: Address
+    #: The interface (unit) holding the address, as the router names it. Only the public one
+    #: is used (the vSRX binds IKE to it; IBM's default is ge-0/0/1.0).
+    interface: InterfaceName | None = None
+
+    @model_validator(mode="after")
+    def _gateway_on_subnet(self) -> Interface:
+        net = self.address.network
+        if self.gateway not in net:
+            raise PydanticCustomError(
+                "vra_gateway",
+                "gateway {gw} is not on {net}, the subnet of {addr}; use the gateway IBM shows "
+                "for that subnet",
+                {"gw": str(self.gateway), "net": str(net), "addr": str(self.address)},
+            )
+        if self.gateway == self.address.ip:
+            raise PydanticCustomError(
+                "vra_gateway",
+                "gateway {gw} is the router's own address; use the subnet's gateway (the BCR "
+                "or FCR address IBM shows)",
+                {"gw": str(self.gateway)},
+            )
+        return self
+
+
+class Route(Model):
+    """A static route the device needs so that an advertised prefix is in its routing table:
+    BGP announces only what the RIB holds (DANOS `network` import-check, Junos active
+    routes), so a prefix with no route is silently never sent."""
+
+    prefix: Prefix
+    next_hop: Address
+
+
+Routes = Annotated[tuple[Route, ...], Field(strict=False)]
+#: The IP MTU of the network a tunnel's outer packets cross: a classic private VLAN, a
+#: Direct Link, the Internet. 1500 unless the path is known to carry jumbo frames.
+UnderlayMtu = Annotated[int, Field(ge=1280, le=9216)]
+
+
+class Router(Model):
+    """An edge router in IBM Cloud classic (VRA / Vyatta 5600, or a vSRX)."""
+
+    vendor: Vendor | None = None
+    asn: Asn
+    router_id: Address | None = None
+    private: Interface
+    public: Interface | None = None
+    advertise: Prefixes = ()
+    #: How the prefixes in `advertise` that are not the router's own subnets are reached.
+    routes: Routes = ()
+    #: Subnets the router is the gateway of (classic VLANs routed through it): already in its
+    #: routing table as connected routes, so nothing is rendered for them.
+    connected: Prefixes = ()
+    underlay_mtu: UnderlayMtu = 1500
+    firewall: bool = False
+
+    @model_validator(mode="after")
+    def _private_interface_unused(self) -> Router:
+        if self.private.interface is not None:
+            raise PydanticCustomError(
+                "vra_unused",
+                "`private.interface` is not used by any pack (only the public interface is "
+                "named, for IKE); remove it",
+                {},
+            )
+        return self
+
+    #: vSRX: the security zone of the networks behind the router (IBM: SL-PRIVATE).
+    zone: ZoneName | None = None
+    #: vSRX: the loopback filter IBM provisions, which drops host-bound IKE, ESP, GRE and BGP
+    #: unless terms for the planned peers are added; `null` when the router has none.
+    loopback_filter: ZoneName | None = "PROTECT-IN"
+
+
+class DirectLink(Model):
+    """The Direct Link a site reaches IBM Cloud over: its BGP peering subnet."""
+
+    bgp_subnet: Prefix
+
+
+class Site(Model):
+    """A gateway of yours outside IBM Cloud: an enterprise data centre, or a router at
+    Megaport. vra-config renders its end of each link too when it names a `vendor`."""
+
+    vendor: Vendor | None = None
+    asn: Asn | None = None
+    router_id: Address | None = None
+    address: Address | None = None
+    networks: Prefixes = ()
+    #: How `networks` are reached from the site's gateway (its LAN next hops).
+    routes: Routes = ()
+    #: Networks on the site gateway's own interfaces (connected routes).
+    connected: Prefixes = ()
+    underlay_mtu: UnderlayMtu = 1500
+    direct_link: DirectLink | None = None
+    firewall: bool = False
+    #: The interface (unit) holding `address`: the vSRX binds IKE to it.
+    interface: InterfaceName | None = None
+    #: vSRX: the zone of `interface`, the WAN or Direct Link side (Juniper's factory
+    #: default puts ge-0/0/0.0 in untrust).
+    wan_zone: ZoneName | None = None
+    #: vSRX: the interface (unit) towards `networks` (Juniper's factory default: ge-0/0/1.0).
+    lan_interface: InterfaceName | None = None
+    #: vSRX: the security zone of `networks` (default trust).
+    zone: ZoneName | None = None
+    #: vSRX: a loopback filter to open for the planned peers, if the site has one.
+    loopback_filter: ZoneName | None = None
+
+
+class Workspace(Model):
+    """A PowerVS workspace: where it is, its ASN (IBM-assigned) and the subnets it holds."""
+
+    location: Annotated[str, Field(pattern=r"^[a-z]{3}[0-9]{2}$")]
+    asn: Asn | None = None
+    subnets: Annotated[Prefixes, Field(min_length=1)]
+
+
+class TransitGatewayEnd(Model):
+    """The Transit Gateway side of a TGW GRE connection, as IBM shows it after creation."""
+
+    gateway_ip: Address
+    asn: Asn
+    #: The availability zone the GRE is bound to. The router does not need it; IBM's side
+    #: does (`--zone`, Terraform `zone`), so `render --target terraform|ibmcloud` asks for
+    #: it as a variable when the plan leaves it out.
+    zone: TgwZone | None = None
+
+
+TunnelNumber = Annotated[int, Field(ge=0, le=9999)]
+Mtu = Annotated[int, Field(ge=1280, le=9000)]
+
+
+class _Link(Model):
+    """What every connection has: the device it starts on, and how it is described."""
+
+    router: Name
+    description: Text | None = None
+    advertise: Prefixes | None = None
+    #: vSRX: the security zone of this link's interface on the `router` end.
+    zone: ZoneName | None = None
+
+
+class _TunnelLink(_Link):
+    """A connection that is a tunnel interface on the router."""
+
+    tunnel: TunnelNumber | None = None
+    mtu: Mtu | None = None
+    tcp_mss: TcpMss = "auto"
+    routing: Routing = "bgp"
+
+
+class CloudConnection(_TunnelLink):
+    """GRE to a PowerVS workspace over a Direct Link Connect cloud connection (/29 split)."""
+
+    via: Literal["cloud-connection"]
+    powervs: Name
+    gre: Prefix | None = None
+    #: Mbps, for IBM's side only (Terraform `pi_cloud_connection_speed`, CLI `--speed`);
+    #: a variable of the rendered Terraform when left out.
+    speed: Speed | None = None
+
+
+class TransitGatewayConnection(_TunnelLink):
+    """GRE to a Transit Gateway that a PowerVS (PER) workspace is attached to (/30)."""
+
+    via: Literal["transit-gateway"]
+    powervs: Name
+    gre: Prefix | None = None
+    transit_gateway: TransitGatewayEnd
+    #: eBGP TTL for the session; IBM's Transit Gateway GRE troubleshooting suggests raising
+    #: it when sessions stay in OpenSent/OpenConfirm.
+    ebgp_multihop: Annotated[int, Field(ge=2, le=255)] | None = None
+
+
+class GreLink(_TunnelLink):
+    """GRE to another router of the plan or to a site (over the IBM backbone or a Direct
+    Link); both ends are rendered from this one object."""
+
+    via: Literal["gre"]
+    peer: Name
+    gre: Prefix | None = None
+    peer_tunnel: TunnelNumber | None = None
+
+
+Encryption = Literal["aes128", "aes256", "aes128gcm", "aes256gcm", "3des"]
+Integrity = Literal["sha1", "sha256", "sha384", "sha512", "md5"]
+DhGroup = Literal[2, 5, 14, 15, 16, 17, 18, 19, 20]
+
+
+class Ike(Model):
+    """IKE (phase 1) proposal, vendor-neutral. Defaults follow IBM's route-based VRA example."""
+
+    version: Literal[1, 2] = 2
+    encryption: Encryption = "aes256"
+    integrity: Integrity = "sha256"
+    dh_group: DhGroup = 20
+    lifetime: Annotated[int, Field(ge=300, le=86400)] = 28800
+
+
+class Esp(Model):
+    """ESP (phase 2) proposal, vendor-neutral. GCM carries its own integrity."""
+
+    encryption: Encryption = "aes256gcm"
+    integrity: Integrity | None = None
+    pfs: DhGroup | Literal["off"] = 20
+    lifetime: Annotated[int, Field(ge=300, le=86400)] = 3600
+
+    @model_validator(mode="after")
+    def _integrity_fits_encryption(self) -> Esp:
+        gcm = self.encryption.endswith("gcm")
+        if gcm and self.integrity is not None:
+            raise PydanticCustomError(
+                "vra_esp",
+                "{enc} authenticates itself; remove `integrity` (or choose a CBC cipher)",
+                {"enc": self.encryption},
+            )
+        if not gcm and self.integrity is None:
+            raise PydanticCustomError(
+                "vra_esp",
+                "{enc} needs an `integrity` algorithm such as sha256 (or use aes256gcm)",
+                {"enc": self.encryption},
+            )
+        return self
+
+
+class Legacy(Model):
+    """Consent to weak IPsec algorithms, with the reason a reviewer will read."""
+
+    reason: Text
+
+
+class IpsecLink(_TunnelLink):
+    """Site-to-site IPsec from a router to a site (or another router): route-based on a VTI
+    (as IBM recommends) or policy-based for peers that cannot do VTI."""
+
+    via: Literal["ipsec"]
+    peer: Name
+    mode: Literal["vti", "policy"] = "vti"
+    vti: Prefix | None = None
+    peer_tunnel: TunnelNumber | None = None
+    ike: Ike = Field(default_factory=Ike)
+    esp: Esp = Field(default_factory=Esp)
+    psk: SecretRef
+    legacy: Legacy | None = None
+
+
+class MegaportLink(_Link):
+    """BGP from a router (usually a site at Megaport) to a PowerVS workspace over a Megaport
+    VXC: no GRE, a /30 on a VLAN sub-interface."""
+
+    via: Literal["megaport"]
+    powervs: Name
+    interface: PerVendorInterface
+    vlan: Annotated[int, Field(ge=1, le=4094)]
+    peering: Prefix | None = None
+    powervs_asn: Asn | None = None
+
+
+Connection = Annotated[
+    CloudConnection | TransitGatewayConnection | GreLink | IpsecLink | MegaportLink,
+    Field(discriminator="via"),
+]
+CONNECTION_KINDS: dict[str, type[Model]] = {
+    "cloud-connection": CloudConnection,
+    "transit-gateway": TransitGatewayConnection,
+    "gre": GreLink,
+    "ipsec": IpsecLink,
+    "megaport": MegaportLink,
+}
+AnyConnection = CloudConnection | TransitGatewayConnection | GreLink | IpsecLink | MegaportLink
+
+
+class Pools(Model):
+    """Address pools the planner allocates from."""
+
+    tunnels: Prefixes = ()
+    vti: Prefixes = ()
+
+
+class Accept(Model):
+    """A finding acknowledged on purpose: its rule, the plan path it names, and why.
+
+    Shown, with the reason, in check and plan output, in every rendered header and in the
+    pull-request markdown. Only rules marked acknowledgeable may be accepted (see
+    `vra_config.plan.accept`).
+    """
+
+    id: Text
+    at: Text
+    reason: Reason
+
+
+class Plan(Model):
+    """A whole plan: routers, sites, PowerVS workspaces, the links between them, pools."""
+
+    version: Literal[1]
+    routers: dict[Name, Router] = Field(default_factory=dict)
+    sites: dict[Name, Site] = Field(default_factory=dict)
+    powervs: dict[Name, Workspace] = Field(default_factory=dict)
+    classic_subnets: Prefixes = ()
+    connections: dict[Name, Connection] = Field(default_factory=dict)
+    pools: Pools = Field(default_factory=Pools)
+    accept: Annotated[tuple[Accept, ...], Field(strict=False)] = ()
+
+
+def json_schema() -> dict[str, Any]:
+    """The plan's JSON Schema, for editors that validate YAML while typing."""
+    schema = Plan.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "vra-config plan v1"
+    return schema

@@ -1,0 +1,108 @@
+"""The address planner: from a plan and its lock to every address each link needs.
+
+This module joins the stage: `validation` finds what is wrong, `allocation` hands out
+subnets and numbers, `links` derives each link's addresses; `records` holds what they share.
+
+Pure functions: a `Plan` and a `Lock` in, an `AddressPlan` (per-link addresses, the new lock,
+findings) out. No I/O, no global state, so the property tests can drive it directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from vra_config.plan.findings import Finding
+from vra_config.plan.model import IpsecLink, Plan
+from vra_config.planner.allocation import (
+    allocate_numbers,
+    allocate_subnets,
+    lock_changes,
+    running_uses,
+)
+from vra_config.planner.links import plan_link
+from vra_config.planner.lock import Lock, LockEntry
+from vra_config.planner.prefixes import PrefixUse, overlap_findings, reserved_findings
+from vra_config.planner.records import AddressPlan, InUse, PlannedLink, peer_name, subnet_use
+from vra_config.planner.validation import (
+    asn_findings,
+    device_findings,
+    list_duplicates,
+    peer_asns,
+    pin_findings,
+    prefix_uses,
+    session_findings,
+    usable_links,
+)
+
+
+def plan_addresses(
+    plan: Plan, lock: Lock | None = None, running: Mapping[str, InUse] | None = None
+) -> AddressPlan:
+    """Check every prefix and ASN, allocate what is not pinned or locked, derive addresses.
+
+    `running` holds, per router, what its running configuration already uses that the plan
+    does not own: those tunnel numbers and addresses are avoided, and a pin onto one is an
+    error naming the line.
+    """
+    lock = lock or Lock()
+    running = running or {}
+    findings: list[Finding] = []
+    findings += device_findings(plan)
+    findings += asn_findings(plan)
+    usable, ref_findings = usable_links(plan)
+    findings += ref_findings
+    far_asns, far_asn_findings = peer_asns(plan, usable)
+    findings += far_asn_findings
+
+    uses = list(prefix_uses(plan))
+    uses += running_uses(running)
+    findings += list_duplicates(plan)
+    findings += pin_findings(usable)
+    subnets, origin, alloc_findings = allocate_subnets(plan, usable, lock, uses)
+    findings += alloc_findings
+    # Allocated and locked subnets are found at the connection: the user wrote no `gre:`.
+    uses += [
+        PrefixUse(net, subnet_use(usable[n]), n, ("connections", n))
+        for n, net in subnets.items()
+        if origin[n] != "pinned"  # pins are already in `uses`
+    ]
+    findings += reserved_findings(uses)
+    findings += overlap_findings(uses)
+    numbers, peer_numbers, number_findings = allocate_numbers(plan, usable, lock, running)
+    findings += number_findings
+
+    links: dict[str, PlannedLink] = {}
+    for name, conn in usable.items():
+        needs_subnet = not (isinstance(conn, IpsecLink) and conn.mode == "policy")
+        if (needs_subnet and name not in subnets) or name not in far_asns:
+            continue
+        link, link_findings = plan_link(
+            plan,
+            name,
+            conn,
+            subnets.get(name),
+            numbers.get(name),
+            peer_numbers.get(name),
+            far_asns[name],
+            origin.get(name, ""),
+        )
+        findings += link_findings
+        findings += session_findings(link)
+        links[name] = link
+
+    new_lock = Lock(
+        {
+            name: LockEntry(
+                conn.router,
+                conn.via,
+                subnets.get(name),
+                numbers.get(name),
+                peer_numbers.get(name),
+                peer_name(conn),
+            )
+            for name, conn in usable.items()
+            if name in links and (name in subnets or name in numbers)
+        }
+    )
+    changes = tuple(lock_changes(lock, new_lock))
+    return AddressPlan(plan, links, new_lock, changes, tuple(findings))

@@ -1,0 +1,60 @@
+"""What every target shares: the error for what it cannot express, and the header marks.
+
+A router pack (`routers/`) and an IBM-side target (`ibm/`) both turn the planner's answer
+into text for one system; both report what that system cannot take as findings with plan
+paths, and both open their files with a mark that tells `--out` the file is ours.
+"""
+
+from __future__ import annotations
+
+from vra_config.plan.findings import Finding
+from vra_config.plan.values import PerVendor
+
+#: The first words of a router pack's header comment (`render`), and of an IBM-side target's
+#: (`render --target`): `--out` overwrites only files that start with one of them.
+ROUTER_MARK = "vra-config: router "
+IBM_SIDE_MARK = "vra-config: IBM side"
+
+#: The key text of review output (keys not shown): empty, which both vendors' schemas refuse
+#: (Vyatta 5600 `pre-shared-secret`: pattern `[-+&!@#$%^*(),.:_a-zA-Z0-9]+`, DANOS
+#: vyatta-security-vpn-ipsec-v1.yang; Junos `pre-shared-key ascii-text`: length 1..255,
+#: junos-es 23.4R2 YANG). A pasted review copy therefore fails at commit, instead of bringing
+#: up a tunnel keyed with a placeholder published in the repository. Real keys are never
+#: empty: the model refuses an empty literal, and an empty variable or file is an error.
+REDACTED_KEY = ""
+
+#: The header line of a review copy that has IPsec keys, so the reader knows why.
+REDACTED_NOTE = (
+    "REVIEW COPY: pre-shared keys are left empty on purpose, so this output does not "
+    "commit; render with --show-secrets to paste it"
+)
+
+
+class TargetError(Exception):
+    """What a target cannot take from this plan: never dropped, reported with plan paths."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        self.findings = findings
+        super().__init__("; ".join(f.message for f in findings))
+
+
+class VendorError(TargetError):
+    """What a router OS cannot express (a router pack's `context` raises it)."""
+
+
+def vendor_interface(
+    vendor: str, name: PerVendor | None, connection: str, problems: list[Finding]
+) -> str:
+    """The interface a per-vendor name gives this vendor, or a finding saying what to add."""
+    chosen = name.get(vendor) if name is not None else None
+    if chosen is None:
+        problems.append(
+            Finding(
+                ("connections", connection, "interface"),
+                f"no {vendor} interface name for this link; write "
+                f"`interface: {{{vendor}: ...}}` next to the other vendor's",
+                rule="VRC703",
+            )
+        )
+        return "missing"
+    return chosen

@@ -1,0 +1,75 @@
+"""The jinja2 environment every target renders with: strict, and unable to add a line.
+
+One environment per (template folder, override directory), built once and reused: templates
+are compiled once per process. It is strict (an undefined name is an error, not an empty
+string) and its `finalize` hook refuses any value that could start a new line, so no value
+can change the shape of the output whatever a template does with it. Template folders stay
+at the top of the project, `templates/<target>/`, and ship inside the wheel.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import jinja2
+
+
+class RenderBug(RuntimeError):
+    """The output broke an invariant; a bug in a template or pack, never a plan mistake."""
+
+
+def templates_root() -> Path:
+    """The template packs: inside the installed package, or at the top of a source checkout."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "templates"
+    return installed if installed.is_dir() else package.parent / "templates"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _finalize(value: object) -> object:
+    if value is None:
+        raise RenderBug("a template printed None; the pack must decide what to print")
+    if isinstance(value, str) and _CONTROL.search(value):
+        raise RenderBug(f"refusing to print a value with a control character: {value!r}")
+    return value
+
+
+@functools.lru_cache(maxsize=8)
+def environment(target: str, override: str | None = None) -> jinja2.Environment:
+    """The jinja2 environment of `templates/<target>/`; `override` templates win by name."""
+    loaders: list[jinja2.BaseLoader] = []
+    if override is not None:
+        loaders.append(jinja2.FileSystemLoader(override))
+    loaders.append(jinja2.FileSystemLoader(str(templates_root() / target)))
+    return jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        finalize=_finalize,
+    )
+
+
+def records(value: Any) -> Any:
+    """Template data as attribute objects: dicts whose keys are names become namespaces.
+
+    Jinja resolves `t.name` by trying an attribute, then an item; on a plain dict the first
+    try fails, and that failure per field was a third of rendering time on large plans.
+    Dicts keyed by other text (`gre-in`) stay dicts for `.items()`.
+    """
+    if isinstance(value, dict):
+        converted = {k: records(v) for k, v in value.items()}
+        if converted and all(isinstance(k, str) and k.isidentifier() for k in converted):
+            return SimpleNamespace(**converted)
+        return converted
+    if isinstance(value, list):
+        return [records(v) for v in value]
+    return value

@@ -1,0 +1,124 @@
+"""ibmcloud target: IBM's end of every link as the IBM Cloud CLI commands that create it.
+
+A POSIX shell script, one command per link, with the flags IBM's CLI references document:
+- `ibmcloud tg connection-create-gre GATEWAY_ID --name --zone --local-gateway-ip
+  --local-tunnel-ip --remote-gateway-ip --remote-tunnel-ip --network-type
+  unbound_gre_tunnel --base-network-type classic --remote-bgp-asn`
+  (https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-transit-gateway-cli);
+- `ibmcloud pi workspace target CRN`, then `ibmcloud pi cloud-connection create NAME --speed
+  --classic --subnets "ID1 .. IDn" --gre-tunnel "CIDR DEST-IP"` (PowerVS CLI 1.x, which
+  renamed 0.7's `connection-create ... --networks`;
+  https://cloud.ibm.com/docs/power-iaas-cli-plugin?topic=power-iaas-cli-plugin-power-iaas-cli-reference).
+
+What the plan does not know is a shell variable of the same name as the Terraform target's
+variable; the script stops (`${NAME:?...}`) before the first command if one is unset.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vra_config.targets.ibm.quoting import shell_word
+from vra_config.targets.ibm.side import TRANSIT_GATEWAY_VAR, IbmSide
+
+TITLE = "ibmcloud CLI commands, run with sh after ibmcloud login"
+FILE = "ibm-side.sh"
+TEMPLATE = "commands.sh.j2"
+
+
+def comment(text: str) -> str:
+    return f"# {text}"
+
+
+def _required(name: str, what: str) -> str:
+    """`: "${NAME:?what}"`: stop with `what` when NAME is unset or empty."""
+    return f': "${{{name}:?set {name} to {what}}}"'
+
+
+def _command(*words: str) -> str:
+    return " ".join(words)
+
+
+def context(side: IbmSide) -> dict[str, Any]:
+    """Template data: every command already a line of safely quoted words."""
+    required: list[str] = []
+    steps: list[dict[str, Any]] = []
+    if side.tgw:
+        required.append(_required(TRANSIT_GATEWAY_VAR, "the Transit Gateway ID"))
+    for link in side.tgw:
+        (tunnel,) = link.tunnels  # redundant GRE (several tunnels) waits for the HA issue
+        if tunnel.zone is None:
+            required.append(_required(tunnel.zone_var, f"the zone of {link.connection}"))
+        zone = shell_word(tunnel.zone) if tunnel.zone else f'"${tunnel.zone_var}"'
+        steps.append(
+            {
+                "comments": _comments(
+                    f"{link.connection}: Transit Gateway GRE to router {link.router} "
+                    f"(PowerVS {link.powervs}); the router peers with local ASN "
+                    f"{link.local_bgp_asn}",
+                    link.description,
+                ),
+                "commands": [
+                    _command(
+                        "ibmcloud tg connection-create-gre",
+                        f'"${TRANSIT_GATEWAY_VAR}"',
+                        "--name",
+                        shell_word(link.connection),
+                        "--network-type unbound_gre_tunnel --base-network-type classic",
+                        "--zone",
+                        zone,
+                        "--local-gateway-ip",
+                        shell_word(tunnel.local_gateway_ip),
+                        "--local-tunnel-ip",
+                        shell_word(tunnel.local_tunnel_ip),
+                        "--remote-gateway-ip",
+                        shell_word(tunnel.remote_gateway_ip),
+                        "--remote-tunnel-ip",
+                        shell_word(tunnel.remote_tunnel_ip),
+                        "--remote-bgp-asn",
+                        str(link.remote_bgp_asn),
+                    )
+                ],
+            }
+        )
+    workspaces = {ws.name: ws for ws in side.workspaces}
+    for ws in side.workspaces:
+        required.append(_required(ws.crn_var, f"the CRN of PowerVS workspace {ws.name}"))
+        required.append(_required(ws.networks_var, f"the IDs of the PowerVS networks of {ws.name}"))
+    for cc in side.cloud:
+        ws = workspaces[cc.powervs]
+        if cc.speed is None:
+            required.append(_required(cc.speed_var, f"the speed of {cc.connection}"))
+        speed = str(cc.speed) if cc.speed else f'"${cc.speed_var}"'
+        gre = shell_word(f"{cc.gre_cidr} {cc.gre_destination}")
+        steps.append(
+            {
+                "comments": _comments(
+                    f"{cc.connection}: cloud connection GRE to router {cc.router} "
+                    f"(PowerVS {cc.powervs}, {cc.location}); IBM's GRE source will be "
+                    f"{cc.gre_source}",
+                    cc.description,
+                ),
+                "commands": [
+                    _command("ibmcloud pi workspace target", f'"${ws.crn_var}"'),
+                    _command(
+                        "ibmcloud pi cloud-connection create",
+                        shell_word(cc.connection),
+                        "--speed",
+                        speed,
+                        "--classic --subnets",
+                        f'"${ws.networks_var}"',
+                        "--gre-tunnel",
+                        gre,
+                    ),
+                ],
+            }
+        )
+    return {"required": required, "steps": steps}
+
+
+def _comments(what: str, description: str | None) -> list[str]:
+    lines = [comment(what)]
+    if description:
+        lines.append(comment(description))
+    return lines

@@ -1,0 +1,210 @@
+"""IBM's end of every link, vendor-neutral: what a Transit Gateway GRE connection or a
+PowerVS cloud connection must be told so that it mirrors the router's end.
+
+Every value comes from the planner's `PlannedLink` (the object the router packs render), with
+the two ends' roles swapped: IBM's *local* gateway and tunnel IP are the router's *remote*
+ones and the other way round. Names follow IBM's field names:
+- Transit Gateway GRE: local/remote gateway IP, local/remote tunnel IP, zone, remote BGP ASN
+  (https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-unbound-gre-connection);
+- cloud connection: the GRE subnet (CIDR) and GRE destination (the router), from which IBM
+  assigns the PowerVS GRE source, the first host of the /29
+  (https://cloud.ibm.com/docs/power-iaas?topic=power-iaas-cloud-connections).
+
+What the plan does not know (gateway and workspace IDs, network IDs, a zone or speed it left
+out) is named here once, as an identifier both targets use (a Terraform variable, a shell
+variable), so the two targets ask for the same things.
+
+A Transit Gateway link is a tuple of tunnels: one today, an `unbound_gre_tunnel`; several
+(one per zone, the HA issue) become a `redundant_gre` with `tunnels` blocks, which the
+Terraform target already spells.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from vra_config.plan.findings import Finding
+from vra_config.plan.model import CloudConnection, Plan, TransitGatewayConnection
+from vra_config.planner.records import AddressPlan, PlannedLink
+from vra_config.targets.base import TargetError
+
+#: IBM's rule for Transit Gateway connection (and tunnel) names, as the provider validates
+#: it: IBM-Cloud/terraform-provider-ibm, resource_ibm_tg_gateway_connection.go.
+TGW_NAME_RE = re.compile(r"[a-zA-Z]|[a-zA-Z][-_a-zA-Z0-9]*[a-zA-Z0-9]")
+TGW_NAME_MAX = 63
+TGW_NAME_SOURCE = (
+    "https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-unbound-gre-connection"
+)
+
+#: The variable every Transit Gateway connection of the plan attaches to: the plan names no
+#: gateway, so one plan's links share one.
+TRANSIT_GATEWAY_VAR = "transit_gateway_id"
+
+
+def ident(name: str) -> str:
+    """A plan name as a Terraform / shell identifier: `-` → `_`, and `_` before a leading
+    digit (identifiers start with a letter or `_`). Injective: plan names have no `_`."""
+    text = name.replace("-", "_")
+    return f"_{text}" if text[:1].isdigit() else text
+
+
+@dataclass(frozen=True)
+class GreTunnel:
+    """One GRE tunnel of a Transit Gateway connection, in IBM's terms (IBM is *local*)."""
+
+    name: str
+    zone: str | None  # None: the plan left it out; `zone_var` asks for it
+    zone_var: str
+    local_gateway_ip: str  # the Transit Gateway's underlay IP = the router's remote-ip
+    local_tunnel_ip: str  # the Transit Gateway's tunnel IP = the router's BGP neighbour
+    remote_gateway_ip: str  # the router's private IP = its local-ip
+    remote_tunnel_ip: str  # the router's tunnel address
+
+
+@dataclass(frozen=True)
+class TgwLink:
+    """A Transit Gateway GRE connection to a classic router."""
+
+    connection: str
+    ident: str
+    router: str
+    powervs: str
+    description: str | None
+    remote_bgp_asn: int  # the router's ASN
+    local_bgp_asn: int  # the Transit Gateway's, as IBM showed it (the router peers with it)
+    tunnels: tuple[GreTunnel, ...]
+
+    @property
+    def redundant(self) -> bool:
+        """Several tunnels: IBM's `redundant_gre` network type."""
+        return len(self.tunnels) > 1
+
+
+@dataclass(frozen=True)
+class CloudLink:
+    """A PowerVS cloud connection with classic enabled and a GRE tunnel to a router."""
+
+    connection: str
+    ident: str
+    router: str
+    powervs: str
+    location: str
+    description: str | None
+    gre_cidr: str
+    gre_destination: str  # the router's private IP = its local-ip
+    gre_source: str  # what IBM assigns: the first host of the /29 = the router's remote-ip
+    speed: int | None  # None: `speed_var` asks for it
+    speed_var: str
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A PowerVS workspace with cloud connections: the IDs IBM's side needs for it."""
+
+    name: str
+    location: str
+    subnets: tuple[str, ...]
+    id_var: str  # Terraform: the workspace GUID (pi_cloud_instance_id)
+    crn_var: str  # CLI: its CRN (`ibmcloud pi workspace target`)
+    networks_var: str
+
+
+@dataclass(frozen=True)
+class IbmSide:
+    """IBM's end of every link of a plan, in connection-name order."""
+
+    tgw: tuple[TgwLink, ...]
+    cloud: tuple[CloudLink, ...]
+    workspaces: tuple[Workspace, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.tgw and not self.cloud
+
+    @property
+    def locations(self) -> tuple[str, ...]:
+        """PowerVS locations with cloud connections, sorted: one provider zone each."""
+        return tuple(sorted({link.location for link in self.cloud}))
+
+
+def ibm_side(address_plan: AddressPlan) -> IbmSide:
+    """IBM's end of every Transit Gateway and cloud-connection link (raises `TargetError`)."""
+    plan = address_plan.plan
+    problems: list[Finding] = []
+    tgw: list[TgwLink] = []
+    cloud: list[CloudLink] = []
+    for name, link in sorted(address_plan.connections.items()):
+        conn = plan.connections[name]
+        if isinstance(conn, TransitGatewayConnection):
+            tgw.append(_tgw_link(link, conn, problems))
+        elif isinstance(conn, CloudConnection):
+            cloud.append(_cloud_link(plan, link, conn))
+    if problems:
+        raise TargetError(problems)
+    used = sorted({link.powervs for link in cloud})
+    workspaces = tuple(
+        Workspace(
+            ws,
+            plan.powervs[ws].location,
+            tuple(str(s) for s in plan.powervs[ws].subnets),
+            f"{ident(ws)}_workspace_id",
+            f"{ident(ws)}_workspace_crn",
+            f"{ident(ws)}_network_ids",
+        )
+        for ws in used
+    )
+    return IbmSide(tuple(tgw), tuple(cloud), workspaces)
+
+
+def _tgw_link(
+    link: PlannedLink, conn: TransitGatewayConnection, problems: list[Finding]
+) -> TgwLink:
+    if not TGW_NAME_RE.fullmatch(link.name) or len(link.name) > TGW_NAME_MAX:
+        problems.append(
+            Finding(
+                ("connections", link.name),
+                f"IBM names a Transit Gateway connection after it, and {link.name} does not "
+                "start with a letter as IBM requires; rename the connection to start with a "
+                f"letter ({TGW_NAME_SOURCE})",
+                rule="VRC705",
+            )
+        )
+    assert link.local_ip and link.remote_ip and link.router_address and link.peer_address
+    assert link.router_asn is not None
+    tunnel = GreTunnel(
+        name=link.name,
+        zone=conn.transit_gateway.zone,
+        zone_var=f"{ident(link.name)}_zone",
+        local_gateway_ip=str(link.remote_ip),
+        local_tunnel_ip=str(link.peer_address.ip),
+        remote_gateway_ip=str(link.local_ip),
+        remote_tunnel_ip=str(link.router_address.ip),
+    )
+    return TgwLink(
+        connection=link.name,
+        ident=ident(link.name),
+        router=link.router,
+        powervs=conn.powervs,
+        description=link.description,
+        remote_bgp_asn=link.router_asn,
+        local_bgp_asn=conn.transit_gateway.asn,
+        tunnels=(tunnel,),
+    )
+
+
+def _cloud_link(plan: Plan, link: PlannedLink, conn: CloudConnection) -> CloudLink:
+    assert link.subnet is not None and link.local_ip and link.remote_ip
+    return CloudLink(
+        connection=link.name,
+        ident=ident(link.name),
+        router=link.router,
+        powervs=conn.powervs,
+        location=plan.powervs[conn.powervs].location,
+        description=link.description,
+        gre_cidr=str(link.subnet),
+        gre_destination=str(link.local_ip),
+        gre_source=str(link.remote_ip),
+        speed=conn.speed,
+        speed_var=f"{ident(link.name)}_speed",
+    )

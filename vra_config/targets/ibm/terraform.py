@@ -1,0 +1,190 @@
+"""Terraform target: IBM's end of every link as HCL for the `IBM-Cloud/ibm` provider.
+
+The file is a module: variables for what the plan does not know, one resource per link,
+outputs and `check` blocks for what to look at after `apply`. Resources and arguments are
+the provider's (IBM-Cloud/terraform-provider-ibm, checked offline by `tfcheck`):
+- `ibm_tg_connection` (website/docs/r/tg_connection.html.markdown): `network_type =
+  "unbound_gre_tunnel"`, `base_network_type = "classic"`, the four IPs, `zone`,
+  `remote_bgp_asn`; several tunnels → `network_type = "redundant_gre"` with `tunnels`
+  blocks (name, the four IPs, zone, remote_bgp_asn);
+- `ibm_pi_cloud_connection` (website/docs/r/pi_cloud_connection.html.markdown):
+  `pi_cloud_connection_classic_enabled`, `_gre_cidr`, `_gre_destination_address`,
+  `_networks`, `_speed`; the computed `gre_source_address` is IBM's GRE source. Power
+  resources run against a provider whose `zone` is the workspace's location, so each uses
+  the provider alias `ibm.<location>` the caller passes in.
+
+`>= 1.71.2`: the provider release IBM's Ansible collection generated its `ibm_tg_connection`
+module from, with `base_network_type` and `tunnels` (IBM-Cloud/ansible-collection-ibm,
+docs/ibm_tg_connection.rst). `check` blocks need Terraform 1.5.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vra_config.plan.values import GRE_SPEEDS
+from vra_config.targets.ibm.quoting import hcl_string
+from vra_config.targets.ibm.side import TRANSIT_GATEWAY_VAR, IbmSide
+
+TITLE = "Terraform for the IBM-Cloud/ibm provider, a module"
+FILE = "ibm-side.tf"
+TEMPLATE = "main.tf.j2"
+PROVIDER_VERSION = ">= 1.71.2"
+TERRAFORM_VERSION = ">= 1.5.0"
+ZONE_PATTERN = "^[a-z]{2}-[a-z]{2,5}-[1-9]$"
+
+
+def comment(text: str) -> str:
+    return f"# {text}"
+
+
+def context(side: IbmSide) -> dict[str, Any]:
+    """Template data: every string already an HCL literal, every decision already made."""
+    variables: list[dict[str, Any]] = []
+    if side.tgw:
+        variables.append(
+            _variable(
+                TRANSIT_GATEWAY_VAR,
+                "string",
+                "ID of the Transit Gateway every transit-gateway connection of the plan "
+                "attaches to (ibm_tg_gateway.<name>.id, or `ibmcloud tg gateways`)",
+            )
+        )
+    tgw = []
+    for link in side.tgw:
+        tunnels = []
+        for t in link.tunnels:
+            if t.zone is None:
+                variables.append(
+                    _variable(
+                        t.zone_var,
+                        "string",
+                        f"Availability zone of the Transit Gateway GRE {t.name} (such as "
+                        "us-south-1); set transit_gateway.zone in the plan to fix it there",
+                        validation=(
+                            f"can(regex({hcl_string(ZONE_PATTERN)}, var.{t.zone_var}))",
+                            "An IBM Cloud availability zone such as us-south-1.",
+                        ),
+                    )
+                )
+            tunnels.append(
+                {
+                    "name": hcl_string(t.name),
+                    "zone": hcl_string(t.zone) if t.zone else f"var.{t.zone_var}",
+                    "local_gateway_ip": hcl_string(t.local_gateway_ip),
+                    "local_tunnel_ip": hcl_string(t.local_tunnel_ip),
+                    "remote_gateway_ip": hcl_string(t.remote_gateway_ip),
+                    "remote_tunnel_ip": hcl_string(t.remote_tunnel_ip),
+                }
+            )
+        tgw.append(
+            {
+                "label": link.ident,
+                "comment": comment(
+                    f"{link.connection}: Transit Gateway GRE to router {link.router} "
+                    f"(PowerVS {link.powervs}); the router peers with local ASN "
+                    f"{link.local_bgp_asn}"
+                ),
+                "name": hcl_string(link.connection),
+                "network_type": hcl_string(
+                    "redundant_gre" if link.redundant else "unbound_gre_tunnel"
+                ),
+                "redundant": link.redundant,
+                "remote_bgp_asn": link.remote_bgp_asn,
+                "tunnels": tunnels,
+                "output_description": hcl_string(
+                    _described(f"Transit Gateway GRE {link.connection}", link.description)
+                ),
+            }
+        )
+    for ws in side.workspaces:
+        variables.append(
+            _variable(
+                ws.id_var,
+                "string",
+                f"GUID of PowerVS workspace {ws.name} ({ws.location}): "
+                "pi_cloud_instance_id, `ibmcloud pi workspace list`",
+            )
+        )
+        variables.append(
+            _variable(
+                ws.networks_var,
+                "list(string)",
+                f"IDs of the PowerVS networks of {ws.name} to route over GRE (the plan's "
+                f"subnets {', '.join(ws.subnets)}); IBM needs at least one for GRE",
+                validation=(
+                    f"length(var.{ws.networks_var}) > 0",
+                    "A cloud connection with GRE needs at least one PowerVS network.",
+                ),
+            )
+        )
+    workspace_var = {ws.name: ws.id_var for ws in side.workspaces}
+    networks_var = {ws.name: ws.networks_var for ws in side.workspaces}
+    cloud = []
+    for cc in side.cloud:
+        if cc.speed is None:
+            speeds = ", ".join(map(str, GRE_SPEEDS))
+            variables.append(
+                _variable(
+                    cc.speed_var,
+                    "number",
+                    f"Speed of cloud connection {cc.connection} in Mbps, at most 5000 "
+                    "with GRE; set speed in the plan to fix it there",
+                    validation=(
+                        f"contains([{speeds}], var.{cc.speed_var})",
+                        f"GRE runs at {speeds} Mbps (not 10000).",
+                    ),
+                )
+            )
+        cloud.append(
+            {
+                "label": cc.ident,
+                "comment": comment(
+                    f"{cc.connection}: cloud connection GRE to router {cc.router} "
+                    f"(PowerVS {cc.powervs}, {cc.location})"
+                ),
+                "provider": f"ibm.{cc.location}",
+                "workspace": f"var.{workspace_var[cc.powervs]}",
+                "name": hcl_string(cc.connection),
+                "speed": str(cc.speed) if cc.speed else f"var.{cc.speed_var}",
+                "networks": f"var.{networks_var[cc.powervs]}",
+                "gre_cidr": hcl_string(cc.gre_cidr),
+                "gre_destination": hcl_string(cc.gre_destination),
+                "gre_source": hcl_string(cc.gre_source),
+                "check_message": hcl_string(
+                    f"IBM assigned a GRE source other than {cc.gre_source}, the address "
+                    f"router {cc.router} sends the tunnel to; set the router's remote-ip "
+                    "to gre_source_address, or recreate the connection"
+                ),
+                "output_description": hcl_string(
+                    _described(f"Cloud connection {cc.connection}", cc.description)
+                ),
+            }
+        )
+    return {
+        "terraform_version": hcl_string(TERRAFORM_VERSION),
+        "provider_version": hcl_string(PROVIDER_VERSION),
+        "aliases": [f"ibm.{loc}" for loc in side.locations],
+        "variables": variables,
+        "tgw": tgw,
+        "cloud": cloud,
+    }
+
+
+def _described(what: str, description: str | None) -> str:
+    return f"{what}: {description}" if description else what
+
+
+def _variable(
+    name: str, type_: str, description: str, validation: tuple[str, str] | None = None
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "type": type_,
+        "description": hcl_string(description),
+        "validation": (
+            {"condition": validation[0], "message": hcl_string(validation[1])}
+            if validation
+            else None
+        ),
+    }

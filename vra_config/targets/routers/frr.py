@@ -1,0 +1,162 @@
+"""FRR (FRRouting 8.4+): the rendering `vra-config lab` runs in its network namespaces.
+
+It turns the same vendor-neutral `RouterIntent` the Vyatta and vSRX packs read into one
+integrated `frr.conf` per device, so the lab proves the plan's routing, not a second copy of
+it. FRR is the routing suite the VRA's own OS (DANOS) is built on, and it keeps its defaults
+here (`bgp network import-check` and `bgp ebgp-requires-policy` are on), as on the VRA.
+
+Not a public `--vendor`: FRR configures routing only. The GRE, VTI/IPsec and VLAN devices of
+a Linux gateway are made outside FRR (iproute2, strongSwan), and the inbound firewall filters
+are netfilter rules, so this file alone would not be paste-ready for an FRR gateway. The lab
+makes the links itself (point-to-point veth pairs with these interface names).
+
+Every keyword is in FRR's user guide (https://docs.frrouting.org/en/stable-8.4/):
+- `frr defaults traditional`, `hostname`: basic.html ("frr defaults");
+- `interface NAME` / `ip address A.B.C.D/M`: zebra.html;
+- `ip route PREFIX NEXTHOP|INTERFACE`: static.html;
+- `ip prefix-list NAME seq N permit PREFIX`: filter.html; `route-map NAME permit|deny N`,
+  `match ip address prefix-list NAME`: routemap.html;
+- `router bgp ASN`, `bgp router-id`, `neighbor PEER remote-as|description|timers`,
+  `address-family ipv4 unicast`, `network`, `neighbor PEER route-map NAME in|out`,
+  `neighbor PEER ebgp-multihop N`: bgp.html. A route that would reach a neighbour with its
+  own AS already in the path is re-originated as the Vyatta pack does it (the intent's
+  `reoriginate` static routes plus `network`), not with FRR's `as-override`, which the
+  VRA's BGP model lacks: the lab proves the design the 5600 runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from vra_config.intent.records import BgpNeighbor, RouterIntent
+
+TITLE = "FRR"
+SUFFIX = "frr.conf"
+RULE_STEP = 10
+#: The catch-all deny sits after every permit a route-map has (route-map sequence 1-65535).
+DENY_SEQUENCE = 65535
+
+
+def comment(text: str) -> str:
+    """A comment line: FRR's configuration reader skips lines that start with `!`."""
+    return f"! {text}"
+
+
+def interface_name(family: str | None, number: int | None, vlan: int | None = None) -> str:
+    """The Linux interface a link end is: `tunN` (GRE), `vtiN` (VTI) or `vlanN` (a VXC)."""
+    if family == "gre":
+        return f"tun{number}"
+    if family == "vti":
+        return f"vti{number}"
+    return f"vlan{vlan}"
+
+
+def policy_names(n: BgpNeighbor) -> dict[str, str]:
+    """Prefix-list and route-map names: the Vyatta pack's, so reports name the same policy."""
+    base = n.connection
+    return {
+        "pl_in": f"PL-{base}-IN",
+        "pl_out": f"PL-{base}-OUT",
+        "rm_in": f"RM-{base}-IN",
+        "rm_out": f"RM-{base}-OUT",
+    }
+
+
+def context(intent: RouterIntent, secrets: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Template data for one device. FRR can express everything the intent holds for routing,
+    so nothing is refused; what is not routing (IPsec, firewall filters) is left out."""
+    del secrets  # FRR holds no keys: IPsec is not configured by FRR
+    return {
+        "hostname": intent.name,
+        "interfaces": _interfaces(intent),
+        "routes": [_route(r) for r in intent.static_routes],
+        **_bgp(intent),
+    }
+
+
+def _interfaces(intent: RouterIntent) -> list[dict[str, Any]]:
+    out = [
+        {"name": interface_name("gre", t.number), "address": str(t.address)} for t in intent.tunnels
+    ]
+    out += [
+        {"name": interface_name("vti", v.number), "address": str(v.address)} for v in intent.vtis
+    ]
+    out += [
+        {"name": interface_name(None, None, v.vlan), "address": str(v.address)}
+        for v in intent.vlan_interfaces
+    ]
+    return sorted(out, key=lambda i: i["name"])
+
+
+def _route(r: Any) -> dict[str, Any]:
+    via = str(r.next_hop) if r.next_hop is not None else interface_name(r.family, r.number)
+    return {"prefix": str(r.prefix), "via": via, "description": r.description}
+
+
+def _bgp(intent: RouterIntent) -> dict[str, Any]:
+    prefix_lists: list[dict[str, Any]] = []
+    route_maps: list[dict[str, Any]] = []
+    neighbors: list[dict[str, Any]] = []
+    for n in intent.bgp_neighbors:
+        names = policy_names(n)
+        for direction, prefixes in (("in", n.accept), ("out", n.advertise)):
+            pl = names[f"pl_{direction}"]
+            if prefixes:
+                prefix_lists.append(
+                    {
+                        "name": pl,
+                        "rules": [
+                            {"seq": (i + 1) * RULE_STEP, "prefix": str(p)}
+                            for i, p in enumerate(prefixes)
+                        ],
+                    }
+                )
+            route_maps.append(
+                {
+                    "name": names[f"rm_{direction}"],
+                    "prefix_list": pl if prefixes else None,
+                    "deny": DENY_SEQUENCE,
+                }
+            )
+        neighbors.append(
+            {
+                "address": str(n.address),
+                "remote_as": n.remote_as,
+                "description": n.description,
+                "keepalive": n.keepalive,
+                "holdtime": n.holdtime,
+                "import_map": names["rm_in"],
+                "export_map": names["rm_out"],
+                "multihop": n.multihop,
+            }
+        )
+    bgp = None
+    if neighbors:
+        assert intent.asn is not None  # the planner refuses BGP without an ASN
+        bgp = {
+            "asn": intent.asn,
+            "router_id": str(intent.router_id) if intent.router_id else None,
+            "networks": [str(p) for p in intent.bgp_networks],
+            "neighbors": neighbors,
+        }
+    return {
+        "prefix_lists": sorted(prefix_lists, key=lambda p: p["name"]),
+        "route_maps": sorted(route_maps, key=lambda m: m["name"]),
+        "bgp": bgp,
+    }
+
+
+def render(intent: RouterIntent, plan_name: str) -> str:
+    """The `frr.conf` of one device."""
+    from vra_config.targets.environment import environment, records
+
+    data = context(intent)
+    data["header"] = [
+        comment(f"vra-config: router {intent.name} ({intent.role}), {TITLE}"),
+        comment(f"plan: {plan_name}"),
+        comment("For vra-config lab; GRE, IPsec and firewall filters are not FRR's."),
+    ]
+    text = environment("frr").get_template("router.j2").render(vars(records(data)))
+    lines = [line.rstrip() for line in text.splitlines()]
+    return "\n".join(line for line in lines if line) + "\n"

@@ -1,0 +1,161 @@
+"""Render router intents into configuration text with a pack's jinja2 templates.
+
+The pack (`PACKS[vendor]`) turns a `RouterIntent` into template data; the templates under
+`templates/<vendor>/` print it; the text is then checked line by line: every line is a `set`
+command or a comment, none twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import jinja2
+
+from vra_config.intent.records import RouterIntent
+from vra_config.plan.findings import Finding, Mark, PlanError
+from vra_config.targets.base import REDACTED_KEY, REDACTED_NOTE, ROUTER_MARK, VendorError
+from vra_config.targets.environment import RenderBug, environment, records
+from vra_config.targets.routers import PACKS
+
+ENTRY_TEMPLATE = "router.j2"
+
+
+def pack(vendor: str) -> ModuleType:
+    return PACKS[vendor]
+
+
+def render_router(
+    intent: RouterIntent,
+    vendor: str,
+    plan_name: str,
+    override: Path | None = None,
+    secrets: Mapping[str, str] | None = None,
+    notes: Sequence[str] = (),
+) -> str:
+    """The configuration text for one device (raises `VendorError` for what it cannot take).
+
+    `secrets` maps a connection name to the key text to print for it; `notes` are header
+    comment lines (the plan's acknowledged findings, so whoever pastes the file sees them).
+    """
+    module = pack(vendor)
+    context: dict[str, Any] = module.context(intent, secrets or {})
+    context["header"] = [
+        module.comment(f"{ROUTER_MARK}{intent.name} ({intent.role}), {module.TITLE}"),
+        module.comment(f"plan: {plan_name}"),
+        module.comment("Paste in configuration mode; review, then commit and save."),
+        *(module.comment(note) for note in notes),
+    ]
+    if any((secrets or {}).get(p.connection) == REDACTED_KEY for p in intent.ipsec_peers):
+        context["header"].append(module.comment(REDACTED_NOTE))
+    env = environment(vendor, str(override) if override else None)
+    if override is None:
+        return normalise(env.get_template(ENTRY_TEMPLATE).render(vars(records(context))), module)
+    try:
+        text = env.get_template(ENTRY_TEMPLATE).render(vars(records(context)))
+        return normalise(text, module)
+    except Exception as exc:  # a user's template may raise anything: report it, located
+        raise PlanError([template_finding(exc, override)]) from None
+
+
+def template_finding(exc: BaseException, override: Path) -> Finding:
+    """A failure while rendering with `--templates`, as a plan error: file, line, what.
+
+    The template is the user's, so its mistakes are reported like a plan's (exit 1, no
+    traceback). Jinja rewrites tracebacks so that template frames carry the template's
+    file name and line; the innermost one is where it failed.
+    """
+    file, line = None, None
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        file, line = exc.filename, exc.lineno
+        what = f"syntax error: {exc.message}"
+    else:
+        tb = exc.__traceback__
+        while tb is not None:
+            if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+                file, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+        if isinstance(exc, jinja2.TemplateNotFound):
+            what = (
+                f"template {exc.name!r} not found (templates include only files of "
+                "--templates or of the pack)"
+            )
+        elif isinstance(exc, jinja2.UndefinedError | RenderBug):
+            what = str(exc)
+        else:
+            what = f"{type(exc).__name__}: {exc}"
+    shown = _shown_template(file, override)
+    name = Path(shown).name if shown else "the template"
+    return Finding(
+        (),
+        f"the template override failed: {what}; fix it, or remove {name} from --templates "
+        "to use the pack's",
+        file=shown or str(override),
+        mark=Mark(line, 1) if line else None,
+        rule="VRC801",
+    )
+
+
+def _shown_template(filename: str | None, override: Path) -> str | None:
+    """A template's path as the user wrote `--templates`, or the pack's file name."""
+    if filename is None:
+        return None
+    path = Path(filename)
+    try:
+        return str(override / path.resolve().relative_to(override.resolve()))
+    except ValueError:
+        return f"{path.name} (the pack's own)"
+
+
+def normalise(text: str, module: ModuleType) -> str:
+    """Trim each line, drop blank ones, and check the output's shape."""
+    lines = [line.rstrip() for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    seen: set[str] = set()
+    comment_prefix = module.comment("").rstrip()
+    for line in lines:
+        if not (line.startswith("set ") or line.startswith(comment_prefix)):
+            raise RenderBug(f"a template printed a line that is not a set command: {line!r}")
+        if line in seen and line.startswith("set "):
+            raise RenderBug(f"a template printed a line twice: {line!r}")
+        seen.add(line)
+    return "\n".join(lines) + "\n"
+
+
+def output_name(router: str, vendor: str) -> str:
+    """The file a router's configuration is written to under `--out`."""
+    return f"{router}.{pack(vendor).SUFFIX}"
+
+
+def iter_rendered(
+    intents: Mapping[str, RouterIntent],
+    vendors: Mapping[str, str],
+    plan_name: str,
+    override: Path | None = None,
+    secrets: Mapping[str, str] | None = None,
+    notes: Sequence[str] = (),
+) -> Iterator[tuple[str, str]]:
+    """(file name, text) for every device in `vendors`, in name order, one at a time, so
+    memory holds one router's text.
+
+    Every device's template data is built first, so what a vendor cannot express, on any
+    device, stops the run (raising `VendorError` here, all problems together) before a
+    single line is printed.
+    """
+    problems: list[Finding] = []
+    for name in sorted(vendors):
+        try:
+            pack(vendors[name]).context(intents[name], secrets or {})
+        except VendorError as exc:
+            problems += exc.findings
+    if problems:
+        raise VendorError(problems)
+    return (
+        (
+            output_name(name, vendors[name]),
+            render_router(intents[name], vendors[name], plan_name, override, secrets, notes),
+        )
+        for name in sorted(vendors)
+    )

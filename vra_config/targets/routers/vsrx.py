@@ -1,0 +1,476 @@
+"""Junos on the vSRX (IBM Cloud's other classic gateway): names, spellings, quoting, limits.
+
+Output is `set` lines as `load set terminal` takes them. Every keyword is in Juniper's
+junos-es 23.4R2 YAML/YANG, checked in CI by an offline YANG checker against IBM's
+default vSRX configuration:
+- `interfaces gr-0/0/0 unit N tunnel source|destination`, `family inet address|mtu`;
+  `interfaces st0 unit N family inet`; VLAN units (`flexible-vlan-tagging`, `vlan-id`);
+- `security ike proposal|policy|gateway`, `security ipsec proposal|policy|vpn` (names at most
+  32 characters; DH groups 1, 2, 5, 14, 15, 16, 19, 20, 21, 24);
+- `security zones`, `security address-book global`, `security policies`;
+- `security flow tcp-mss gre-in|gre-out|ipsec-vpn mss` (the vSRX clamps globally:
+  `family inet tcp-mss` on st0 is refused from 20.4R2-S2,
+  IBM vSRX docs: readiness_correcting_errors);
+- `routing-options`, `protocols bgp group`, `policy-options`, `firewall filter`.
+IBM provisions the box with zones SL-PRIVATE (ge-0/0/0.0) and SL-PUBLIC (ge-0/0/1.0) and a
+loopback filter PROTECT-IN that lets only ping, SSH and HTTPS reach the box: terms for the
+planned IKE, ESP, GRE and BGP peers are added to it, or those never arrive.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from ipaddress import IPv4Network
+from typing import Any
+
+from vra_config.intent.records import IpsecPeer, LinkEnd, RouterIntent
+from vra_config.plan.findings import Finding, PlanPath
+from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface
+
+TITLE = "Junos on vSRX"
+SUFFIX = "vsrx.set"
+
+#: IBM's provisioning (ibm-vsrx-default-standalone.conf).
+DEFAULT_PUBLIC_INTERFACE = "ge-0/0/1.0"
+DEFAULT_OWN_ZONE = {"router": "SL-PRIVATE", "site": "trust"}
+#: A site is not IBM-provisioned: Juniper's vSRX factory default puts ge-0/0/0.0 in the
+#: untrust zone (the WAN) and the LAN in trust.
+DEFAULT_SITE_INTERFACE = "ge-0/0/0.0"
+DEFAULT_SITE_WAN_ZONE = "untrust"
+DEFAULT_SITE_LAN_INTERFACE = "ge-0/0/1.0"
+#: Default zone of a link's interface on a router in classic, by what is at the far end;
+#: on a site, every link leads to IBM Cloud.
+DEFAULT_LINK_ZONE = {"powervs": "POWERVS", "site": "ENTERPRISE", "router": "BACKBONE"}
+DEFAULT_SITE_LINK_ZONE = "IBM-CLOUD"
+GR = "gr-0/0/0"
+#: Policy-name stand-in for what sits behind the device; plan names never hold "_", so policy
+#: names `<from>_to_<to>` are unique.
+LOCAL_GROUP = "local_networks"
+
+NAME_MAX = 32  # IKE and IPsec object names
+PHYSICAL_RE = re.compile(r"(?:ge|xe|et|fe)-[0-9]+/[0-9]+/[0-9]+")
+PSK_FORBIDDEN = re.compile(r'["\\\x00-\x1f\x7f]')
+
+ENCRYPTION = {
+    "aes128": "aes-128-cbc",
+    "aes256": "aes-256-cbc",
+    "aes128gcm": "aes-128-gcm",
+    "aes256gcm": "aes-256-gcm",
+    "3des": "3des-cbc",
+}
+IKE_HASH = {
+    "sha1": "sha1",
+    "sha256": "sha-256",
+    "sha384": "sha-384",
+    "sha512": "sha-512",
+    "md5": "md5",
+}
+ESP_HASH = {
+    "sha1": "hmac-sha1-96",
+    "sha256": "hmac-sha-256-128",
+    "sha384": "hmac-sha-384",
+    "sha512": "hmac-sha-512",
+    "md5": "hmac-md5-96",
+}
+DH_GROUPS = {1, 2, 5, 14, 15, 16, 19, 20, 21, 24}
+#: IKEv2 with AES-GCM: Junos binds the cipher to a PRF and refuses `prf-algorithm` beside
+#: it ("aes-256-gcm ... internally associated with a PRF-384 and cannot use PRF-256"). The
+#: plan's `ike.integrity` is what the Vyatta end offers as PRF with GCM (`hash`), so the two
+#: must be equal. Juniper documents no pairing for aes-128-gcm: it is refused, not guessed.
+IKE_GCM_PRF = {"aes256gcm": "sha384"}
+PRF_SOURCE = (
+    "https://www.juniper.net/documentation/us/en/software/junos/cli-reference/topics/ref/"
+    "statement/prf-algorithm-edit-security-ike-proposal.html"
+)
+#: Dead-peer detection like the Vyatta pack's: probe every 30 s, down after 4 misses.
+DPD = {"interval": 30, "threshold": 4}
+IKE_PORTS = (500, 4500)
+
+
+UNQUOTABLE = re.compile(r'["\\\x00-\x1f\x7f]')
+
+
+def quote(text: str) -> str:
+    """Double-quote a value for Junos; the plan model already refuses `"` and backslashes."""
+    if UNQUOTABLE.search(text):
+        raise ValueError(f"cannot quote {text!r} for Junos")
+    return f'"{text}"'
+
+
+def comment(text: str) -> str:
+    """A comment line: `load set terminal` skips lines that start with `#`."""
+    return f"# {text}"
+
+
+def unit_name(family: str, number: int) -> str:
+    return f"{GR}.{number}" if family == "gre" else f"st0.{number}"
+
+
+def _end_interface(end: LinkEnd) -> str:
+    if end.family is not None:
+        assert end.number is not None
+        return unit_name(end.family, end.number)
+    return f"{end.interface.get('vsrx') if end.interface else None}.{end.vlan}"
+
+
+def _net(prefix: IPv4Network) -> str:
+    return f"net-{prefix}"
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.found: list[Finding] = []
+
+    def add(self, path: PlanPath, message: str, rule: str = "VRC702") -> None:
+        self.found.append(Finding(path, message, rule=rule))
+
+
+def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
+    """Template data for one vSRX; raises `VendorError` for what Junos cannot take."""
+    problems = _Problems()
+    for end in intent.links:
+        if len(end.connection) > NAME_MAX:  # plan names are shorter: a guard
+            problems.add(("connections", end.connection), "name longer than 32 characters")
+    ctx: dict[str, Any] = {
+        "gre_units": [
+            {
+                "unit": t.number,
+                "description": quote(t.description),
+                "source": str(t.local_ip),
+                "destination": str(t.remote_ip),
+                "address": str(t.address),
+                "mtu": t.mtu,
+            }
+            for t in intent.tunnels
+        ],
+        "st0_units": _st0_units(intent),
+        "vlan_units": (units := _vlan_units(intent, problems)),
+        "vlan_ports": sorted({u["interface"] for u in units}),
+        "tcp_mss": _tcp_mss(intent),
+        "routes": _routes(intent),
+    }
+    ctx.update(_ipsec(intent, secrets, problems))
+    ctx.update(_zones_and_policies(intent))
+    ctx["protect_terms"] = _protect_terms(intent)
+    ctx["protect_filter"] = intent.loopback_filter
+    ctx["firewalls"] = [_firewall(f) for f in intent.filters]
+    ctx.update(_bgp(intent))
+    if problems.found:
+        raise VendorError(problems.found)
+    return ctx
+
+
+def _st0_units(intent: RouterIntent) -> list[dict[str, Any]]:
+    vtis = {v.number: v for v in intent.vtis}
+    units = []
+    for p in intent.ipsec_peers:
+        assert p.number is not None
+        v = vtis.get(p.number)
+        units.append(
+            {
+                "unit": p.number,
+                "description": quote(v.description if v else p.description),
+                "address": str(v.address) if v else None,
+                "mtu": v.mtu if v else None,
+            }
+        )
+    return sorted(units, key=lambda u: u["unit"])
+
+
+def _vlan_units(intent: RouterIntent, problems: _Problems) -> list[dict[str, Any]]:
+    units = []
+    for v in intent.vlan_interfaces:
+        port = vendor_interface("vsrx", v.interface, v.connection, problems.found)
+        if port != "missing" and not PHYSICAL_RE.fullmatch(port):
+            problems.add(
+                ("connections", v.connection, "interface"),
+                f"{port} is not a vSRX physical interface (ge-0/0/2); name the port, the VLAN "
+                "becomes its unit",
+            )
+        units.append(
+            {
+                "interface": port,
+                "unit": v.vlan,
+                "description": quote(v.description),
+                "address": str(v.address),
+            }
+        )
+    return units
+
+
+def _tcp_mss(intent: RouterIntent) -> dict[str, int]:
+    """The vSRX clamps per traffic type, not per tunnel: the smallest planned MSS wins.
+
+    Juniper's `tcp-mss` reference: `gre-in` / `gre-out` apply to GRE packets entering or
+    leaving an IPsec VPN tunnel, which our gr-0/0/0 tunnels are not; native GRE is covered
+    only by `all-tcp`, and `ipsec-vpn` by the st0 tunnels.
+    https://www.juniper.net/documentation/us/en/software/junos/cli-reference/topics/ref/statement/security-edit-tcp-mss.html
+    """
+    out: dict[str, int] = {}
+    gre = [t.tcp_mss for t in intent.tunnels if t.tcp_mss is not None]
+    vti = [v.tcp_mss for v in intent.vtis if v.tcp_mss is not None]
+    if gre:
+        out["all-tcp"] = min(gre)
+    if vti:
+        out["ipsec-vpn"] = min(vti)
+    return out
+
+
+def _routes(intent: RouterIntent) -> list[dict[str, str]]:
+    routes = []
+    for r in intent.static_routes:
+        if r.for_ipsec_policy:
+            continue  # traffic selectors install these routes on st0 themselves
+        if r.reoriginate:
+            continue  # Junos rewrites the AS path instead (`as-override`, see _bgp)
+        if r.next_hop is not None:
+            via = str(r.next_hop)
+        else:
+            assert r.family is not None and r.number is not None
+            via = unit_name(r.family, r.number)
+        routes.append({"prefix": str(r.prefix), "next_hop": via})
+    return routes
+
+
+def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: _Problems) -> dict[str, Any]:
+    vpns = []
+    external = (
+        (intent.site_interface or DEFAULT_SITE_INTERFACE)
+        if intent.site
+        else (intent.public_interface or DEFAULT_PUBLIC_INTERFACE)
+    )
+    for p in intent.ipsec_peers:
+        base: PlanPath = ("connections", p.connection)
+        checks = ((("ike", "dh_group"), p.ike.dh_group), (("esp", "pfs"), p.esp.pfs))
+        for where, group in checks:
+            if group != "off" and group not in DH_GROUPS:
+                problems.add(
+                    (*base, *where),
+                    f"DH group {group} is not available on the vSRX (it has 14, 15, 16, 19, "
+                    "20, 21 and 24); choose another",
+                )
+        prf = IKE_GCM_PRF.get(p.ike.encryption)
+        if p.ike.encryption.endswith("gcm") and p.ike.integrity != prf:
+            problems.add(
+                (*base, "ike", "integrity"),
+                f"with IKE {p.ike.encryption} the vSRX uses a fixed PRF"
+                + (f", {prf}" if prf else " that Juniper documents only for aes256gcm (sha384)")
+                + f", while the plan's ike.integrity ({p.ike.integrity}) is the PRF the other "
+                "end offers, so IKE never negotiates (Juniper `prf-algorithm` reference, "
+                f"{PRF_SOURCE}); "
+                + (f"set ike.integrity: {prf}" if prf else "use aes256gcm with integrity sha384")
+                + ", or use a CBC cipher",
+                rule="VRC704",
+            )
+        key = secrets.get(p.connection, "")
+        if key != REDACTED_KEY and PSK_FORBIDDEN.search(key):
+            problems.add(
+                (*base, "psk"),
+                "the pre-shared key is empty or holds a quote, backslash or control character, "
+                "which Junos cannot take in a quoted string; generate another",
+            )
+            key = ""
+        vpns.append(_vpn(p, key, external))
+    return {"vpns": vpns}
+
+
+def _vpn(p: IpsecPeer, key: str, external: str) -> dict[str, Any]:
+    gcm_ike = p.ike.encryption.endswith("gcm")
+    return {
+        "name": p.connection,
+        "ike_encryption": ENCRYPTION[p.ike.encryption],
+        "ike_hash": None if gcm_ike else IKE_HASH[p.ike.integrity],
+        "dh_group": f"group{p.ike.dh_group}",
+        "ike_lifetime": p.ike.lifetime,
+        "version": "v2-only" if p.ike.version == 2 else "v1-only",
+        "main_mode": p.ike.version == 1,
+        "psk": quote(key),
+        "peer": str(p.remote_address),
+        "local": str(p.local_address),
+        "external": external,
+        "dpd": DPD,
+        "esp_encryption": ENCRYPTION[p.esp.encryption],
+        "esp_hash": ESP_HASH[p.esp.integrity] if p.esp.integrity else None,
+        "esp_lifetime": p.esp.lifetime,
+        "pfs": None if p.esp.pfs == "off" else f"group{p.esp.pfs}",
+        "bind": unit_name("vti", p.number or 0),
+        "selectors": [
+            {"name": f"ts{i + 1}", "local": str(local), "remote": str(remote)}
+            for i, (local, remote) in enumerate(p.policies)
+        ],
+    }
+
+
+def _zone(end: LinkEnd, site: bool) -> str:
+    if end.zone:
+        return end.zone
+    return DEFAULT_SITE_LINK_ZONE if site else DEFAULT_LINK_ZONE[end.other_kind]
+
+
+def _zones_and_policies(intent: RouterIntent) -> dict[str, Any]:
+    """Each link's interface in a zone; policies permitting exactly the planned pairs."""
+    zone_lines = []
+    for end in intent.links:
+        services = ["ping"]
+        protocols = ["bgp"] if end.bgp_peer is not None else []
+        zone_lines.append(
+            {
+                "zone": _zone(end, intent.site),
+                "interface": _end_interface(end),
+                "services": services,
+                "protocols": protocols,
+            }
+        )
+    # Groups of prefixes that talk to each other through this device: what sits behind it,
+    # and what arrives over each link. Traffic from group S to group T is planned when T's far
+    # end can route back to S (S's prefixes are exported over T's link) and S's far end was
+    # told of T (T's prefixes are exported over S's link); the device routes to all.
+    own_zone = intent.own_zone or DEFAULT_OWN_ZONE["site" if intent.site else "router"]
+    everything: frozenset[IPv4Network] = frozenset(
+        {*intent.own_prefixes, *(p for e in intent.links for p in e.imports)}
+    )
+    groups: list[tuple[str, str, tuple[IPv4Network, ...], frozenset[IPv4Network]]] = []
+    if intent.own_prefixes:
+        # "_" never appears in plan names, so no link's group can take this name
+        groups.append((LOCAL_GROUP, own_zone, intent.own_prefixes, everything))
+    groups += [
+        (e.connection, _zone(e, intent.site), e.imports, frozenset(e.exports)) for e in intent.links
+    ]
+    policies = []
+    used: set[IPv4Network] = set()
+    for src_name, src_zone, src, src_exports in groups:
+        for dst_name, dst_zone, dst, dst_exports in groups:
+            sources = sorted(set(src) & dst_exports)
+            destinations = sorted(set(dst) & src_exports)
+            if src_name == dst_name or not sources or not destinations:
+                continue
+            used |= {*sources, *destinations}
+            policies.append(
+                {
+                    "name": f"{src_name}_to_{dst_name}",
+                    "from": src_zone,
+                    "to": dst_zone,
+                    "sources": [_net(p) for p in sources],
+                    "destinations": [_net(p) for p in destinations],
+                }
+            )
+    bindings: list[dict[str, str]] = []
+    if intent.site and intent.links:
+        zone_lines.append(_site_wan(intent))
+        if intent.own_prefixes:
+            # IBM provisions its routers' zones; a site's LAN must be bound by us, or the
+            # zone the policies name holds no interface and nothing matches them.
+            lan = intent.site_lan_interface or DEFAULT_SITE_LAN_INTERFACE
+            bindings.append({"zone": own_zone, "interface": lan})
+    return {
+        # the zone of what sits behind the device exists (IBM's SL-PRIVATE) or is created
+        "own_zone": own_zone if intent.own_prefixes and policies and not bindings else None,
+        "zone_bindings": bindings,
+        "zone_interfaces": sorted(zone_lines, key=lambda z: (z["zone"], z["interface"])),
+        "addresses": [{"name": _net(p), "prefix": str(p)} for p in sorted(used)],
+        "policies": sorted(policies, key=lambda p: (p["from"], p["to"], p["name"])),
+    }
+
+
+def _site_wan(intent: RouterIntent) -> dict[str, Any]:
+    """A site's interface holding its `address`, in its WAN zone, letting in what the links
+    need of the box itself. Interface-level `host-inbound-traffic` replaces the zone's, so the
+    services are set on the interface (Juniper: "Understanding How to Control Inbound Traffic
+    Based on Traffic Types"); IKE is refused unless listed there."""
+    services = ["ping"]
+    if intent.ipsec_peers:
+        services.append("ike")
+    return {
+        "zone": intent.site_wan_zone or DEFAULT_SITE_WAN_ZONE,
+        "interface": intent.site_interface or DEFAULT_SITE_INTERFACE,
+        "services": services,
+        "protocols": [],
+    }
+
+
+def _protect_terms(intent: RouterIntent) -> list[dict[str, Any]]:
+    """Loopback-filter terms letting exactly the planned peers reach the box."""
+    if intent.loopback_filter is None:
+        return []
+    terms = []
+    for end in intent.links:
+        if end.family == "gre" and end.remote_ip is not None:
+            terms.append(_term(f"{end.connection}-gre", end.remote_ip, "gre"))
+        if end.via == "ipsec" and end.remote_ip is not None:
+            terms.append(_term(f"{end.connection}-ike", end.remote_ip, "udp", ports=IKE_PORTS))
+            terms.append(_term(f"{end.connection}-esp", end.remote_ip, "esp"))
+        if end.bgp_peer is not None:
+            terms.append(_term(f"{end.connection}-bgp", end.bgp_peer, "tcp", port="bgp"))
+        # ICMP from the far end: pinging the BGP peer is IBM's first troubleshooting step,
+        # and path-MTU discovery needs "fragmentation needed" from the tunnel and its
+        # endpoint; IBM's PROTECT-IN accepts ICMP only to the management addresses.
+        for i, source in enumerate(sorted({a for a in (end.remote_ip, end.bgp_peer) if a})):
+            terms.append(_term(f"{end.connection}-icmp{i + 1}", source, "icmp"))
+    return terms
+
+
+def _term(
+    name: str,
+    source: Any,
+    protocol: str,
+    ports: tuple[int, ...] = (),
+    port: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "source": f"{source}/32",
+        "protocol": protocol,
+        "destination_ports": list(ports),
+        "port": port,
+    }
+
+
+def _firewall(f: Any) -> dict[str, Any]:
+    if f.family is not None:
+        unit = unit_name(f.family, f.number)
+    else:
+        unit = f"{f.interface.get('vsrx') if f.interface else None}.{f.vlan}"
+    interface, number = unit.rsplit(".", 1)
+    return {
+        "name": f"FW-{f.connection}-IN",
+        "interface": interface,
+        "unit": number,
+        "sources": [str(p) for p in f.sources],
+    }
+
+
+def _bgp(intent: RouterIntent) -> dict[str, Any]:
+    groups = []
+    prefix_lists = []
+    for n in intent.bgp_neighbors:
+        for direction, prefixes in (("in", n.accept), ("out", n.advertise)):
+            if prefixes:
+                prefix_lists.append(
+                    {"name": f"{n.connection}-{direction}", "prefixes": [str(p) for p in prefixes]}
+                )
+        groups.append(
+            {
+                "name": n.connection,
+                "description": quote(n.description),
+                "peer_as": n.remote_as,
+                "local_address": str(n.local_address),
+                "neighbor": str(n.address),
+                "hold_time": n.holdtime,
+                "import": f"IMPORT-{n.connection}",
+                "export": f"EXPORT-{n.connection}",
+                "import_list": f"{n.connection}-in" if n.accept else None,
+                "export_list": f"{n.connection}-out" if n.advertise else None,
+                # Juniper: `remove-private` keeps the neighbour's own AS and points to
+                # `as-override`; Junos also withholds routes from peers in the AS they were
+                # learned from unless `advertise-peer-as` (both under `protocols bgp group`).
+                "as_override": bool(n.own_as_in_path),
+                "multihop": n.multihop,
+            }
+        )
+    return {
+        "asn": intent.asn if groups else None,
+        "router_id": str(intent.router_id) if intent.router_id and groups else None,
+        "bgp_groups": groups,
+        "prefix_lists": sorted(prefix_lists, key=lambda p: p["name"]),
+    }

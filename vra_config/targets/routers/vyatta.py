@@ -1,0 +1,368 @@
+"""Vyatta 5600 (IBM Cloud Virtual Router Appliance): names, spellings, quoting and limits.
+
+Every keyword the templates print is in the DANOS YANG for the 5600 (the public model of the
+VRA's OS), checked in CI by an offline YANG checker:
+- tunnel: vyatta-interfaces-tunnel-v1.yang (`interfaces tunnel tunN`, pattern `tun[0-9]+`,
+  description 1..256), TCP MSS: vyatta-interfaces-tcp-mss-v1.yang (`ip tcp-mss limit`);
+- VTI: vyatta-interfaces-vti-v1.yang (`interfaces vti vtiN`, mtu 68..9000);
+- VLANs: vyatta-interfaces-dataplane-v1.yang / -bonding-v1.yang (`vif N address`);
+- IPsec: vyatta-security-vpn-ipsec-v1.yang (ike-group / esp-group / site-to-site peer; the
+  pre-shared-secret pattern; ike dh-group 2, 5, 14-20);
+- static routes: vyatta-protocols-static-v1.yang; BGP: vyatta-protocols-frr-bgp-v1.yang
+  (neighbour description 1..80); filters: vyatta-policy-route-v1.yang.
+IBM's own VRA examples of these lines: cloud.ibm.com/docs/virtual-router-appliance.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from vra_config.intent.records import BgpNeighbor, IpsecPeer, RouterIntent
+from vra_config.plan.findings import Finding, PlanPath
+from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface
+
+TITLE = "Vyatta 5600"
+SUFFIX = "vyatta.set"
+
+POLICY_NAME_RE = re.compile(r"[-a-zA-Z0-9.]+")
+PSK_RE = re.compile(r"[-+&!@#$%^*(),.:_a-zA-Z0-9]+")
+DATAPLANE_RE = re.compile(r"dp[0-9]+(?:[A-Za-z][0-9]+)+")
+BONDING_RE = re.compile(r"dp[0-9]+bond(?:[0-9]|[1-9][0-9]+)")
+TUNNEL_DESCRIPTION_MAX = 256
+NEIGHBOR_DESCRIPTION_MAX = 80
+RULE_STEP = 10
+RULE_MAX = 65535
+#: The catch-all deny sits after every permit rule a route-map can have.
+DENY_RULE = RULE_MAX
+
+#: Vendor-neutral algorithm names (the plan's) → the 5600's spelling.
+ENCRYPTION = {
+    "aes128": "aes128",
+    "aes256": "aes256",
+    "aes128gcm": "aes128gcm128",
+    "aes256gcm": "aes256gcm128",
+    "3des": "3des",
+}
+HASH = {
+    "sha1": "sha1",
+    "sha256": "sha2_256",
+    "sha384": "sha2_384",
+    "sha512": "sha2_512",
+    "md5": "md5",
+}
+#: Dead-peer detection on route-based peers, so a VTI notices a dead peer and BGP or a
+#: backup route takes over: restart the SA after 30 s without answers, give up at 120 s.
+DPD = {"action": "restart", "interval": 30, "timeout": 120}
+
+
+UNQUOTABLE = re.compile(r"['\x00-\x1f\x7f]")
+
+
+def quote(text: str) -> str:
+    """Single-quote a value as `show configuration commands` prints it.
+
+    The plan model already refuses quotes, backslashes and control characters in free text;
+    this refuses them again so no caller can put an unquotable value into a line.
+    """
+    if UNQUOTABLE.search(text):
+        raise ValueError(f"cannot quote {text!r} for Vyatta")
+    return f"'{text}'"
+
+
+def comment(text: str) -> str:
+    """A comment line: the VRA's configuration shell (vbash) ignores `#` lines."""
+    return f"# {text}"
+
+
+def interface_name(family: str, number: int) -> str:
+    return f"tun{number}" if family == "gre" else f"vti{number}"
+
+
+def _policy_names(neighbor: BgpNeighbor) -> dict[str, str]:
+    base = neighbor.connection
+    return {
+        "pl_in": f"PL-{base}-IN",
+        "pl_out": f"PL-{base}-OUT",
+        "rm_in": f"RM-{base}-IN",
+        "rm_out": f"RM-{base}-OUT",
+    }
+
+
+class _Problems:
+    def __init__(self) -> None:
+        self.found: list[Finding] = []
+
+    def add(self, path: PlanPath, message: str) -> None:
+        self.found.append(Finding(path, message, rule="VRC701"))
+
+    def limit(self, path: PlanPath, text: str, most: int, what: str) -> str:
+        if len(text) > most:
+            self.add(
+                path,
+                f"the {what} '{text}' is {len(text)} characters; the Vyatta 5600 takes at most "
+                f"{most}: set a shorter `description` or shorter names",
+            )
+        return quote(text)
+
+
+def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
+    """Template data for one device; raises `VendorError` for what the 5600 cannot take.
+
+    `secrets` maps a connection name to the pre-shared key text to print (the key, or a
+    placeholder when output is for review).
+    """
+    problems = _Problems()
+    ctx: dict[str, Any] = {
+        "tunnels": [_tunnel(t, problems) for t in intent.tunnels],
+        "vtis": [_vti(v, problems) for v in intent.vtis],
+        "vifs": [_vif(v, problems) for v in intent.vlan_interfaces],
+        "routes": [
+            {
+                "prefix": str(r.prefix),
+                "next_hop": str(r.next_hop),
+                "description": quote(r.description),
+            }
+            for r in intent.static_routes
+            if r.next_hop is not None
+        ],
+        "interface_routes": [
+            {
+                "prefix": str(r.prefix),
+                "interface": interface_name(r.family or "gre", r.number or 0),
+                "description": quote(r.description),
+            }
+            for r in intent.static_routes
+            if r.family is not None
+        ],
+    }
+    ctx["firewalls"] = [_firewall(f, problems) for f in intent.filters]
+    ctx.update(_ipsec(intent, secrets, problems))
+    ctx.update(_bgp(intent, problems))
+    if problems.found:
+        raise VendorError(problems.found)
+    return ctx
+
+
+def _tunnel_interface(item: Any, family: str, problems: _Problems) -> dict[str, Any]:
+    """What GRE tunnels and VTIs share: name, description, address, MTU, MSS clamp."""
+    return {
+        "name": interface_name(family, item.number),
+        "description": problems.limit(
+            ("connections", item.connection, "description"),
+            item.description,
+            TUNNEL_DESCRIPTION_MAX,
+            "tunnel description" if family == "gre" else "VTI description",
+        ),
+        "address": str(item.address),
+        "mtu": item.mtu,
+        "tcp_mss": item.tcp_mss,
+    }
+
+
+def _tunnel(t: Any, problems: _Problems) -> dict[str, Any]:
+    out = _tunnel_interface(t, "gre", problems)
+    out.update(local_ip=str(t.local_ip), remote_ip=str(t.remote_ip))
+    return out
+
+
+def _vti(v: Any, problems: _Problems) -> dict[str, Any]:
+    return _tunnel_interface(v, "vti", problems)
+
+
+def _interface_kind(connection: str, interface: str, problems: _Problems) -> str:
+    if BONDING_RE.fullmatch(interface):
+        return "bonding"
+    if not DATAPLANE_RE.fullmatch(interface):
+        problems.add(
+            ("connections", connection, "interface"),
+            f"{interface} is not a Vyatta 5600 dataplane or bonding interface (dp0p192p1, "
+            "dp0bond1); write the name `show interfaces` prints",
+        )
+    return "dataplane"
+
+
+#: Firewall rules are numbered 1..9999 (vyatta-security-firewall-v1.yang).
+FIREWALL_RULE_MAX = 9999
+
+
+def _firewall(f: Any, problems: _Problems) -> dict[str, Any]:
+    if f.family is not None:
+        kind = "tunnel" if f.family == "gre" else "vti"
+        attach = f"interfaces {kind} {interface_name(f.family, f.number)}"
+    else:
+        parent = vendor_interface("vyatta", f.interface, f.connection, problems.found)
+        kind = _interface_kind(f.connection, parent, problems)
+        attach = f"interfaces {kind} {parent} vif {f.vlan}"
+    if len(f.sources) * RULE_STEP > FIREWALL_RULE_MAX:
+        problems.add(
+            ("connections", f.connection),
+            f"{len(f.sources)} source prefixes exceed the {FIREWALL_RULE_MAX // RULE_STEP} a "
+            "Vyatta firewall can number; summarise them",
+        )
+    return {
+        "name": f"FW-{f.connection}-IN",
+        "description": quote(f.description),
+        "attach": attach,
+        "rules": [
+            {"number": (i + 1) * RULE_STEP, "source": str(p)} for i, p in enumerate(f.sources)
+        ],
+    }
+
+
+def _vif(v: Any, problems: _Problems) -> dict[str, Any]:
+    parent = vendor_interface("vyatta", v.interface, v.connection, problems.found)
+    kind = _interface_kind(v.connection, parent, problems)
+    return {
+        "kind": kind,
+        "interface": parent,
+        "vlan": v.vlan,
+        "address": str(v.address),
+        "description": quote(v.description),
+    }
+
+
+def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: _Problems) -> dict[str, Any]:
+    ike_groups, esp_groups, peers = [], [], []
+    seen: dict[str, str] = {}
+    for p in intent.ipsec_peers:
+        base: PlanPath = ("connections", p.connection)
+        address = str(p.remote_address)
+        if address in seen:
+            problems.add(
+                base,
+                f"{intent.name} already has an IPsec peer at {address} (connection "
+                f"{seen[address]}); the Vyatta 5600 keys peers by address: use one link",
+            )
+        seen[address] = p.connection
+        key = secrets.get(p.connection, "")
+        if key != REDACTED_KEY and not PSK_RE.fullmatch(key):
+            problems.add(
+                (*base, "psk"),
+                "the pre-shared key holds characters the Vyatta 5600 does not take (it allows "
+                "letters, digits and - + & ! @ # $ % ^ * ( ) , . : _); generate another",
+            )
+        ike_groups.append(_ike_group(p))
+        esp_groups.append(_esp_group(p))
+        peers.append(
+            {
+                "address": address,
+                "description": quote(p.description),
+                "local_address": str(p.local_address),
+                "psk": quote(key) if PSK_RE.fullmatch(key) else "''",
+                "ike_group": f"IKE-{p.connection}",
+                "esp_group": f"ESP-{p.connection}",
+                "vti": interface_name("vti", p.vti) if p.vti is not None else None,
+                "tunnels": [
+                    {"number": i + 1, "local": str(local), "remote": str(remote)}
+                    for i, (local, remote) in enumerate(p.policies)
+                ],
+            }
+        )
+        if p.vti is None and not p.policies:
+            problems.add(
+                base,
+                "policy-based IPsec needs prefixes on both sides, but one side has none to "
+                "send; give the peer networks (or use mode: vti)",
+            )
+    return {
+        "make_before_break": intent.ike_v2,
+        "ike_groups": ike_groups,
+        "esp_groups": esp_groups,
+        "peers": peers,
+    }
+
+
+def _ike_group(p: IpsecPeer) -> dict[str, Any]:
+    return {
+        "name": f"IKE-{p.connection}",
+        "version": p.ike.version,
+        "lifetime": p.ike.lifetime,
+        "encryption": ENCRYPTION[p.ike.encryption],
+        "hash": HASH[p.ike.integrity],
+        "dh_group": p.ike.dh_group,
+        "dpd": DPD,
+    }
+
+
+def _esp_group(p: IpsecPeer) -> dict[str, Any]:
+    return {
+        "name": f"ESP-{p.connection}",
+        "lifetime": p.esp.lifetime,
+        "pfs": "disable" if p.esp.pfs == "off" else f"dh-group{p.esp.pfs}",
+        "encryption": ENCRYPTION[p.esp.encryption],
+        "hash": HASH[p.esp.integrity] if p.esp.integrity else "null",
+    }
+
+
+def _bgp(intent: RouterIntent, problems: _Problems) -> dict[str, Any]:
+    prefix_lists: list[dict[str, Any]] = []
+    route_maps: list[dict[str, Any]] = []
+    neighbors: list[dict[str, Any]] = []
+    for n in intent.bgp_neighbors:
+        names = _policy_names(n)
+        for direction, prefixes, verb in (
+            ("in", n.accept, f"accept from {n.connection}"),
+            ("out", n.advertise, f"advertise to {n.connection}"),
+        ):
+            if (len(prefixes) + 1) * RULE_STEP > RULE_MAX:
+                problems.add(
+                    ("connections", n.connection),
+                    f"{len(prefixes)} prefixes to {verb} exceed the "
+                    f"{RULE_MAX // RULE_STEP - 1} a Vyatta prefix list can number; summarise them",
+                )
+            pl, rm = names[f"pl_{direction}"], names[f"rm_{direction}"]
+            if prefixes:
+                prefix_lists.append(
+                    {
+                        "name": pl,
+                        "description": quote(f"{verb}: exactly the planned prefixes"),
+                        "rules": [
+                            {"number": (i + 1) * RULE_STEP, "prefix": str(p)}
+                            for i, p in enumerate(prefixes)
+                        ],
+                    }
+                )
+            route_maps.append(
+                {
+                    "name": rm,
+                    "description": quote(f"{verb}: planned prefixes only"),
+                    "prefix_list": pl if prefixes else None,
+                    "deny_rule": DENY_RULE,
+                }
+            )
+        neighbors.append(
+            {
+                "address": str(n.address),
+                "remote_as": n.remote_as,
+                "description": problems.limit(
+                    ("connections", n.connection, "description"),
+                    n.description,
+                    NEIGHBOR_DESCRIPTION_MAX,
+                    "BGP neighbour description",
+                ),
+                "keepalive": n.keepalive,
+                "holdtime": n.holdtime,
+                "import_map": names["rm_in"],
+                "export_map": names["rm_out"],
+                "multihop": n.multihop,
+            }
+        )
+    for item in prefix_lists + route_maps:
+        if not POLICY_NAME_RE.fullmatch(item["name"]):  # plan names are a subset: a guard
+            raise ValueError(f"policy name {item['name']!r} is not valid on Vyatta")
+    bgp = None
+    if neighbors:
+        assert intent.asn is not None  # the planner refuses BGP without an ASN
+        bgp = {
+            "asn": intent.asn,
+            "router_id": str(intent.router_id) if intent.router_id else None,
+            "networks": [str(p) for p in intent.bgp_networks],
+            "neighbors": neighbors,
+        }
+    return {
+        "prefix_lists": sorted(prefix_lists, key=lambda p: p["name"]),
+        "route_maps": sorted(route_maps, key=lambda m: m["name"]),
+        "bgp": bgp,
+    }
