@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
-from vra_config import ibm
+from vra_config import ha, ibm
+from vra_config.ha import HaMember
 from vra_config.model import Esp, Ike, PerVendor, Route, Secret
 from vra_config.planner import AddressPlan, PlannedLink
 from vra_config.routing import LinkRoutes, link_routes
@@ -166,9 +167,13 @@ class RouterIntent:
     site_interface: str | None = None
     site_wan_zone: str | None = None
     site_lan_interface: str | None = None
+    #: a member of a VRA high-availability pair: its VRRP role (see `vra_config.ha`)
+    ha: HaMember | None = None
 
     @property
     def role(self) -> str:
+        if self.ha is not None:
+            return f"IBM Cloud classic, member of VRRP pair {self.ha.pair}"
         return "site" if self.site else "IBM Cloud classic"
 
     @property
@@ -214,7 +219,7 @@ def router_intents(address_plan: AddressPlan) -> dict[str, RouterIntent]:
             site=False,
             own_zone=router.zone,
             loopback_filter=router.loopback_filter,
-            public_interface=router.public.interface if router.public else None,
+            public_interface=ha.public_interface(router),
             own_routes=router.routes,
         )
     for name, site in plan.sites.items():

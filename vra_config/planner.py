@@ -23,6 +23,7 @@ from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from vra_config import ibm, rules
 from vra_config.existing import InUse
 from vra_config.findings import Finding, PlanPath
+from vra_config.ha import pair_findings
 from vra_config.lock import Lock, LockEntry
 from vra_config.model import (
     AnyConnection,
@@ -185,6 +186,7 @@ def plan_addresses(
     running = running or {}
     findings: list[Finding] = []
     findings += _device_findings(plan)
+    findings += pair_findings(plan)
     findings += _asn_findings(plan)
     usable, ref_findings = _usable_links(plan)
     findings += ref_findings

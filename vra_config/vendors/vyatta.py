@@ -21,6 +21,7 @@ from typing import Any
 
 from vra_config.findings import Finding, PlanPath
 from vra_config.intent import BgpNeighbor, IpsecPeer, RouterIntent
+from vra_config.vendors import vyatta_ha
 from vra_config.vendors.base import REDACTED_KEY, VendorError, vendor_interface
 
 TITLE = "Vyatta 5600"
@@ -138,6 +139,7 @@ def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
         ],
     }
     ctx["firewalls"] = [_firewall(f, problems) for f in intent.filters]
+    ctx["vrrp"] = vyatta_ha.vrrp(intent)
     ctx.update(_ipsec(intent, secrets, problems))
     ctx.update(_bgp(intent, problems))
     if problems.found:
