@@ -18,6 +18,7 @@ import pytest
 from conftest import sample_plans
 
 import vra_config
+from vra_config.intent.pairs import member_names
 from vra_config.pipeline import check_file
 from vra_config.planner.report import allocations
 
@@ -42,7 +43,11 @@ def one(lines: list[list[str]], *prefix: str) -> str:
 
 def rendered(plan: Path) -> dict[str, list[list[str]]]:
     files = vra_config.render_plan(plan, vendor="vyatta")
-    return {name.split(".")[0]: parse(text) for name, text in files.items()}
+    out = {name.split(".")[0]: parse(text) for name, text in files.items()}
+    # A VRA pair's end is each member's; they are identical outside VRRP (tests/test_ha.py).
+    for member, pair in sorted(member_names(check_file(plan).plan).items(), reverse=True):
+        out[pair] = out[member]
+    return out
 
 
 def tunnel_of(lines: list[list[str]], kind: str, description_has: str) -> str:

@@ -220,18 +220,25 @@ def _prepared(
     environ: Mapping[str, str] | None,
 ) -> tuple[dict[str, Any], dict[str, str], str, Path | None, dict[str, str], list[str]]:
     """Intents, vendor per device, plan name, template override, keys and header notes."""
+    from vra_config.intent.pairs import expand_pairs, member_names
     from vra_config.intent.router import router_intents
     from vra_config.planner.report import header_notes
 
     intents = router_intents(checked.address_plan)
     names = sorted(intents)
-    if router is not None:
+    members = member_names(checked.plan)
+    if router in members:  # one member of a VRA pair: its pair, then that member alone
+        names = [members[router]]
+    elif router is not None:
         if router not in intents:
             known = ", ".join(names) or "none"
             raise UsageError(f"--router {router}: no such router or site in the plan ({known})")
         names = [router]
     vendors = vendors_for(checked.plan, vendor, names)
-    if router is not None and router not in vendors:
+    intents, vendors = expand_pairs(intents, vendors, checked.plan)
+    if router in vendors and router in members:
+        vendors = {router: vendors[router]}
+    if router in checked.plan.sites and router not in vendors:
         raise UsageError(f"--router {router}: the site names no vendor, so it is not rendered")
     if templates is not None and not templates.is_dir():
         raise UsageError(f"--templates {templates}: not a directory")

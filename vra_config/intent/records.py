@@ -133,6 +133,25 @@ class LinkEnd:
 
 
 @dataclass(frozen=True)
+class HaMember:
+    """What one member of a pair adds to the pair's intent: its VRRP role."""
+
+    pair: str
+    member: str
+    priority: int
+    private_group: int
+    private_vip: IPv4Interface
+    public_group: int | None
+    public_vip: IPv4Interface | None
+    sync_group: str
+    advertise_interval: int
+    #: the other member, and its own addresses (never a tunnel endpoint)
+    peer: str
+    own_addresses: tuple[IPv4Address, ...]
+    peer_addresses: tuple[IPv4Address, ...]
+
+
+@dataclass(frozen=True)
 class RouterIntent:
     """Everything one device needs, sorted so that rendering is byte-stable."""
 
@@ -157,9 +176,13 @@ class RouterIntent:
     site_interface: str | None = None
     site_wan_zone: str | None = None
     site_lan_interface: str | None = None
+    #: a member of a VRA high-availability pair: its VRRP role (see `intent/pairs.py`)
+    ha: HaMember | None = None
 
     @property
     def role(self) -> str:
+        if self.ha is not None:
+            return f"IBM Cloud classic, member of VRRP pair {self.ha.pair}"
         return "site" if self.site else "IBM Cloud classic"
 
     @property

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
 
+from vra_config.intent import pairs
 from vra_config.intent.records import (
     BgpNeighbor,
     GreTunnel,
@@ -72,7 +73,7 @@ def router_intents(address_plan: AddressPlan) -> dict[str, RouterIntent]:
             site=False,
             own_zone=router.zone,
             loopback_filter=router.loopback_filter,
-            public_interface=router.public.interface if router.public else None,
+            public_interface=pairs.public_interface(router),
             own_routes=router.routes,
         )
     for name, site in plan.sites.items():

@@ -87,6 +87,40 @@ Routes = Annotated[tuple[Route, ...], Field(strict=False)]
 UnderlayMtu = Annotated[int, Field(ge=1280, le=9216)]
 
 
+#: A VRRP group ID (vyatta-vrrp-v1.yang: 1..255); IBM assigns it on every VRA.
+VrrpGroupId = Annotated[int, Field(ge=1, le=255)]
+
+
+class PairMember(Model):
+    """One appliance of a high-availability pair, with the addresses IBM gave it: its own
+    (real) private and public addresses, and its VRRP priority. Tunnels never use these:
+    they use the pair's virtual addresses (`private.address`, `public.address`)."""
+
+    private: InterfaceAddress
+    public: InterfaceAddress | None = None
+    #: IBM: the first device 254, the next one lower, never 255 (checked, rule VRC951).
+    priority: Annotated[int, Field(ge=1, le=255)]
+
+
+class Ha(Model):
+    """A gateway pair: a VRA high-availability pair (two appliances clustered with VRRP,
+    active-passive) or, rendered for the vSRX, a chassis cluster. The router's `private`
+    and `public` addresses are then the pair's virtual addresses (VRRP VIPs on the VRA),
+    which IBM assigns with the VRRP groups: the plan states them, vra-config never
+    invents them."""
+
+    #: The VRRP group of the private virtual address (dp0bond0), as IBM set it.
+    private_group: VrrpGroupId
+    #: The VRRP group of the public virtual address (dp0bond1); required with `public`.
+    public_group: VrrpGroupId | None = None
+    #: The one sync group every VRRP group of the pair is in (IBM: one sync-group).
+    sync_group: ZoneName
+    #: Seconds between VRRP adverts; IBM: 1, 2 on busy networks, never over 5.
+    advertise_interval: Annotated[int, Field(ge=1, le=255)] = 1
+    #: The two appliances, by host name.
+    members: dict[Name, PairMember]
+
+
 class Router(Model):
     """An edge router in IBM Cloud classic (VRA / Vyatta 5600, or a vSRX)."""
 
@@ -103,6 +137,8 @@ class Router(Model):
     connected: Prefixes = ()
     underlay_mtu: UnderlayMtu = 1500
     firewall: bool = False
+    #: A high-availability pair (see `Ha`); checked by `vra_config.planner.ha`.
+    ha: Ha | None = None
 
     @model_validator(mode="after")
     def _private_interface_unused(self) -> Router:

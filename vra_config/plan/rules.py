@@ -34,7 +34,7 @@ FAMILIES: dict[int, str] = {
     6: "IPsec proposals and pre-shared keys",
     7: "what a vendor cannot express",
     8: "template overrides and acknowledgements",
-    9: "designs that commit but do not work: routing, MTU, the underlay",
+    9: "designs that commit but do not work: routing, MTU, the underlay, high availability",
 }
 
 
@@ -71,6 +71,12 @@ def _rfc(number: int) -> Source:
 
 
 # --- public sources ------------------------------------------------------------------------
+
+VRA_VRRP = Source(
+    "Working with High Availability and VRRP (Virtual Router Appliance)",
+    "https://cloud.ibm.com/docs/virtual-router-appliance?"
+    "topic=virtual-router-appliance-working-with-high-availability-and-vrrp",
+)
 
 DL_CONFIGURE = Source(
     "Configure IBM Cloud Direct Link",
@@ -661,6 +667,27 @@ RULES: dict[str, Rule] = _rules(
         _OWN + "a static route whose next hop is on none of the router's subnets never "
         "becomes active, so the prefix it serves is never announced.",
         "error",
+    ),
+    # --- 95x: high availability (gateway pairs) ---
+    Rule(
+        "VRC950",
+        "gateway pair that does not describe two appliances",
+        "An IBM VRA high-availability pair is two appliances clustered with VRRP; the pair's "
+        "addresses are the VRRP virtual addresses IBM assigned, each member has its own real "
+        "addresses, and a public virtual address needs the public VRRP group. A member "
+        "written with a virtual address, or a group missing, renders a pair that fails over "
+        "to nothing.",
+        "error",
+        (VRA_VRRP,),
+    ),
+    Rule(
+        "VRC951",
+        "VRRP setting against IBM's rules",
+        "IBM: the first device has priority 254 and the next one less, never 255 (the address "
+        "owner takes over with whatever configuration it booted with); the advert interval is "
+        "1, 2 on busy networks, never over 5; two pairs on one VLAN must not share a VRRP group.",
+        "error",
+        (VRA_VRRP, _rfc(5798)),
     ),
 )
 

@@ -22,6 +22,7 @@ from typing import Any
 from vra_config.intent.records import BgpNeighbor, IpsecPeer, RouterIntent
 from vra_config.plan.findings import Finding, PlanPath
 from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface
+from vra_config.targets.routers import vyatta_ha
 
 TITLE = "Vyatta 5600"
 SUFFIX = "vyatta.set"
@@ -138,6 +139,7 @@ def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
         ],
     }
     ctx["firewalls"] = [_firewall(f, problems) for f in intent.filters]
+    ctx["vrrp"] = vyatta_ha.vrrp(intent)
     ctx.update(_ipsec(intent, secrets, problems))
     ctx.update(_bgp(intent, problems))
     if problems.found:

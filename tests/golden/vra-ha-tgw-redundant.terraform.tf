@@ -1,0 +1,62 @@
+# vra-config: IBM side of every link: Terraform for the IBM-Cloud/ibm provider, a module
+# plan: vra-ha-tgw-redundant.yaml
+# The router end of each link is `vra-config render`; review both before use.
+
+terraform {
+  required_version = ">= 1.5.0"
+  required_providers {
+    ibm = {
+      source  = "IBM-Cloud/ibm"
+      version = ">= 1.71.2"
+    }
+  }
+}
+
+variable "transit_gateway_id" {
+  type        = string
+  description = "ID of the Transit Gateway every transit-gateway connection of the plan attaches to (ibm_tg_gateway.<name>.id, or `ibmcloud tg gateways`)"
+}
+
+# tgw-dal-1: Transit Gateway GRE to router vra-ha (PowerVS dal10-per); the router peers with local ASN 64490
+resource "ibm_tg_connection" "tgw_dal_1" {
+  gateway           = var.transit_gateway_id
+  name              = "tgw-dal-1"
+  network_type      = "unbound_gre_tunnel"
+  base_network_type = "classic"
+  zone              = "us-south-1"
+  local_gateway_ip  = "192.168.255.1"
+  local_tunnel_ip   = "172.16.10.1"
+  remote_gateway_ip = "10.186.22.10"
+  remote_tunnel_ip  = "172.16.10.2"
+  remote_bgp_asn    = 64880
+}
+
+output "tgw_dal_1" {
+  description = "Transit Gateway GRE tgw-dal-1"
+  value = {
+    connection_id = ibm_tg_connection.tgw_dal_1.connection_id
+    status        = ibm_tg_connection.tgw_dal_1.status
+  }
+}
+
+# tgw-dal-2: Transit Gateway GRE to router vra-ha (PowerVS dal10-per); the router peers with local ASN 64491
+resource "ibm_tg_connection" "tgw_dal_2" {
+  gateway           = var.transit_gateway_id
+  name              = "tgw-dal-2"
+  network_type      = "unbound_gre_tunnel"
+  base_network_type = "classic"
+  zone              = "us-south-2"
+  local_gateway_ip  = "192.168.255.5"
+  local_tunnel_ip   = "172.16.10.5"
+  remote_gateway_ip = "10.186.22.10"
+  remote_tunnel_ip  = "172.16.10.6"
+  remote_bgp_asn    = 64880
+}
+
+output "tgw_dal_2" {
+  description = "Transit Gateway GRE tgw-dal-2"
+  value = {
+    connection_id = ibm_tg_connection.tgw_dal_2.connection_id
+    status        = ibm_tg_connection.tgw_dal_2.status
+  }
+}
