@@ -5,9 +5,10 @@ configuration for both nodes, whose data-plane addresses live on redundant Ether
 interfaces. IBM's HA default (ibm-cloud-docs/vsrx `defaults/vsrx_ha_default.conf`) puts the
 private VLAN on `reth0` (children ge-0/0/1 on node0 and ge-7/0/1 on node1) as `reth0.0` in
 zone SL-PRIVATE, the public VLAN on `reth1` (ge-0/0/3, ge-7/0/3) as `reth1.0` in SL-PUBLIC,
-both in redundancy group 1, with redundancy groups 0-2 defined. A reth "inherits its failover
-properties from the redundancy group" it belongs to (Juniper, Chassis Cluster Redundant
-Ethernet Interfaces), so what starts on a reth address follows the node that is primary for
+both in redundancy group 1, with redundancy groups 0-2 defined. A reth fails over with its
+redundancy group (Juniper, `redundancy-group` under `redundant-ether-options`: "Failover
+properties of the interface are inherited from the
+redundancy group"), so what starts on a reth address follows the node that is primary for
 redundancy group 1; a node's own ports and management address (fxp0) do not.
 
 So the router's `private.address` is reth0.0's address and `public.address` reth1.0's, and

@@ -14,7 +14,7 @@ reths'; this module adds what differs, through two hooks in `vsrx.context`:
 
 What Juniper documents, and what is rendered for it:
 
-- IPsec: "In an active/passive chassis cluster, all VPN tunnels terminate on the same node";
+- IPsec: in an active/passive chassis cluster all VPN tunnels terminate on the same node;
   the IKE gateway needs an external interface, and a reth (or a loopback placed in a
   redundancy group) is what moves with the cluster (Juniper, "IPsec VPN Tunnels with Chassis
   Clusters",
