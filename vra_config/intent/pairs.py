@@ -18,7 +18,7 @@ def public_interface(router: Router) -> str | None:
     """The interface holding the router's public address, as the plan or the pair has it."""
     if router.public is None:
         return None
-    if router.public.interface is None and router.ha is not None:
+    if router.public.interface is None and (router.ha is not None or router.cluster is not None):
         return CLUSTER_PUBLIC_INTERFACE
     return router.public.interface
 

@@ -152,6 +152,19 @@ class HaMember:
 
 
 @dataclass(frozen=True)
+class ClusterNodes:
+    """What a vSRX chassis cluster adds to its one intent (see `intent/cluster.py`): its
+    nodes, and the reth units its tunnels start on. A node's own (management) address never
+    carries a tunnel."""
+
+    node0: str
+    node1: str
+    private_interface: str
+    public_interface: str
+    node_addresses: tuple[IPv4Address, ...] = ()
+
+
+@dataclass(frozen=True)
 class RouterIntent:
     """Everything one device needs, sorted so that rendering is byte-stable."""
 
@@ -178,11 +191,16 @@ class RouterIntent:
     site_lan_interface: str | None = None
     #: a member of a VRA high-availability pair: its VRRP role (see `intent/pairs.py`)
     ha: HaMember | None = None
+    #: a vSRX chassis cluster: one configuration for both nodes (see `intent/cluster.py`)
+    cluster: ClusterNodes | None = None
 
     @property
     def role(self) -> str:
         if self.ha is not None:
             return f"IBM Cloud classic, member of VRRP pair {self.ha.pair}"
+        if self.cluster is not None:
+            c = self.cluster
+            return f"IBM Cloud classic, chassis cluster of {c.node0} and {c.node1}"
         return "site" if self.site else "IBM Cloud classic"
 
     @property

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Network
 
 from vra_config.intent import pairs
+from vra_config.intent.cluster import with_clusters
 from vra_config.intent.records import (
     BgpNeighbor,
     GreTunnel,
@@ -91,7 +92,7 @@ def router_intents(address_plan: AddressPlan) -> dict[str, RouterIntent]:
             site_lan_interface=site.lan_interface,
             own_routes=site.routes,
         )
-    return intents
+    return with_clusters(intents, plan)
 
 
 def _descriptions(link: PlannedLink, other: str) -> tuple[str, str]:

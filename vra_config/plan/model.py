@@ -121,6 +121,26 @@ class Ha(Model):
     members: dict[Name, PairMember]
 
 
+class ClusterNode(Model):
+    """One vSRX of a chassis cluster: its host name (IBM's `groups nodeN system host-name`)
+    and, optionally, its own management address (fxp0.0). A node's own address never carries
+    a tunnel: the cluster's tunnels start on the redundant Ethernet interfaces (reths)."""
+
+    host_name: Name
+    management: Address | None = None
+
+
+class Cluster(Model):
+    """A vSRX high-availability pair: a Junos chassis cluster, one configuration for both
+    nodes. The router's `private.address` is the address of `reth0.0` (zone SL-PRIVATE) and
+    `public.address` that of `reth1.0` (zone SL-PUBLIC), as IBM's HA profile provisions
+    them; both move with redundancy group 1. No VRRP: no groups, priorities or VIPs (those
+    are `ha:`, the VRA pair). Checked by `vra_config.planner.cluster`."""
+
+    node0: ClusterNode
+    node1: ClusterNode
+
+
 class Router(Model):
     """An edge router in IBM Cloud classic (VRA / Vyatta 5600, or a vSRX)."""
 
@@ -139,6 +159,8 @@ class Router(Model):
     firewall: bool = False
     #: A high-availability pair (see `Ha`); checked by `vra_config.planner.ha`.
     ha: Ha | None = None
+    #: A vSRX chassis cluster (see `Cluster`); a VRA pair is `ha:` instead.
+    cluster: Cluster | None = None
 
     @model_validator(mode="after")
     def _private_interface_unused(self) -> Router:

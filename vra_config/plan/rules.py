@@ -78,6 +78,20 @@ VRA_VRRP = Source(
     "topic=virtual-router-appliance-working-with-high-availability-and-vrrp",
 )
 
+VSRX_HA_DEFAULT = Source(
+    "IBM's vSRX high-availability default configuration (ibm-cloud-docs/vsrx)",
+    "https://github.com/ibm-cloud-docs/vsrx/blob/master/defaults/vsrx_ha_default.conf",
+)
+JUNIPER_CLUSTER_VPN = Source(
+    "IPsec VPN Tunnels with Chassis Clusters (Juniper)",
+    "https://www.juniper.net/documentation/us/en/software/junos/vpn-ipsec/topics/topic-map/"
+    "security-ipsec-vpn-tunnels-with-chassis-clusters.html",
+)
+JUNIPER_RETH = Source(
+    "Chassis Cluster Redundant Ethernet Interfaces (Juniper)",
+    "https://www.juniper.net/documentation/us/en/software/junos/chassis-cluster-security-devices/"
+    "topics/topic-map/security-chassis-cluster-redundant-ethernet-interfaces.html",
+)
 DL_CONFIGURE = Source(
     "Configure IBM Cloud Direct Link",
     "https://cloud.ibm.com/docs/direct-link?topic=direct-link-configure-ibm-cloud-direct-link",
@@ -688,6 +702,27 @@ RULES: dict[str, Rule] = _rules(
         "1, 2 on busy networks, never over 5; two pairs on one VLAN must not share a VRRP group.",
         "error",
         (VRA_VRRP, _rfc(5798)),
+    ),
+    Rule(
+        "VRC952",
+        "vSRX chassis cluster described as a VRRP pair, or the other way round",
+        "A vSRX high-availability pair is a Junos chassis cluster: one configuration for both "
+        "nodes, its addresses on the redundant Ethernet interfaces reth0.0 (private) and "
+        "reth1.0 (public), which fail over with their redundancy group. It has no VRRP "
+        "groups, priorities or virtual addresses; a VRA pair has nothing else. A plan that "
+        "mixes them renders a failover that neither appliance performs.",
+        "error",
+        (VSRX_HA_DEFAULT, JUNIPER_RETH),
+    ),
+    Rule(
+        "VRC953",
+        "chassis cluster traffic on a node's own address or port",
+        "In a chassis cluster only the reth interfaces move to the node that takes over; a "
+        "node's own address (fxp0) and the node's ports that are children of a reth "
+        "(ge-0/0/x on node0, ge-7/0/x on node1) stay on that node. A GRE source or IKE "
+        "gateway there goes down with the node instead of following the cluster.",
+        "error",
+        (VSRX_HA_DEFAULT, JUNIPER_RETH, JUNIPER_CLUSTER_VPN),
     ),
 )
 

@@ -19,6 +19,7 @@ from vra_config.planner.allocation import (
     lock_changes,
     running_uses,
 )
+from vra_config.planner.cluster import cluster_findings
 from vra_config.planner.ha import pair_findings
 from vra_config.planner.links import plan_link
 from vra_config.planner.lock import Lock, LockEntry
@@ -50,6 +51,7 @@ def plan_addresses(
     findings: list[Finding] = []
     findings += device_findings(plan)
     findings += pair_findings(plan)
+    findings += cluster_findings(plan)
     findings += asn_findings(plan)
     usable, ref_findings = usable_links(plan)
     findings += ref_findings

@@ -182,7 +182,13 @@ def _endpoint_findings(
                 Finding(
                     (*base, "router"),
                     f"router {conn.router} has no `public` interface; IPsec to {conn.peer} "
-                    "runs from its public address: add `public: {address: ..., gateway: ...}`",
+                    "runs from its public address: add `public: {address: ..., gateway: ...}`"
+                    + (
+                        " with reth1.0's address (`show interfaces reth1.0`), where a chassis "
+                        "cluster's IKE binds"
+                        if router.cluster is not None
+                        else ""
+                    ),
                     rule="VRC405",
                 )
             )

@@ -48,6 +48,13 @@ def render_router(
         module.comment("Paste in configuration mode; review, then commit and save."),
         *(module.comment(note) for note in notes),
     ]
+    if intent.cluster is not None and vendor != "vsrx":
+        context["header"].append(
+            module.comment(
+                f"{intent.name} is a vSRX chassis cluster in the plan; rendered for {module.TITLE} "
+                "it is one stand-alone router on the cluster's reth addresses, with no failover"
+            )
+        )
     if any((secrets or {}).get(p.connection) == REDACTED_KEY for p in intent.ipsec_peers):
         context["header"].append(module.comment(REDACTED_NOTE))
     env = environment(vendor, str(override) if override else None)

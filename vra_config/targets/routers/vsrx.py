@@ -12,6 +12,8 @@ default vSRX configuration:
   `family inet tcp-mss` on st0 is refused from 20.4R2-S2,
   IBM vSRX docs: readiness_correcting_errors);
 - `routing-options`, `protocols bgp group`, `policy-options`, `firewall filter`.
+A chassis cluster (IBM's vSRX HA pair) is one configuration whose addresses are the reths'
+(reth0.0 private, reth1.0 public): see `vsrx_cluster.py`.
 IBM provisions the box with zones SL-PRIVATE (ge-0/0/0.0) and SL-PUBLIC (ge-0/0/1.0) and a
 loopback filter PROTECT-IN that lets only ping, SSH and HTTPS reach the box: terms for the
 planned IKE, ESP, GRE and BGP peers are added to it, or those never arrive.
@@ -27,6 +29,7 @@ from typing import Any
 from vra_config.intent.records import IpsecPeer, LinkEnd, RouterIntent
 from vra_config.plan.findings import Finding, PlanPath
 from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface
+from vra_config.targets.routers import vsrx_cluster
 
 TITLE = "Junos on vSRX"
 SUFFIX = "vsrx.set"
@@ -156,6 +159,9 @@ def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
     ctx["protect_filter"] = intent.loopback_filter
     ctx["firewalls"] = [_firewall(f) for f in intent.filters]
     ctx.update(_bgp(intent))
+    # a chassis cluster (IBM's vSRX HA pair): tunnels on the reths, notes on where they start
+    problems.found += vsrx_cluster.check(intent, ctx)
+    ctx["cluster_notes"] = vsrx_cluster.notes(intent, comment)
     if problems.found:
         raise VendorError(problems.found)
     return ctx

@@ -1,0 +1,146 @@
+"""vSRX chassis clusters: the plan's `cluster:` blocks checked against IBM's HA profile.
+
+IBM's vSRX high-availability pair is a Junos chassis cluster, not a VRRP pair: one
+configuration for both nodes, whose data-plane addresses live on redundant Ethernet
+interfaces. IBM's HA default (ibm-cloud-docs/vsrx `defaults/vsrx_ha_default.conf`) puts the
+private VLAN on `reth0` (children ge-0/0/1 on node0 and ge-7/0/1 on node1) as `reth0.0` in
+zone SL-PRIVATE, the public VLAN on `reth1` (ge-0/0/3, ge-7/0/3) as `reth1.0` in SL-PUBLIC,
+both in redundancy group 1, with redundancy groups 0-2 defined. A reth fails over with its
+redundancy group (Juniper, `redundancy-group` under `redundant-ether-options`: "Failover
+properties of the interface are inherited from the
+redundancy group"), so what starts on a reth address follows the node that is primary for
+redundancy group 1; a node's own ports and management address (fxp0) do not.
+
+So the router's `private.address` is reth0.0's address and `public.address` reth1.0's, and
+every tunnel starts on them (GRE source on reth0.0, IKE `external-interface reth1.0`); the
+checks here refuse VRRP-only settings on a cluster (VRC952) and a node's own address or port
+where the cluster's must be (VRC953). The render is `targets/routers/vsrx_cluster.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from ipaddress import IPv4Address
+
+from vra_config.plan.findings import Finding
+from vra_config.plan.model import ClusterNode, Plan, Router
+
+HA_DEFAULT = "https://github.com/ibm-cloud-docs/vsrx/blob/master/defaults/vsrx_ha_default.conf"
+RETH_SOURCE = (
+    "https://www.juniper.net/documentation/us/en/software/junos/chassis-cluster-security-"
+    "devices/topics/topic-map/security-chassis-cluster-redundant-ethernet-interfaces.html"
+)
+#: IBM's HA profile: the private VLAN on reth0.0, the public one on reth1.0.
+PRIVATE_RETH = "reth0.0"
+PUBLIC_RETH = "reth1.0"
+#: vSRX chassis cluster port names: node0's FPC is 0, node1's is 7 (IBM's ge-0/0/x, ge-7/0/x).
+NODE_FPC = {"0": "node0", "7": "node1"}
+NODE_PORT_RE = re.compile(r"(?:ge|xe)-([0-9]+)/[0-9]+/[0-9]+(?:\.[0-9]+)?")
+RETH_RE = re.compile(r"reth[0-9]+\.[0-9]+")
+VRRP_FIELDS = "private_group, public_group, sync_group, advertise_interval, member priorities"
+
+
+def is_cluster(router: Router) -> bool:
+    return router.cluster is not None
+
+
+def cluster_findings(plan: Plan) -> Iterable[Finding]:
+    """A cluster is a vSRX with no VRRP, two nodes with names of their own, and its tunnels'
+    addresses on the reths, never on a node's own address or port."""
+    taken = set(plan.routers) | set(plan.sites) | set(plan.connections)
+    for name, router in sorted(plan.routers.items()):
+        base = ("routers", name)
+        if router.ha is not None and router.vendor == "vsrx" and router.cluster is None:
+            yield Finding(
+                (*base, "ha"),
+                f"router {name} is a vSRX, whose high-availability pair is a chassis cluster, "
+                f"not VRRP: {VRRP_FIELDS} do not exist on it. Replace `ha:` with `cluster:` "
+                "naming node0 and node1 (`show chassis cluster status`); the router's "
+                f"private and public addresses are reth0.0's and reth1.0's ({HA_DEFAULT})",
+                rule="VRC952",
+            )
+        cluster = router.cluster
+        if cluster is None:
+            continue
+        if router.ha is not None:
+            yield Finding(
+                (*base, "ha"),
+                f"router {name} is a vSRX chassis cluster (`cluster:`), which has no VRRP: "
+                f"{VRRP_FIELDS} do not apply; remove `ha:` (a VRA pair is `ha:` without "
+                "`cluster:`)",
+                rule="VRC952",
+            )
+        if router.vendor == "vyatta":
+            yield Finding(
+                (*base, "cluster"),
+                f"router {name} is a VRA (vendor: vyatta), and a VRA pair is two appliances "
+                "clustered with VRRP, not a chassis cluster: write `ha:` with the VRRP groups "
+                "and members, or set `vendor: vsrx`",
+                rule="VRC952",
+            )
+        nodes = (("node0", cluster.node0), ("node1", cluster.node1))
+        if cluster.node0.host_name == cluster.node1.host_name:
+            yield Finding(
+                (*base, "cluster", "node1", "host_name"),
+                f"node0 and node1 are both {cluster.node1.host_name}; a cluster is two vSRX "
+                "nodes, each with its own host name (`show chassis cluster status`)",
+                rule="VRC952",
+            )
+        for node, n in nodes:
+            if n.host_name in taken:
+                yield Finding(
+                    (*base, "cluster", node, "host_name"),
+                    f"{n.host_name} is also a router, site or connection of the plan; the "
+                    f"cluster renders as one configuration named {name}: give {node} its "
+                    "own host name",
+                    rule="VRC952",
+                )
+        yield from _node_addresses(name, router, nodes)
+        public = router.public.interface if router.public is not None else None
+        if public is not None and not RETH_RE.fullmatch(public):
+            match = NODE_PORT_RE.fullmatch(public)
+            owner = NODE_FPC.get(match.group(1)) if match else None
+            what = (
+                f"{public} is a port of {owner}; in IBM's HA profile the node ports are "
+                "children of a reth (ge-0/0/3 and ge-7/0/3 of reth1) and hold no address"
+                if owner
+                else f"{public} is not a redundant Ethernet interface"
+            )
+            yield Finding(
+                (*base, "public", "interface"),
+                f"{what}, so IKE bound there stays on one node when the cluster fails over: "
+                f"leave `interface` out (IKE binds to {PUBLIC_RETH}) or name the reth unit "
+                f"that holds {router.public.address if router.public else ''} ({RETH_SOURCE})",
+                rule="VRC953",
+            )
+
+
+def _node_addresses(
+    name: str, router: Router, nodes: tuple[tuple[str, ClusterNode], ...]
+) -> Iterable[Finding]:
+    reths = {router.private.address.ip: f"private address ({PRIVATE_RETH})"}
+    if router.public is not None:
+        reths[router.public.address.ip] = f"public address ({PUBLIC_RETH})"
+    seen: dict[IPv4Address, str] = {}
+    for node, n in nodes:
+        ip = n.management
+        if ip is None:
+            continue
+        path = ("routers", name, "cluster", node, "management")
+        if ip in reths:
+            yield Finding(
+                path,
+                f"{ip} is the cluster's {reths[ip]}, where its tunnels start; {node}'s "
+                "management address is the node's own (fxp0.0), which stays on that node "
+                f"when the cluster fails over: write the node's own address ({RETH_SOURCE})",
+                rule="VRC953",
+            )
+        elif ip in seen:
+            yield Finding(
+                path,
+                f"{ip} is also {seen[ip]}'s management address; each node has its own "
+                "(fxp0.0): write the one `show interfaces fxp0` gives on this node",
+                rule="VRC953",
+            )
+        seen.setdefault(ip, node)
