@@ -239,9 +239,10 @@ class TransitGatewayEnd(Model):
         if self.tunnels and single:
             raise PydanticCustomError(
                 "vra_tgw_tunnels",
-                "{keys} belong in each of `tunnels` (each tunnel has its own gateway IP, and "
-                "IBM assigns one Local BGP ASN per zone); move them into the tunnels",
-                {"keys": ", ".join(f"`{k}`" for k in single)},
+                "with `tunnels`, write {keys} in each tunnel, not here: each tunnel has its "
+                "own gateway IP and zone, and IBM assigns one Local BGP ASN per zone "
+                "(https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-redundant-gre-connection)",
+                {"keys": " and ".join(f"`{k}`" for k in single)},
             )
         if not self.tunnels:
             missing = [k for k in ("gateway_ip", "asn") if getattr(self, k) is None]

@@ -68,19 +68,21 @@ def expand(plan: Plan) -> tuple[Plan, Origins, list[Finding]]:
                 findings.append(
                     Finding(
                         ("connections", name, key),
-                        f"`{key}` pins one tunnel and {name} has {len(tunnels)}; pin it in "
-                        f"each of transit_gateway.tunnels instead ({cite})",
+                        f"`{key}` pins the one tunnel of a single-tunnel connection, and "
+                        f"{name} is a redundant GRE; pin `{key}` in each of "
+                        f"transit_gateway.tunnels instead ({cite})",
                         rule="VRC960",
                     )
                 )
-        per_zone = Counter(t.zone for t in tunnels)
+        per_zone: Counter[str] = Counter()
         for i, t in enumerate(tunnels):
+            per_zone[t.zone] += 1
             if per_zone[t.zone] > MAX_PER_ZONE:
                 findings.append(
                     Finding(
                         (*base, i, "zone"),
-                        f"{per_zone[t.zone]} tunnels of {name} are in zone {t.zone}, and IBM "
-                        f"allows at most {MAX_PER_ZONE} per zone; move {t.name} to another "
+                        f"{t.name} is tunnel {per_zone[t.zone]} of {name} in zone {t.zone}, "
+                        f"and IBM allows at most {MAX_PER_ZONE} per zone; move it to another "
                         f"zone or remove it ({cite})",
                         rule="VRC960",
                     )
