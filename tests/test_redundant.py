@@ -197,3 +197,10 @@ def test_more_than_two_tunnels_in_a_zone_is_an_error(zone: str, count: int) -> N
         f.message.startswith(f"rgre-t{f.path[4]} is tunnel {int(str(f.path[4])) + 1} of rgre")
         for f in ap.errors
     )
+
+
+def test_a_redundant_gres_tunnels_are_names_the_running_config_reader_owns() -> None:
+    """`--running` and `diff --running` tell the plan's objects by name: a redundant GRE's
+    router objects carry the tunnels' names, so those are the plan's too."""
+    plan = Plan.model_validate(_plan([_tunnel(0, ZONES[0]), _tunnel(1, ZONES[1])]))
+    assert plan.link_names() == ["rgre", "rgre-t0", "rgre-t1"]

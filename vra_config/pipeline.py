@@ -63,7 +63,7 @@ def check_loaded(
     unknown = sorted(set(running or {}) - set(loaded.plan.routers) - set(loaded.plan.sites))
     if unknown:
         raise UsageError(f"--running {unknown[0]}=...: no such router or site in the plan")
-    names = list(loaded.plan.connections)
+    names = loaded.plan.link_names()
     used = {router: in_use(text, file, names) for router, (file, text) in (running or {}).items()}
     address_plan = plan_addresses(loaded.plan, lock, used)
     findings = list(loaded.errors)

@@ -434,6 +434,15 @@ class Plan(Model):
     pools: Pools = Field(default_factory=Pools)
     accept: Annotated[tuple[Accept, ...], Field(strict=False)] = ()
 
+    def link_names(self) -> list[str]:
+        """Every name a router's objects of this plan carry: each connection's, and each
+        tunnel's of a redundant GRE (planned as a connection of that name)."""
+        names = list(self.connections)
+        for conn in self.connections.values():
+            if isinstance(conn, TransitGatewayConnection):
+                names += [t.name for t in conn.transit_gateway.tunnels]
+        return names
+
 
 def json_schema() -> dict[str, Any]:
     """The plan's JSON Schema, for editors that validate YAML while typing."""
