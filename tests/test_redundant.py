@@ -10,8 +10,10 @@ router's AS prepended on what they send), rendered the same on Vyatta, vSRX and 
 from __future__ import annotations
 
 from ipaddress import IPv4Network
+from pathlib import Path
 from typing import Any
 
+import yaml
 from conftest import ROOT, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -204,3 +206,19 @@ def test_a_redundant_gres_tunnels_are_names_the_running_config_reader_owns() -> 
     router objects carry the tunnels' names, so those are the plan's too."""
     plan = Plan.model_validate(_plan([_tunnel(0, ZONES[0]), _tunnel(1, ZONES[1])]))
     assert plan.link_names() == ["rgre", "rgre-t0", "rgre-t1"]
+
+
+def test_a_new_tunnel_under_locked_is_found_where_the_plan_lists_it(tmp_path: Path) -> None:
+    data = _plan([_tunnel(0, ZONES[0]), _tunnel(1, ZONES[1])])
+    plan = tmp_path / "r.yaml"
+    plan.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    assert run_cli(["plan", str(plan)]).exit_code == 0
+    data["connections"]["rgre"]["transit_gateway"]["tunnels"].append(_tunnel(2, ZONES[2]))
+    plan.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    run = run_cli(["check", "--locked", str(plan)])
+    assert run.exit_code == 1
+    assert (
+        "VRC504 connections.rgre.transit_gateway.tunnels[2]: --locked: r.lock.yaml would "
+        "change (new allocation 172.16.10.8/30, tunnel 2 on vra1); run `vra-config plan` and "
+        "commit the lock\n"
+    ) in run.stdout + run.stderr

@@ -20,6 +20,7 @@ from vra_config.plan.model import Plan
 from vra_config.planner.addresses import plan_addresses
 from vra_config.planner.lock import Lock, lock_path, read_lock
 from vra_config.planner.records import AddressPlan
+from vra_config.planner.redundant import origins_of, relocate
 
 # Rendering (jinja2, the vendor packs, intent) is imported by the functions that render, so
 # `check` and `plan` do not pay for it.
@@ -75,9 +76,10 @@ def check_loaded(
     findings = acknowledge(findings, loaded.plan.accept)
     if locked and address_plan.lock_changes and not any(f.is_error for f in findings):
         name = lock_file.name if lock_file else "the lock"
+        origins = origins_of(loaded.plan)
         findings += [
             Finding(
-                ("connections", change.connection),
+                relocate(("connections", change.connection), origins),
                 f"--locked: {name} would change ({change.what}); run `vra-config plan` and "
                 "commit the lock",
                 rule="VRC504",

@@ -116,6 +116,17 @@ def expand(plan: Plan) -> tuple[Plan, Origins, list[Finding]]:
     return plan.model_copy(update={"connections": connections}), origins, findings
 
 
+def origins_of(plan: Plan) -> Origins:
+    """Each redundant GRE tunnel's connection and index, as `expand` names them."""
+    return {
+        t.name: (name, i)
+        for name, conn in plan.connections.items()
+        if isinstance(conn, TransitGatewayConnection)
+        for i, t in enumerate(conn.transit_gateway.tunnels)
+        if t.name not in plan.connections
+    }
+
+
 def relocate(path: PlanPath, origins: Origins) -> PlanPath:
     """A path in the expanded plan as the path the user wrote."""
     if len(path) < 2 or path[0] != "connections" or path[1] not in origins:
