@@ -137,6 +137,70 @@ def test_ha_pair_keeps_powervs_reachable_when_one_zones_gre_fails(failed: str) -
     assert "4/4 pairs reach" in run.stdout
 
 
+def _chosen(result: dict[str, object]) -> dict[tuple[str, str], str]:
+    rows = result["chosen_paths"]
+    assert isinstance(rows, list)
+    return {(r["node"], r["prefix"]): r["via"] for r in rows}
+
+
+@needs_lab
+@pytest.mark.parametrize(
+    ("plan", "router", "preferred", "towards", "ibm", "back"),
+    [
+        (
+            ROOT / "samples" / "vra-ha-tgw-redundant.yaml",
+            "vra-ha",
+            "tgw-dal-1",
+            "172.20.10.0/24",
+            "dal10-per",
+            "tgw-dal-1-ibm",  # PowerVS reaches the router through the preferred tunnel's TGW
+        ),
+        (
+            LAB_PLANS / "two-cloud-connections.yaml",
+            "vra-dal12",
+            "cc-dal12-a",
+            "192.168.50.0/24",
+            "dal12-prod",
+            "cc-dal12-a",
+        ),
+    ],
+)
+def test_without_a_failure_the_preferred_link_carries_both_ways(
+    plan: Path, router: str, preferred: str, towards: str, ibm: str, back: str
+) -> None:
+    """Issue 13: the first link to a workspace is preferred; the backup's lower
+    local-preference keeps the router on it, its AS prepend keeps the far end on it."""
+    run = run_cli(["lab", "--locked", "--json", str(plan)])
+    assert run.exit_code == 0, run.stdout + run.stderr
+    result = json.loads(run.stdout)
+    chosen = _chosen(result)
+    assert chosen[(router, towards)] == preferred
+    returns = {via for (node, _), via in chosen.items() if node == ibm}
+    assert returns == {back}
+    assert all(c["reaches"] for c in result["matrix"])
+
+
+@needs_lab
+@pytest.mark.parametrize(
+    ("plan", "preferred", "backup"),
+    [
+        (ROOT / "samples" / "vra-ha-tgw-redundant.yaml", "tgw-dal-1", "tgw-dal-2"),
+        (LAB_PLANS / "two-cloud-connections.yaml", "cc-dal12-a", "cc-dal12-b"),
+    ],
+)
+def test_failing_the_preferred_link_restores_reach_through_the_backup(
+    plan: Path, preferred: str, backup: str
+) -> None:
+    run = run_cli(["lab", "--locked", "--json", "--fail", preferred, str(plan)])
+    assert run.exit_code == 0, run.stdout + run.stderr
+    result = json.loads(run.stdout)
+    states = {s["link"]: s["state"] for s in result["sessions"]}
+    assert states[preferred] == "down (--fail)"
+    assert states[backup] == "Established"
+    assert result["matrix"] and all(c["reaches"] for c in result["matrix"])
+    assert preferred not in set(_chosen(result).values())
+
+
 def test_not_root_exits_2_saying_how(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(runner.os, "geteuid", lambda: 1000)
     run = run_cli(["lab", str(ROOT / "samples" / "megaport-multi-location.yaml")])

@@ -456,7 +456,7 @@ def _running_delta(plan: Path, running: list[str], vendor: str | None) -> None:
         if name not in by_router:
             _fail_usage(f"--running {item}: {name} is not a router the plan renders")
         pairs[name] = Path(file)
-    names = set(checked.plan.connections)
+    names = set(checked.plan.link_names())
     for index, (name, source) in enumerate(sorted(pairs.items())):
         try:
             text = source.read_text(encoding="utf-8")

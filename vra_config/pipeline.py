@@ -20,6 +20,7 @@ from vra_config.plan.model import Plan
 from vra_config.planner.addresses import plan_addresses
 from vra_config.planner.lock import Lock, lock_path, read_lock
 from vra_config.planner.records import AddressPlan
+from vra_config.planner.redundant import origins_of, relocate
 
 # Rendering (jinja2, the vendor packs, intent) is imported by the functions that render, so
 # `check` and `plan` do not pay for it.
@@ -63,7 +64,7 @@ def check_loaded(
     unknown = sorted(set(running or {}) - set(loaded.plan.routers) - set(loaded.plan.sites))
     if unknown:
         raise UsageError(f"--running {unknown[0]}=...: no such router or site in the plan")
-    names = list(loaded.plan.connections)
+    names = loaded.plan.link_names()
     used = {router: in_use(text, file, names) for router, (file, text) in (running or {}).items()}
     address_plan = plan_addresses(loaded.plan, lock, used)
     findings = list(loaded.errors)
@@ -75,9 +76,10 @@ def check_loaded(
     findings = acknowledge(findings, loaded.plan.accept)
     if locked and address_plan.lock_changes and not any(f.is_error for f in findings):
         name = lock_file.name if lock_file else "the lock"
+        origins = origins_of(loaded.plan)
         findings += [
             Finding(
-                ("connections", change.connection),
+                relocate(("connections", change.connection), origins),
                 f"--locked: {name} would change ({change.what}); run `vra-config plan` and "
                 "commit the lock",
                 rule="VRC504",

@@ -4,8 +4,6 @@
 set -eu
 : "${transit_gateway_id:?set transit_gateway_id to the Transit Gateway ID}"
 
-# tgw-dal-1: Transit Gateway GRE to router vra-ha (PowerVS dal10-per); the router peers with local ASN 64490
-ibmcloud tg connection-create-gre "$transit_gateway_id" --name tgw-dal-1 --network-type unbound_gre_tunnel --base-network-type classic --zone us-south-1 --local-gateway-ip 192.168.255.1 --local-tunnel-ip 172.16.10.1 --remote-gateway-ip 10.186.22.10 --remote-tunnel-ip 172.16.10.2 --remote-bgp-asn 64880
-
-# tgw-dal-2: Transit Gateway GRE to router vra-ha (PowerVS dal10-per); the router peers with local ASN 64491
-ibmcloud tg connection-create-gre "$transit_gateway_id" --name tgw-dal-2 --network-type unbound_gre_tunnel --base-network-type classic --zone us-south-2 --local-gateway-ip 192.168.255.5 --local-tunnel-ip 172.16.10.5 --remote-gateway-ip 10.186.22.10 --remote-tunnel-ip 172.16.10.6 --remote-bgp-asn 64880
+# tgw-dal: redundant Transit Gateway GRE to router vra-ha (PowerVS dal10-per), tunnels tgw-dal-1, tgw-dal-2; the router peers with local ASN 64490 (us-south-1), 64491 (us-south-2)
+printf '%s%s%s\n' '{"gateway_id": "' "$transit_gateway_id" '", "name": "tgw-dal", "network_type": "redundant_gre", "base_network_type": "classic", "tunnels": [{"local_gateway_ip": "192.168.255.1", "local_tunnel_ip": "172.16.10.1", "name": "tgw-dal-1", "remote_bgp_asn": "64880", "remote_gateway_ip": "10.186.22.10", "remote_tunnel_ip": "172.16.10.2", "zone": {"name": "us-south-1"}}, {"local_gateway_ip": "192.168.255.5", "local_tunnel_ip": "172.16.10.5", "name": "tgw-dal-2", "remote_bgp_asn": "64880", "remote_gateway_ip": "10.186.22.10", "remote_tunnel_ip": "172.16.10.6", "zone": {"name": "us-south-2"}}]}' > tgw_dal.rgre.json
+ibmcloud tg connection-rgre-create --file tgw_dal.rgre.json

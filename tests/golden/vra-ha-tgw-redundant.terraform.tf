@@ -17,46 +17,36 @@ variable "transit_gateway_id" {
   description = "ID of the Transit Gateway every transit-gateway connection of the plan attaches to (ibm_tg_gateway.<name>.id, or `ibmcloud tg gateways`)"
 }
 
-# tgw-dal-1: Transit Gateway GRE to router vra-ha (PowerVS dal10-per); the router peers with local ASN 64490
-resource "ibm_tg_connection" "tgw_dal_1" {
+# tgw-dal: Transit Gateway GRE to router vra-ha (PowerVS dal10-per); the router peers with local ASN 64490 (us-south-1), 64491 (us-south-2)
+resource "ibm_tg_connection" "tgw_dal" {
   gateway           = var.transit_gateway_id
-  name              = "tgw-dal-1"
-  network_type      = "unbound_gre_tunnel"
+  name              = "tgw-dal"
+  network_type      = "redundant_gre"
   base_network_type = "classic"
-  zone              = "us-south-1"
-  local_gateway_ip  = "192.168.255.1"
-  local_tunnel_ip   = "172.16.10.1"
-  remote_gateway_ip = "10.186.22.10"
-  remote_tunnel_ip  = "172.16.10.2"
-  remote_bgp_asn    = 64880
-}
-
-output "tgw_dal_1" {
-  description = "Transit Gateway GRE tgw-dal-1"
-  value = {
-    connection_id = ibm_tg_connection.tgw_dal_1.connection_id
-    status        = ibm_tg_connection.tgw_dal_1.status
+  tunnels {
+    name              = "tgw-dal-1"
+    zone              = "us-south-1"
+    local_gateway_ip  = "192.168.255.1"
+    local_tunnel_ip   = "172.16.10.1"
+    remote_gateway_ip = "10.186.22.10"
+    remote_tunnel_ip  = "172.16.10.2"
+    remote_bgp_asn    = 64880
+  }
+  tunnels {
+    name              = "tgw-dal-2"
+    zone              = "us-south-2"
+    local_gateway_ip  = "192.168.255.5"
+    local_tunnel_ip   = "172.16.10.5"
+    remote_gateway_ip = "10.186.22.10"
+    remote_tunnel_ip  = "172.16.10.6"
+    remote_bgp_asn    = 64880
   }
 }
 
-# tgw-dal-2: Transit Gateway GRE to router vra-ha (PowerVS dal10-per); the router peers with local ASN 64491
-resource "ibm_tg_connection" "tgw_dal_2" {
-  gateway           = var.transit_gateway_id
-  name              = "tgw-dal-2"
-  network_type      = "unbound_gre_tunnel"
-  base_network_type = "classic"
-  zone              = "us-south-2"
-  local_gateway_ip  = "192.168.255.5"
-  local_tunnel_ip   = "172.16.10.5"
-  remote_gateway_ip = "10.186.22.10"
-  remote_tunnel_ip  = "172.16.10.6"
-  remote_bgp_asn    = 64880
-}
-
-output "tgw_dal_2" {
-  description = "Transit Gateway GRE tgw-dal-2"
+output "tgw_dal" {
+  description = "Transit Gateway GRE tgw-dal"
   value = {
-    connection_id = ibm_tg_connection.tgw_dal_2.connection_id
-    status        = ibm_tg_connection.tgw_dal_2.status
+    connection_id = ibm_tg_connection.tgw_dal.connection_id
+    status        = ibm_tg_connection.tgw_dal.status
   }
 }

@@ -94,6 +94,29 @@ class BgpNeighbor:
     #: `as-override`) or they are re-originated here (`StaticRoute.reoriginate`).
     own_as_in_path: tuple[IPv4Network, ...] = ()
     multihop: int | None = None
+    #: 0: the preferred session (or the only one) to its workspace; n > 0: the n-th backup,
+    #: learned routes at `local_preference`, own AS prepended `prepend` times on the way out.
+    backup: int = 0
+
+    @property
+    def local_preference(self) -> int | None:
+        """What a backup sets on what it learns: below the default 100 of every OS, one
+        step lower per rank (RFC 4271 9.1.1: the higher degree of preference wins)."""
+        return (
+            DEFAULT_LOCAL_PREFERENCE - LOCAL_PREFERENCE_STEP * self.backup if self.backup else None
+        )
+
+    @property
+    def prepend(self) -> int:
+        """How many times a backup prepends its own AS to what it advertises, so the far
+        end prefers the shorter path of the preferred link (RFC 4271 9.1.2.2 b)."""
+        return self.backup
+
+
+#: The local-preference a route has unless a policy sets one: 100 on Vyatta (DANOS), Junos
+#: and FRR alike; a backup link's routes get 100 - 10 x its rank.
+DEFAULT_LOCAL_PREFERENCE = 100
+LOCAL_PREFERENCE_STEP = 10
 
 
 @dataclass(frozen=True)

@@ -266,6 +266,7 @@ def _add_end(
                 ibm.BGP_KEEPALIVE,
                 ibm.BGP_HOLDTIME,
                 multihop=link.ebgp_multihop,
+                backup=link.backup if is_router else 0,
             )
         )
         b.paths[link.name] = routes.router_paths if is_router else routes.peer_paths
@@ -348,6 +349,7 @@ def _finish(
             n.holdtime,
             own_as_in_path=_loops(n, b.paths[n.connection]),
             multihop=n.multihop,
+            backup=n.backup,
         )
         for n in b.neighbors
     ]

@@ -35,6 +35,9 @@ class Observed:
     #: per session, what arrived before inbound policy: prefix → AS path
     received: dict[Key, dict[IPv4Network, tuple[int, ...]]] = field(default_factory=dict)
     reach: dict[tuple[IPv4Network, IPv4Network], bool] = field(default_factory=dict)
+    #: per node, for each prefix BGP had several valid paths to: (best path's next hop,
+    #: how many valid paths), to show which link a preference chose
+    choices: dict[str, dict[IPv4Network, tuple[str, int]]] = field(default_factory=dict)
     converged: bool = True
     seconds: float = 0.0
 
@@ -100,17 +103,25 @@ def collect(query: Query, topology: Topology) -> Observed:
             for p, r in got.items()
         }
     bgp: dict[str, frozenset[IPv4Network]] = {}
+    choices: dict[str, dict[IPv4Network, tuple[str, int]]] = {}
     for node in nodes:
         routes = query(node, "show bgp ipv4 unicast json").get("routes", {})
         bgp[node] = frozenset(
             IPv4Network(p) for p, paths in routes.items() if any(x.get("valid") for x in paths)
         )
+        choices[node] = {}
+        for p, paths in routes.items():
+            valid = [x for x in paths if x.get("valid")]
+            best = [x for x in valid if x.get("bestpath")]
+            if len(valid) > 1 and best and best[0].get("nexthops"):
+                choices[node][IPv4Network(p)] = (str(best[0]["nexthops"][0].get("ip")), len(valid))
     return Observed(
         sessions=_sessions(query, nodes),
         rib={n: _rib(query, n) for n in nodes},
         bgp=bgp,
         advertised=advertised,
         received=received,
+        choices=choices,
     )
 
 

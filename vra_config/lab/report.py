@@ -38,6 +38,28 @@ def _sessions(result: LabResult) -> list[dict[str, Any]]:
     return rows
 
 
+def _choices(result: LabResult) -> list[dict[str, Any]]:
+    """Where BGP had several paths to a prefix, the link its best path leaves by: which of
+    a router's links to one workspace carries the traffic (`planner/redundant.py`)."""
+    t = result.topology
+    via: dict[tuple[str, str], str] = {}
+    for w in t.wires:
+        via[(w.a.node, str(w.b.address.ip))] = w.name
+        via[(w.b.node, str(w.a.address.ip))] = w.name
+    rows = []
+    for node, chosen in sorted(result.observed.choices.items()):
+        for prefix, (next_hop, count) in sorted(chosen.items()):
+            rows.append(
+                {
+                    "node": node,
+                    "prefix": str(prefix),
+                    "via": via.get((node, next_hop), next_hop),
+                    "paths": count,
+                }
+            )
+    return rows
+
+
 def as_json(result: LabResult) -> dict[str, Any]:
     return {
         "plan": result.plan,
@@ -59,6 +81,7 @@ def as_json(result: LabResult) -> dict[str, Any]:
             for c in result.cells
         ],
         "findings": [{"kind": f.kind, "message": f.message} for f in result.findings],
+        "chosen_paths": _choices(result),
     }
 
 
@@ -98,6 +121,13 @@ def as_text(result: LabResult) -> str:
             lines.append(f"        first cause: {c.cause}")
     if not result.cells:
         lines.append("  (no pair of networks on different devices)")
+    choices = _choices(result)
+    if choices:
+        lines.append("")
+        lines.append("Chosen paths (where BGP had several):")
+        lines += [
+            f"  {c['node']} → {c['prefix']}: via {c['via']} (of {c['paths']})" for c in choices
+        ]
     if result.findings:
         lines.append("")
         lines.append("Findings:")

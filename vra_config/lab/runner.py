@@ -17,6 +17,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -120,10 +121,7 @@ def run_lab(
             converged, seconds = observe.converge(query, topology)
             seen = observe.collect(query, topology)
             reach = observe.ping_all(names, topology)
-            seen = observe.Observed(
-                seen.sessions, seen.rib, seen.bgp, seen.advertised, seen.received,
-                reach, converged, seconds,
-            )  # fmt: skip
+            seen = replace(seen, reach=reach, converged=converged, seconds=seconds)
             cells, findings = compare(topology, seen)
             return LabResult(plan_name, topology, seen, cells, findings)
         finally:

@@ -223,18 +223,64 @@ class Workspace(Model):
     subnets: Annotated[Prefixes, Field(min_length=1)]
 
 
-class TransitGatewayEnd(Model):
-    """The Transit Gateway side of a TGW GRE connection, as IBM shows it after creation."""
+TunnelNumber = Annotated[int, Field(ge=0, le=9999)]
 
+
+class TgwTunnel(Model):
+    """One GRE tunnel of a redundant GRE (IBM's `redundant_gre`): its name, zone, the
+    Transit Gateway's underlay IP and the Local BGP ASN IBM shows for it (one per zone)."""
+
+    #: IBM: "All connections and tunnels on the transit gateway must have unique names";
+    #: the router's interface, BGP session and lock entry are named after it too.
+    name: Name
     gateway_ip: Address
     asn: Asn
+    zone: TgwZone
+    #: Pins, as on a single-tunnel connection: the tunnel's /30 and tunnel number.
+    gre: Prefix | None = None
+    tunnel: TunnelNumber | None = None
+
+
+class TransitGatewayEnd(Model):
+    """The Transit Gateway side of a TGW GRE connection, as IBM shows it after creation:
+    one tunnel (`gateway_ip`, `asn`, `zone`), or a redundant GRE's `tunnels`."""
+
+    gateway_ip: Address | None = None
+    asn: Asn | None = None
     #: The availability zone the GRE is bound to. The router does not need it; IBM's side
     #: does (`--zone`, Terraform `zone`), so `render --target terraform|ibmcloud` asks for
     #: it as a variable when the plan leaves it out.
     zone: TgwZone | None = None
+    #: A redundant GRE: at least two tunnels, at most two per zone (IBM, checked by the
+    #: planner, rule VRC960). The router gets one tunnel and one BGP session per tunnel.
+    tunnels: Annotated[tuple[TgwTunnel, ...], Field(strict=False)] = ()
+
+    @model_validator(mode="after")
+    def _one_form(self) -> TransitGatewayEnd:
+        single = [k for k in ("gateway_ip", "asn", "zone") if getattr(self, k) is not None]
+        if self.tunnels and single:
+            raise PydanticCustomError(
+                "vra_tgw_tunnels",
+                "with `tunnels`, write {keys} in each tunnel, not here: each tunnel has its "
+                "own gateway IP and zone, and IBM assigns one Local BGP ASN per zone "
+                "(https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-redundant-gre-connection)",
+                {"keys": " and ".join(f"`{k}`" for k in single)},
+            )
+        if not self.tunnels:
+            missing = [k for k in ("gateway_ip", "asn") if getattr(self, k) is None]
+            if missing:
+                raise PydanticCustomError(
+                    "vra_missing",
+                    "{keys} required: the Local gateway IP and Local BGP ASN IBM shows for "
+                    "the GRE connection (or `tunnels:` for a redundant GRE)",
+                    {
+                        "keys": " and ".join(f"`{k}`" for k in missing)
+                        + (" is" if len(missing) == 1 else " are")
+                    },
+                )
+        return self
 
 
-TunnelNumber = Annotated[int, Field(ge=0, le=9999)]
 Mtu = Annotated[int, Field(ge=1280, le=9000)]
 
 
@@ -409,6 +455,15 @@ class Plan(Model):
     connections: dict[Name, Connection] = Field(default_factory=dict)
     pools: Pools = Field(default_factory=Pools)
     accept: Annotated[tuple[Accept, ...], Field(strict=False)] = ()
+
+    def link_names(self) -> list[str]:
+        """Every name a router's objects of this plan carry: each connection's, and each
+        tunnel's of a redundant GRE (planned as a connection of that name)."""
+        names = list(self.connections)
+        for conn in self.connections.values():
+            if isinstance(conn, TransitGatewayConnection):
+                names += [t.name for t in conn.transit_gateway.tunnels]
+        return names
 
 
 def json_schema() -> dict[str, Any]:

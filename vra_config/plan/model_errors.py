@@ -103,6 +103,8 @@ _CUSTOM_RULES = {
     "vra_type": "VRC022",
     "vra_esp": "VRC605",
     "vra_unused": "VRC031",
+    "vra_missing": "VRC021",
+    "vra_tgw_tunnels": "VRC960",
 }
 
 

@@ -105,6 +105,10 @@ TGW_PLANNING = Source(
     "Planning for IBM Cloud Transit Gateway",
     "https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-helpful-tips",
 )
+TGW_REDUNDANT_GRE = Source(
+    "Creating a redundant GRE",
+    "https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-redundant-gre-connection",
+)
 TGW_GRE_TROUBLESHOOTING = Source(
     "GRE tunnel connectivity issues",
     "https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-gre-tunnel-conn-issues",
@@ -723,6 +727,17 @@ RULES: dict[str, Rule] = _rules(
         "gateway there goes down with the node instead of following the cluster.",
         "error",
         (VSRX_HA_DEFAULT, JUNIPER_RETH, JUNIPER_CLUSTER_VPN),
+    ),
+    # --- 96x: redundant links to one PowerVS workspace ---
+    Rule(
+        "VRC960",
+        "redundant Transit Gateway GRE against IBM's rules",
+        "IBM: a redundant GRE is a grouping of at least two GRE tunnels, never more than two "
+        "per zone; every tunnel and connection on a transit gateway has a unique name; each "
+        "tunnel has its own gateway IP and zone, and the Local BGP ASN of its zone. "
+        "vra-config gives each tunnel its own /30, tunnel interface and BGP session.",
+        "error",
+        (TGW_PLANNING, TGW_REDUNDANT_GRE),
     ),
 )
 

@@ -9,9 +9,9 @@ findings) out. No I/O, no global state, so the property tests can drive it direc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
-from vra_config.plan.findings import Finding
 from vra_config.plan.model import IpsecLink, Plan
 from vra_config.planner.allocation import (
     allocate_numbers,
@@ -25,6 +25,7 @@ from vra_config.planner.links import plan_link
 from vra_config.planner.lock import Lock, LockEntry
 from vra_config.planner.prefixes import PrefixUse, overlap_findings, reserved_findings
 from vra_config.planner.records import AddressPlan, InUse, PlannedLink, peer_name, subnet_use
+from vra_config.planner.redundant import expand, preference, relocate, relocate_findings
 from vra_config.planner.validation import (
     asn_findings,
     device_findings,
@@ -48,7 +49,9 @@ def plan_addresses(
     """
     lock = lock or Lock()
     running = running or {}
-    findings: list[Finding] = []
+    # A redundant GRE is planned tunnel by tunnel, each a connection named after the tunnel;
+    # findings are put back where the plan wrote the tunnel (`relocate`).
+    plan, origins, findings = expand(plan)
     findings += device_findings(plan)
     findings += pair_findings(plan)
     findings += cluster_findings(plan)
@@ -58,18 +61,21 @@ def plan_addresses(
     far_asns, far_asn_findings = peer_asns(plan, usable)
     findings += far_asn_findings
 
-    uses = list(prefix_uses(plan))
+    uses = list(dict.fromkeys(_relocated(prefix_uses(plan), origins)))
     uses += running_uses(running)
     findings += list_duplicates(plan)
     findings += pin_findings(usable)
     subnets, origin, alloc_findings = allocate_subnets(plan, usable, lock, uses)
     findings += alloc_findings
     # Allocated and locked subnets are found at the connection: the user wrote no `gre:`.
-    uses += [
-        PrefixUse(net, subnet_use(usable[n]), n, ("connections", n))
-        for n, net in subnets.items()
-        if origin[n] != "pinned"  # pins are already in `uses`
-    ]
+    uses += _relocated(
+        (
+            PrefixUse(net, subnet_use(usable[n]), n, ("connections", n))
+            for n, net in subnets.items()
+            if origin[n] != "pinned"  # pins are already in `uses`
+        ),
+        origins,
+    )
     findings += reserved_findings(uses)
     findings += overlap_findings(uses)
     numbers, peer_numbers, number_findings = allocate_numbers(plan, usable, lock, running)
@@ -93,6 +99,7 @@ def plan_addresses(
         findings += link_findings
         findings += session_findings(link)
         links[name] = link
+    links = preference(links, origins)
 
     new_lock = Lock(
         {
@@ -109,4 +116,10 @@ def plan_addresses(
         }
     )
     changes = tuple(lock_changes(lock, new_lock))
-    return AddressPlan(plan, links, new_lock, changes, tuple(findings))
+    return AddressPlan(plan, links, new_lock, changes, tuple(relocate_findings(findings, origins)))
+
+
+def _relocated(uses: Iterable[PrefixUse], origins: dict[str, tuple[str, int]]) -> list[PrefixUse]:
+    if not origins:
+        return list(uses)
+    return [replace(u, path=relocate(u.path, origins)) for u in uses]

@@ -114,6 +114,11 @@ class PlannedLink:
     interface: PerVendor | None = None
     vlan: int | None = None
     ebgp_multihop: int | None = None  # Transit Gateway: the TTL IBM's troubleshooting suggests
+    #: Among its router's BGP links to one workspace: 0 preferred, 1, 2, ... backups
+    #: (`planner/redundant.py`); 0 for a link that has no sibling.
+    backup: int = 0
+    #: The redundant GRE connection this tunnel belongs to (its name is the tunnel's).
+    group: str | None = None
 
 
 @dataclass(frozen=True)

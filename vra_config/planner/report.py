@@ -40,7 +40,9 @@ def _ibm_side(link: PlannedLink, zone: str | None = None) -> dict[str, Any] | No
         }
     if link.via == "transit-gateway":
         assert link.router_address is not None and link.peer_address is not None
-        side = {
+        # a tunnel of a redundant GRE: IBM's connection is the group, the tunnel this link
+        side: dict[str, Any] = {"redundant_gre": link.group} if link.group else {}
+        side |= {
             "remote_gateway_ip": str(link.local_ip),
             "local_gateway_ip": str(link.remote_ip),
             "remote_tunnel_ip": str(link.router_address.ip),

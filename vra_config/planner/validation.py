@@ -296,9 +296,8 @@ def asn_findings(plan: Plan) -> Iterable[Finding]:
                 ("powervs", name, "asn"), f"{problem}; use the ASN IBM assigned", rule="VRC301"
             )
     for name, conn in plan.connections.items():
-        if isinstance(conn, TransitGatewayConnection) and (
-            problem := asn_problem(conn.transit_gateway.asn)
-        ):
+        tgw_asn = conn.transit_gateway.asn if isinstance(conn, TransitGatewayConnection) else None
+        if tgw_asn is not None and (problem := asn_problem(tgw_asn)):
             yield Finding(
                 ("connections", name, "transit_gateway", "asn"),
                 f"{problem}; use the Local BGP ASN IBM shows for the GRE connection",

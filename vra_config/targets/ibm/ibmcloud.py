@@ -5,6 +5,8 @@ A POSIX shell script, one command per link, with the flags IBM's CLI references 
   --local-tunnel-ip --remote-gateway-ip --remote-tunnel-ip --network-type
   unbound_gre_tunnel --base-network-type classic --remote-bgp-asn`
   (https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-transit-gateway-cli);
+- a redundant GRE: its JSON file, then `ibmcloud tg connection-rgre-create --file FILE`
+  (https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-redundant-gre-connection);
 - `ibmcloud pi workspace target CRN`, then `ibmcloud pi cloud-connection create NAME --speed
   --classic --subnets "ID1 .. IDn" --gre-tunnel "CIDR DEST-IP"` (PowerVS CLI 1.x, which
   renamed 0.7's `connection-create ... --networks`;
@@ -16,10 +18,11 @@ variable; the script stops (`${NAME:?...}`) before the first command if one is u
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from vra_config.targets.ibm.quoting import shell_word
-from vra_config.targets.ibm.side import TRANSIT_GATEWAY_VAR, IbmSide
+from vra_config.targets.ibm.side import TRANSIT_GATEWAY_VAR, IbmSide, TgwLink
 
 TITLE = "ibmcloud CLI commands, run with sh after ibmcloud login"
 FILE = "ibm-side.sh"
@@ -46,7 +49,10 @@ def context(side: IbmSide) -> dict[str, Any]:
     if side.tgw:
         required.append(_required(TRANSIT_GATEWAY_VAR, "the Transit Gateway ID"))
     for link in side.tgw:
-        (tunnel,) = link.tunnels  # redundant GRE (several tunnels) waits for the HA issue
+        if link.redundant:
+            steps.append(_redundant_gre(link))
+            continue
+        (tunnel,) = link.tunnels
         if tunnel.zone is None:
             required.append(_required(tunnel.zone_var, f"the zone of {link.connection}"))
         zone = shell_word(tunnel.zone) if tunnel.zone else f'"${tunnel.zone_var}"'
@@ -115,6 +121,53 @@ def context(side: IbmSide) -> dict[str, Any]:
             }
         )
     return {"required": required, "steps": steps}
+
+
+def _redundant_gre(link: TgwLink) -> dict[str, Any]:
+    """IBM's CLI creates a redundant GRE from a JSON file only (`ibmcloud tg
+    connection-rgre-create --file`, with the fields of IBM's example): the script writes
+    it, the gateway ID from its variable, and runs the command."""
+    assert all(t.zone for t in link.tunnels)  # a redundant GRE's tunnels name their zone
+    tunnels = [
+        {
+            "local_gateway_ip": t.local_gateway_ip,
+            "local_tunnel_ip": t.local_tunnel_ip,
+            "name": t.name,
+            "remote_bgp_asn": str(link.remote_bgp_asn),
+            "remote_gateway_ip": t.remote_gateway_ip,
+            "remote_tunnel_ip": t.remote_tunnel_ip,
+            "zone": {"name": t.zone},
+        }
+        for t in link.tunnels
+    ]
+    body = json.dumps(
+        {
+            "name": link.connection,
+            "network_type": "redundant_gre",
+            "base_network_type": "classic",
+            "tunnels": tunnels,
+        }
+    )
+    file = shell_word(f"{link.ident}.rgre.json")
+    return {
+        "comments": _comments(
+            f"{link.connection}: redundant Transit Gateway GRE to router {link.router} "
+            f"(PowerVS {link.powervs}), tunnels {', '.join(t.name for t in link.tunnels)}; "
+            f"the router peers with local ASN {link.local_asns_text}",
+            link.description,
+        ),
+        "commands": [
+            _command(
+                "printf '%s%s%s\\n'",
+                shell_word('{"gateway_id": "'),
+                f'"${TRANSIT_GATEWAY_VAR}"',
+                shell_word('", ' + body[1:]),
+                ">",
+                file,
+            ),
+            _command("ibmcloud tg connection-rgre-create --file", file),
+        ],
+    }
 
 
 def _comments(what: str, description: str | None) -> list[str]:

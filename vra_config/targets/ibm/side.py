@@ -14,9 +14,10 @@ What the plan does not know (gateway and workspace IDs, network IDs, a zone or s
 out) is named here once, as an identifier both targets use (a Terraform variable, a shell
 variable), so the two targets ask for the same things.
 
-A Transit Gateway link is a tuple of tunnels: one today, an `unbound_gre_tunnel`; several
-(one per zone, the HA issue) become a `redundant_gre` with `tunnels` blocks, which the
-Terraform target already spells.
+A Transit Gateway link is a tuple of tunnels: one, an `unbound_gre_tunnel`; or a plan's
+redundant GRE (`transit_gateway.tunnels`, planned tunnel by tunnel), a `redundant_gre` with
+one `tunnels` entry per tunnel
+(https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-redundant-gre-connection).
 """
 
 from __future__ import annotations
@@ -60,6 +61,7 @@ class GreTunnel:
     local_tunnel_ip: str  # the Transit Gateway's tunnel IP = the router's BGP neighbour
     remote_gateway_ip: str  # the router's private IP = its local-ip
     remote_tunnel_ip: str  # the router's tunnel address
+    local_bgp_asn: int = 0  # the Transit Gateway's ASN in this tunnel's zone
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,18 @@ class TgwLink:
     remote_bgp_asn: int  # the router's ASN
     local_bgp_asn: int  # the Transit Gateway's, as IBM showed it (the router peers with it)
     tunnels: tuple[GreTunnel, ...]
+
+    @property
+    def local_asns(self) -> tuple[int, ...]:
+        """The Transit Gateway's ASNs over the tunnels (one per zone), sorted."""
+        return tuple(sorted({t.local_bgp_asn for t in self.tunnels}))
+
+    @property
+    def local_asns_text(self) -> str:
+        """`64490`, or per zone for a redundant GRE: `64490 (us-south-1), 64491 (us-south-2)`."""
+        if not self.redundant:
+            return str(self.local_bgp_asn)
+        return ", ".join(f"{t.local_bgp_asn} ({t.zone})" for t in self.tunnels)
 
     @property
     def redundant(self) -> bool:
@@ -134,12 +148,19 @@ def ibm_side(address_plan: AddressPlan) -> IbmSide:
     problems: list[Finding] = []
     tgw: list[TgwLink] = []
     cloud: list[CloudLink] = []
+    redundant: dict[str, list[TgwLink]] = {}
     for name, link in sorted(address_plan.connections.items()):
         conn = plan.connections[name]
         if isinstance(conn, TransitGatewayConnection):
-            tgw.append(_tgw_link(link, conn, problems))
+            if link.group is not None:  # a tunnel of a redundant GRE, named after the tunnel
+                redundant.setdefault(link.group, []).append(_tgw_link(link, conn, problems))
+            else:
+                tgw.append(_tgw_link(link, conn, problems))
         elif isinstance(conn, CloudConnection):
             cloud.append(_cloud_link(plan, link, conn))
+    for group, parts in redundant.items():
+        tgw.append(_redundant_gre(group, parts, address_plan, problems))
+    tgw.sort(key=lambda link: link.connection)
     if problems:
         raise TargetError(problems)
     used = sorted({link.powervs for link in cloud})
@@ -157,21 +178,51 @@ def ibm_side(address_plan: AddressPlan) -> IbmSide:
     return IbmSide(tuple(tgw), tuple(cloud), workspaces)
 
 
+def _name_problem(path: tuple[str | int, ...], name: str, what: str) -> Finding | None:
+    if TGW_NAME_RE.fullmatch(name) and len(name) <= TGW_NAME_MAX:
+        return None
+    return Finding(
+        path,
+        f"IBM names a Transit Gateway {what} after it, and {name} does not start with a "
+        f"letter as IBM requires; rename the {what} to start with a letter ({TGW_NAME_SOURCE})",
+        rule="VRC705",
+    )
+
+
+def _redundant_gre(
+    group: str, parts: list[TgwLink], address_plan: AddressPlan, problems: list[Finding]
+) -> TgwLink:
+    """IBM's redundant GRE: one connection, a `tunnels` entry per tunnel, in plan order."""
+    order = {name: rank for rank, name in enumerate(address_plan.connections)}
+    parts.sort(key=lambda p: order[p.connection])
+    first = parts[0]
+    problem = _name_problem(("connections", group), group, "connection")
+    if problem is not None:
+        problems.append(problem)
+    return TgwLink(
+        connection=group,
+        ident=ident(group),
+        router=first.router,
+        powervs=first.powervs,
+        description=first.description,
+        remote_bgp_asn=first.remote_bgp_asn,
+        local_bgp_asn=first.local_bgp_asn,
+        tunnels=tuple(t for p in parts for t in p.tunnels),
+    )
+
+
 def _tgw_link(
     link: PlannedLink, conn: TransitGatewayConnection, problems: list[Finding]
 ) -> TgwLink:
-    if not TGW_NAME_RE.fullmatch(link.name) or len(link.name) > TGW_NAME_MAX:
-        problems.append(
-            Finding(
-                ("connections", link.name),
-                f"IBM names a Transit Gateway connection after it, and {link.name} does not "
-                "start with a letter as IBM requires; rename the connection to start with a "
-                f"letter ({TGW_NAME_SOURCE})",
-                rule="VRC705",
-            )
-        )
+    path: tuple[str | int, ...] = ("connections", link.name)
+    what = "connection"
+    if link.group is not None:
+        path, what = ("connections", link.group, "transit_gateway", "tunnels"), "tunnel"
+    problem = _name_problem(path, link.name, what)
+    if problem is not None:
+        problems.append(problem)
     assert link.local_ip and link.remote_ip and link.router_address and link.peer_address
-    assert link.router_asn is not None
+    assert link.router_asn is not None and conn.transit_gateway.asn is not None
     tunnel = GreTunnel(
         name=link.name,
         zone=conn.transit_gateway.zone,
@@ -180,6 +231,7 @@ def _tgw_link(
         local_tunnel_ip=str(link.peer_address.ip),
         remote_gateway_ip=str(link.local_ip),
         remote_tunnel_ip=str(link.router_address.ip),
+        local_bgp_asn=conn.transit_gateway.asn,
     )
     return TgwLink(
         connection=link.name,

@@ -83,7 +83,7 @@ def context(side: IbmSide) -> dict[str, Any]:
                 "comment": comment(
                     f"{link.connection}: Transit Gateway GRE to router {link.router} "
                     f"(PowerVS {link.powervs}); the router peers with local ASN "
-                    f"{link.local_bgp_asn}"
+                    f"{link.local_asns_text}"
                 ),
                 "name": hcl_string(link.connection),
                 "network_type": hcl_string(

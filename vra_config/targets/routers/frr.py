@@ -117,6 +117,12 @@ def _bgp(intent: RouterIntent) -> dict[str, Any]:
                     "name": names[f"rm_{direction}"],
                     "prefix_list": pl if prefixes else None,
                     "deny": DENY_SEQUENCE,
+                    # a backup link, as the packs render it (routemap.html: `set
+                    # local-preference`, `set as-path prepend`)
+                    "local_preference": n.local_preference if direction == "in" else None,
+                    "prepend": " ".join([str(intent.asn)] * n.prepend)
+                    if direction == "out"
+                    else None,
                 }
             )
         neighbors.append(

@@ -472,6 +472,9 @@ def _bgp(intent: RouterIntent) -> dict[str, Any]:
                 # learned from unless `advertise-peer-as` (both under `protocols bgp group`).
                 "as_override": bool(n.own_as_in_path),
                 "multihop": n.multihop,
+                # a backup link (Junos policy `then local-preference`, `then as-path-prepend`)
+                "local_preference": n.local_preference,
+                "prepend": quote(" ".join([str(intent.asn)] * n.prepend)) if n.prepend else None,
             }
         )
     return {

@@ -298,6 +298,15 @@ def _esp_group(p: IpsecPeer) -> dict[str, Any]:
     }
 
 
+def _preference(n: BgpNeighbor, direction: str, asn: int | None) -> dict[str, Any]:
+    """A backup link (`BgpNeighbor.backup`): what it learns at a lower local-preference,
+    what it advertises with the router's AS prepended (vyatta-policy-route-v1.yang, route-map
+    rule `set local-preference` and `set as-path-prepend`)."""
+    local_preference = n.local_preference if direction == "in" else None
+    prepend = quote(" ".join([str(asn)] * n.prepend)) if direction == "out" and n.prepend else None
+    return {"local_preference": local_preference, "prepend": prepend}
+
+
 def _bgp(intent: RouterIntent, problems: _Problems) -> dict[str, Any]:
     prefix_lists: list[dict[str, Any]] = []
     route_maps: list[dict[str, Any]] = []
@@ -332,6 +341,7 @@ def _bgp(intent: RouterIntent, problems: _Problems) -> dict[str, Any]:
                     "description": quote(f"{verb}: planned prefixes only"),
                     "prefix_list": pl if prefixes else None,
                     "deny_rule": DENY_RULE,
+                    **_preference(n, direction, intent.asn),
                 }
             )
         neighbors.append(
