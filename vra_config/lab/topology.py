@@ -26,6 +26,7 @@ from vra_config.intent.routing import link_routes
 from vra_config.planner import ibm
 from vra_config.planner.records import AddressPlan, PlannedLink
 from vra_config.targets.routers import frr
+from vra_config.targets.routers.bgp import policy_names
 
 #: Where the lab numbers the wires IBM's side has inside itself (Transit Gateway to
 #: workspace): RFC 6598 shared space, skipping anything the plan uses.
@@ -132,7 +133,7 @@ def _device_end(link: PlannedLink, intent: RouterIntent, is_router: bool) -> Wir
     policies = None
     for n in intent.bgp_neighbors:
         if n.connection == link.name:
-            names = frr.policy_names(n)
+            names = policy_names(n)
             policies = (names["rm_in"], names["rm_out"])
     return WireEnd(intent.name, interface, address, policies)
 

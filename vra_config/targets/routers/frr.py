@@ -29,7 +29,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from vra_config.intent.records import BgpNeighbor, RouterIntent
+from vra_config.intent.records import RouterIntent
+from vra_config.targets.routers.bgp import bgp_context, policy_names
 
 TITLE = "FRR"
 SUFFIX = "frr.conf"
@@ -50,17 +51,6 @@ def interface_name(family: str | None, number: int | None, vlan: int | None = No
     if family == "vti":
         return f"vti{number}"
     return f"vlan{vlan}"
-
-
-def policy_names(n: BgpNeighbor) -> dict[str, str]:
-    """Prefix-list and route-map names: the Vyatta pack's, so reports name the same policy."""
-    base = n.connection
-    return {
-        "pl_in": f"PL-{base}-IN",
-        "pl_out": f"PL-{base}-OUT",
-        "rm_in": f"RM-{base}-IN",
-        "rm_out": f"RM-{base}-OUT",
-    }
 
 
 def context(intent: RouterIntent, secrets: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -137,20 +127,7 @@ def _bgp(intent: RouterIntent) -> dict[str, Any]:
                 "multihop": n.multihop,
             }
         )
-    bgp = None
-    if neighbors:
-        assert intent.asn is not None  # the planner refuses BGP without an ASN
-        bgp = {
-            "asn": intent.asn,
-            "router_id": str(intent.router_id) if intent.router_id else None,
-            "networks": [str(p) for p in intent.bgp_networks],
-            "neighbors": neighbors,
-        }
-    return {
-        "prefix_lists": sorted(prefix_lists, key=lambda p: p["name"]),
-        "route_maps": sorted(route_maps, key=lambda m: m["name"]),
-        "bgp": bgp,
-    }
+    return bgp_context(intent, neighbors, prefix_lists, route_maps)
 
 
 def render(intent: RouterIntent, plan_name: str) -> str:

@@ -23,6 +23,7 @@ from vra_config.intent.records import BgpNeighbor, IpsecPeer, RouterIntent
 from vra_config.plan.findings import Finding, PlanPath
 from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface
 from vra_config.targets.routers import vyatta_ha
+from vra_config.targets.routers.bgp import bgp_context, policy_names
 
 TITLE = "Vyatta 5600"
 SUFFIX = "vyatta.set"
@@ -79,16 +80,6 @@ def comment(text: str) -> str:
 
 def interface_name(family: str, number: int) -> str:
     return f"tun{number}" if family == "gre" else f"vti{number}"
-
-
-def _policy_names(neighbor: BgpNeighbor) -> dict[str, str]:
-    base = neighbor.connection
-    return {
-        "pl_in": f"PL-{base}-IN",
-        "pl_out": f"PL-{base}-OUT",
-        "rm_in": f"RM-{base}-IN",
-        "rm_out": f"RM-{base}-OUT",
-    }
 
 
 class _Problems:
@@ -312,7 +303,7 @@ def _bgp(intent: RouterIntent, problems: _Problems) -> dict[str, Any]:
     route_maps: list[dict[str, Any]] = []
     neighbors: list[dict[str, Any]] = []
     for n in intent.bgp_neighbors:
-        names = _policy_names(n)
+        names = policy_names(n)
         for direction, prefixes, verb in (
             ("in", n.accept, f"accept from {n.connection}"),
             ("out", n.advertise, f"advertise to {n.connection}"),
@@ -364,17 +355,4 @@ def _bgp(intent: RouterIntent, problems: _Problems) -> dict[str, Any]:
     for item in prefix_lists + route_maps:
         if not POLICY_NAME_RE.fullmatch(item["name"]):  # plan names are a subset: a guard
             raise ValueError(f"policy name {item['name']!r} is not valid on Vyatta")
-    bgp = None
-    if neighbors:
-        assert intent.asn is not None  # the planner refuses BGP without an ASN
-        bgp = {
-            "asn": intent.asn,
-            "router_id": str(intent.router_id) if intent.router_id else None,
-            "networks": [str(p) for p in intent.bgp_networks],
-            "neighbors": neighbors,
-        }
-    return {
-        "prefix_lists": sorted(prefix_lists, key=lambda p: p["name"]),
-        "route_maps": sorted(route_maps, key=lambda m: m["name"]),
-        "bgp": bgp,
-    }
+    return bgp_context(intent, neighbors, prefix_lists, route_maps)

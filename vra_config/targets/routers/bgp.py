@@ -1,0 +1,44 @@
+"""What the packs that print FRR-style BGP share: the 5600 (whose BGP is FRR's) and the lab's
+FRR rendering name their policies alike and build the router block alike, so a lab report
+that names a route-map names the one the Vyatta output holds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vra_config.intent.records import BgpNeighbor, RouterIntent
+
+
+def policy_names(neighbor: BgpNeighbor) -> dict[str, str]:
+    """Prefix-list and route-map names of one session, in and out."""
+    base = neighbor.connection
+    return {
+        "pl_in": f"PL-{base}-IN",
+        "pl_out": f"PL-{base}-OUT",
+        "rm_in": f"RM-{base}-IN",
+        "rm_out": f"RM-{base}-OUT",
+    }
+
+
+def bgp_context(
+    intent: RouterIntent,
+    neighbors: list[dict[str, Any]],
+    prefix_lists: list[dict[str, Any]],
+    route_maps: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The router block (only with neighbours) and the policies sorted by name, so output is
+    byte-stable whatever order the links were walked in."""
+    bgp = None
+    if neighbors:
+        assert intent.asn is not None  # the planner refuses BGP without an ASN
+        bgp = {
+            "asn": intent.asn,
+            "router_id": str(intent.router_id) if intent.router_id else None,
+            "networks": [str(p) for p in intent.bgp_networks],
+            "neighbors": neighbors,
+        }
+    return {
+        "prefix_lists": sorted(prefix_lists, key=lambda p: p["name"]),
+        "route_maps": sorted(route_maps, key=lambda m: m["name"]),
+        "bgp": bgp,
+    }
