@@ -6,9 +6,10 @@ Each becomes a list of canonical statements: the words of one `set` line, unquot
 per line (a Junos `[ a b ]` list is two statements), in file order with the line it came
 from. Words are compared unquoted, so `description 'x'` and `description x` are one thing.
 
-Departure from the design page: it names ciscoconfparse for this. Its Junos support rewrites
-braces into IOS-style indentation and loses `[ ]` lists and annotations, it is GPL-3.0, and
-it pins its own dependencies; the two brace grammars need one small tokenizer, here.
+Departure from the design page: it names ciscoconfparse for this, and it was declined. It is
+GPL-3.0-only, it pins its own dependencies (loguru and an old hier_config), and its Junos
+support rewrites braces into IOS-style indentation and loses `[ ]` lists and annotations; the
+two brace grammars need one small tokenizer, here.
 """
 
 from __future__ import annotations
