@@ -206,7 +206,9 @@ def main(path: Path) -> None:
                         "address": site["address"],
                         "description": q(f"{name}: {far}"),
                         "local_address": local,
-                        "psk": q(""),  # review output: keys left empty on purpose
+                        "psk": None,  # review output: the key line is withheld
+                        "psk_withheld": "# REVIEW COPY: the pre-shared key of "
+                        f"{name} is withheld (--show-secrets)",
                         "ike_group": f"IKE-{name}",
                         "esp_group": f"ESP-{name}",
                         "vti": vti,
@@ -304,7 +306,7 @@ def main(path: Path) -> None:
         ]
         if ctx["peers"]:
             ctx["header"].append(
-                "# REVIEW COPY: pre-shared keys are left empty on purpose, so this output does "
+                "# REVIEW COPY: pre-shared keys are withheld on purpose, so this output does "
                 "not commit; render with --show-secrets to paste it"
             )
         text = template.render(ctx)

@@ -17,9 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import sample_plans
 
-import vra_config
 from vra_config.intent.pairs import member_names
-from vra_config.pipeline import check_file
+from vra_config.pipeline import check_file, render_checked
 from vra_config.planner.report import allocations
 
 Tree = dict[str, list[list[str]]]
@@ -42,7 +41,16 @@ def one(lines: list[list[str]], *prefix: str) -> str:
 
 
 def rendered(plan: Path) -> dict[str, list[list[str]]]:
-    files = vra_config.render_plan(plan, vendor="vyatta")
+    """Both ends with keys shown (a review copy withholds them): one dummy key per variable,
+    so that equal keys on two ends prove one reference."""
+    checked = check_file(plan)
+    names = {
+        link.ipsec.psk.value
+        for link in checked.address_plan.connections.values()
+        if link.ipsec is not None and link.ipsec.psk.kind == "env"
+    }
+    environ = {name: f"key-{i}" for i, name in enumerate(sorted(names))}
+    files = render_checked(checked, "vyatta", show_secrets=True, environ=environ)
     out = {name.split(".")[0]: parse(text) for name, text in files.items()}
     # A VRA pair's end is each member's; they are identical outside VRRP (tests/test_ha.py).
     for member, pair in sorted(member_names(check_file(plan).plan).items(), reverse=True):

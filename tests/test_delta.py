@@ -9,7 +9,7 @@ import pytest
 import yaml
 from conftest import SAMPLES, run_cli, sample_plans
 
-from vra_config.pipeline import check_text, render_checked
+from vra_config.pipeline import check_file, check_text, render_checked
 from vra_config.running.config import parse
 from vra_config.running.delta import delta
 
@@ -239,3 +239,23 @@ def test_running_for_an_unknown_router_is_a_usage_error(fresh: tuple[Path, Path]
         2,
         "vra-config: error: --running nope=...: no such router or site in the plan\n",
     )
+
+
+@pytest.mark.parametrize("vendor", ["vyatta", "vsrx"])
+def test_a_withheld_key_is_neither_deleted_nor_printed(tmp_path: Path, vendor: str) -> None:
+    """The review render withholds pre-shared keys: the router's own key must stay, and must
+    not appear in the diff (it would, in a `delete` line)."""
+    plan = SAMPLES / "private-ipsec.yaml"
+    shown = render_checked(
+        check_file(plan),
+        vendor,
+        "vra-dal12",
+        show_secrets=True,
+        environ={"VRA_PSK_DC_EAST": "abc-Key", "VRA_PSK_BRANCH_01": "def-Key"},
+    )
+    running = tmp_path / "running.set"
+    running.write_text("".join(shown.values()))
+    run = run_cli(["diff", "--vendor", vendor, "--running", f"vra-dal12={running}", str(plan)])
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout == "# vra-config: vra-dal12: 0 commands from running.set to the plan\n"
+    assert "abc-Key" not in run.stdout and "def-Key" not in run.stdout

@@ -30,7 +30,11 @@ def value(config: list[list[str]], *prefix: str) -> str:
 def render_mixed(sample: str, site: str) -> tuple[list[list[str]], list[list[str]]]:
     plan = yaml.safe_load((SAMPLES / sample).read_text())
     plan["sites"][site]["vendor"] = "vsrx"
-    files = render_checked(check_text(yaml.safe_dump(plan), sample))
+    files = render_checked(
+        check_text(yaml.safe_dump(plan), sample),
+        show_secrets=True,  # a review copy withholds the keys; both ends must hold the same
+        environ={"VRA_PSK_DC_EAST": "key-1", "VRA_PSK_BRANCH_01": "key-2"},
+    )
     router = next(name for name in files if name.endswith(".vyatta.set"))
     return lines(files[router]), lines(files[f"{site}.vsrx.set"])
 

@@ -29,7 +29,11 @@ def render_text(plan: dict[str, object], **kwargs: object) -> dict[str, str]:
 
 def test_keys_are_redacted_unless_asked_for() -> None:
     redacted = render_text(ipsec_plan())
-    assert "pre-shared-secret ''" in redacted["vra-dal12.vyatta.set"]
+    assert (
+        "# REVIEW COPY: the pre-shared key of vpn-dc-east is withheld (--show-secrets)"
+        in redacted["vra-dal12.vyatta.set"]
+    )
+    assert "authentication pre-shared-secret" not in redacted["vra-dal12.vyatta.set"]
     shown = render_text(
         ipsec_plan(),
         show_secrets=True,

@@ -37,6 +37,16 @@ MULTI_LISTS: dict[str, tuple[tuple[str | None, ...], ...]] = {
 }
 
 
+#: Pre-shared key leaves. A review render withholds them (it prints a comment instead), so a
+#: key on the router that the desired text lacks is withheld, not removed: it is never
+#: deleted on its own (and so never printed), and a shown key replaces it with its `set`.
+_VYATTA_KEY = ("security", "vpn", "ipsec", "site-to-site", "peer", None, "authentication")
+SECRETS: dict[str, tuple[tuple[str | None, ...], ...]] = {
+    "vyatta": ((*_VYATTA_KEY, "pre-shared-secret", None),),
+    "vsrx": (("security", "ike", "policy", None, "pre-shared-key", "ascii-text", None),),
+}
+
+
 def delta(
     running_text: str, desired_text: str, vendor: str, plan_connections: Iterable[str]
 ) -> list[str]:
@@ -64,6 +74,8 @@ def delta(
             continue  # not the plan's: never touched
         if gone_root is not None:
             target = gone_root
+        elif any(len(s.words) == len(p) and matches(s.words, p) for p in SECRETS[vendor]):
+            continue  # a key the desired text withholds, or replaces with its own `set`
         elif (
             s.words[-2] in MULTI[vendor]
             or any(len(s.words) == len(p) and matches(s.words, p) for p in MULTI_LISTS[vendor])

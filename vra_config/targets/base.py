@@ -15,19 +15,29 @@ from vra_config.plan.values import PerVendor
 ROUTER_MARK = "vra-config: router "
 IBM_SIDE_MARK = "vra-config: IBM side"
 
-#: The key text of review output (keys not shown): empty, which both vendors' schemas refuse
-#: (Vyatta 5600 `pre-shared-secret`: pattern `[-+&!@#$%^*(),.:_a-zA-Z0-9]+`, DANOS
-#: vyatta-security-vpn-ipsec-v1.yang; Junos `pre-shared-key ascii-text`: length 1..255,
-#: junos-es 23.4R2 YANG). A pasted review copy therefore fails at commit, instead of bringing
-#: up a tunnel keyed with a placeholder published in the repository. Real keys are never
-#: empty: the model refuses an empty literal, and an empty variable or file is an error.
+#: The key text handed to the packs for review output (keys not shown). The packs then print
+#: no key line at all, only a comment where it would be, and both vendors refuse to commit a
+#: peer without a key: the 5600's `authentication mode pre-shared-secret` commit check ("No
+#: 'pre-shared-secret' specified for peer", DANOS vyatta-security-vpn
+#: tmplscripts/security/vpn/ipsec/site-to-site/peer/authentication/mode/configd_validate1.cli)
+#: and Junos's `security ike policy` ("IKE policy must have either local certificate or
+#: pre-shared key configured", junos-es 23.4R2 junos-es-conf-security YANG `junos:must`).
+#: A pasted review copy therefore fails at commit, instead of bringing up a tunnel keyed
+#: with a placeholder published in the repository, and every line it does print is valid.
+#: Real keys are never empty: the model refuses an empty literal, and an empty variable or
+#: file is an error.
 REDACTED_KEY = ""
 
 #: The header line of a review copy that has IPsec keys, so the reader knows why.
 REDACTED_NOTE = (
-    "REVIEW COPY: pre-shared keys are left empty on purpose, so this output does not "
+    "REVIEW COPY: pre-shared keys are withheld on purpose, so this output does not "
     "commit; render with --show-secrets to paste it"
 )
+
+
+def withheld_key(connection: str) -> str:
+    """The text of the comment that stands where a review copy's key line would be."""
+    return f"REVIEW COPY: the pre-shared key of {connection} is withheld (--show-secrets)"
 
 
 class TargetError(Exception):

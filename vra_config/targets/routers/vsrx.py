@@ -28,7 +28,7 @@ from typing import Any
 
 from vra_config.intent.records import IpsecPeer, LinkEnd, RouterIntent
 from vra_config.plan.findings import Finding, PlanPath
-from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface
+from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface, withheld_key
 from vra_config.targets.routers import vsrx_cluster
 
 TITLE = "Junos on vSRX"
@@ -292,6 +292,7 @@ def _vpn(p: IpsecPeer, key: str, external: str) -> dict[str, Any]:
         "version": "v2-only" if p.ike.version == 2 else "v1-only",
         "main_mode": p.ike.version == 1,
         "psk": quote(key),
+        "psk_withheld": comment(withheld_key(p.connection)) if key == REDACTED_KEY else None,
         "peer": str(p.remote_address),
         "local": str(p.local_address),
         "external": external,

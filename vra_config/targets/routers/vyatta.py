@@ -21,7 +21,7 @@ from typing import Any
 
 from vra_config.intent.records import BgpNeighbor, IpsecPeer, RouterIntent
 from vra_config.plan.findings import Finding, PlanPath
-from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface
+from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface, withheld_key
 from vra_config.targets.routers import vyatta_ha
 from vra_config.targets.routers.bgp import bgp_context, policy_names
 
@@ -244,6 +244,9 @@ def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: _Problems
                 "description": quote(p.description),
                 "local_address": str(p.local_address),
                 "psk": quote(key) if PSK_RE.fullmatch(key) else "''",
+                "psk_withheld": comment(withheld_key(p.connection))
+                if key == REDACTED_KEY
+                else None,
                 "ike_group": f"IKE-{p.connection}",
                 "esp_group": f"ESP-{p.connection}",
                 "vti": interface_name("vti", p.vti) if p.vti is not None else None,
