@@ -153,9 +153,9 @@ def resolve_secrets(
 ) -> dict[str, str]:
     """The key text to print per IPsec connection: the key itself only when `show`.
 
-    Keys are read here, at the edge, and only when asked for: output meant for review holds
-    empty keys, which neither vendor commits (see `targets.base.REDACTED_KEY`), never a key
-    and never a placeholder that both ends would share.
+    Keys are read here, at the edge, and only when asked for: for output meant for review
+    the packs get `targets.base.REDACTED_KEY` and withhold the key line, so neither vendor
+    commits the copy; it never holds a key, nor a placeholder that both ends would share.
     """
     from vra_config.targets.base import REDACTED_KEY
 
@@ -169,7 +169,7 @@ def resolve_secrets(
         secret = link.ipsec.psk
         path: PlanPath = ("connections", name, "psk")
         if not show:
-            out[name] = REDACTED_KEY  # empty: review output must not commit (targets/base.py)
+            out[name] = REDACTED_KEY  # the packs withhold the key line (targets/base.py)
         elif secret.kind == "literal":
             out[name] = secret.value
         else:
