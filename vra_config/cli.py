@@ -315,19 +315,10 @@ def render(
         return
     files = _guard(lambda: render_checked(checked, vendor, router, templates, show_secrets))
     if check_only:
-        from vra_config.output import stale_outputs
+        from vra_config.targets.base import ROUTER_MARK
 
         assert out is not None
-        stale = stale_outputs(out, files)
-        for line in stale:
-            _say(line)
-        if stale:
-            _say(
-                f"{len(stale)} rendered files are stale: run `vra-config render --out {out} "
-                f"{plan}` and commit them"
-            )
-            raise typer.Exit(1)
-        typer.echo(f"{out}: {len(files)} files match a fresh render of {plan}")
+        _check_outputs(out, files, ROUTER_MARK, f"vra-config render --out {out} {plan}", plan)
         return
     if not files:
         # A comment, on stdout: what a pipe into a router or a checker receives stays valid.
@@ -343,6 +334,20 @@ def render(
     _write_lock(checked, locked)
 
 
+def _check_outputs(out: Path, files: dict[str, str], mark: str, command: str, plan: Path) -> None:
+    """`render --check`: exit 1 listing what under `out` differs from a fresh render (files
+    with header `mark`: router configs or one IBM-side target's), saying how to refresh."""
+    from vra_config.output import stale_outputs
+
+    stale = stale_outputs(out, files, mark)
+    for line in stale:
+        _say(line)
+    if stale:
+        _say(f"{len(stale)} rendered files are stale: run `{command}` and commit them")
+        raise typer.Exit(1)
+    typer.echo(f"{out}: {len(files)} files match a fresh render of {plan}")
+
+
 def _render_ibm_side(
     plan: Path,
     target: str,
@@ -353,7 +358,7 @@ def _render_ibm_side(
     running: list[str] | None,
 ) -> None:
     """`render --target`: IBM's end of every link, to stdout or a file under --out."""
-    from vra_config.output import stale_outputs, write_outputs
+    from vra_config.output import write_outputs
     from vra_config.pipeline import render_ibm_side
     from vra_config.targets.base import IBM_SIDE_MARK
 
@@ -361,16 +366,8 @@ def _render_ibm_side(
     files = _guard(lambda: render_ibm_side(checked, target))
     if check_only:
         assert out is not None
-        stale = stale_outputs(out, files, IBM_SIDE_MARK)
-        for line in stale:
-            _say(line)
-        if stale:
-            _say(
-                f"{len(stale)} rendered files are stale: run `vra-config render --target "
-                f"{target} --out {out} {plan}` and commit them"
-            )
-            raise typer.Exit(1)
-        typer.echo(f"{out}: {len(files)} files match a fresh render of {plan}")
+        command = f"vra-config render --target {target} --out {out} {plan}"
+        _check_outputs(out, files, IBM_SIDE_MARK, command, plan)
         return
     if not files:
         typer.echo(
