@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from vra_config.intent.design import design_findings
+from vra_config.intent.routing import LinkRoutes, link_routes
 from vra_config.plan.accept import acknowledge
 from vra_config.plan.findings import Finding, Mark, PlanError, PlanPath, sorted_located
 from vra_config.plan.loader import LoadedPlan, load_file, load_text
@@ -40,6 +41,9 @@ class Checked:
     warnings: tuple[Finding, ...]
     marks: Mapping[PlanPath, Mark]
     lock_file: Path | None
+    #: What crosses each link, when the design checks worked it out (render reuses it);
+    #: None when they did not run (the plan's only errors were acknowledged).
+    routes: Mapping[str, LinkRoutes] | None
 
     @property
     def acknowledged(self) -> tuple[Finding, ...]:
@@ -69,10 +73,12 @@ def check_loaded(
     address_plan = plan_addresses(loaded.plan, lock, used)
     findings = list(loaded.errors)
     findings += [f for f in address_plan.findings if not _refers_to_invalid(f, loaded)]
+    routes: Mapping[str, LinkRoutes] | None = None
     if not any(f.is_error for f in findings):
         # Design checks read the routing of a sound plan: on a broken one they would only
         # repeat, less clearly, what is already wrong.
-        findings += design_findings(address_plan)
+        routes = link_routes(loaded.plan, address_plan.connections)
+        findings += design_findings(address_plan, routes)
     findings = acknowledge(findings, loaded.plan.accept)
     if locked and address_plan.lock_changes and not any(f.is_error for f in findings):
         name = lock_file.name if lock_file else "the lock"
@@ -89,7 +95,9 @@ def check_loaded(
     located = sorted_located(findings, loaded.file, loaded.marks)
     if any(f.is_error for f in located):
         raise PlanError(located)
-    return Checked(loaded.file, loaded.plan, address_plan, tuple(located), loaded.marks, lock_file)
+    return Checked(
+        loaded.file, loaded.plan, address_plan, tuple(located), loaded.marks, lock_file, routes
+    )
 
 
 def _refers_to_invalid(finding: Finding, loaded: LoadedPlan) -> bool:
@@ -226,7 +234,7 @@ def _prepared(
     from vra_config.intent.router import router_intents
     from vra_config.planner.report import header_notes
 
-    intents = router_intents(checked.address_plan)
+    intents = router_intents(checked.address_plan, checked.routes)
     names = sorted(intents)
     members = member_names(checked.plan)
     if router in members:  # one member of a VRA pair: its pair, then that member alone

@@ -132,14 +132,7 @@ def check_at_revision(plan: Path, revision: str) -> Checked:
             raise PlanError(
                 [replace(f, message=f"(at {revision}) {f.message}") for f in exc.findings]
             ) from None
-    return Checked(
-        f"{plan}@{revision}",
-        checked.plan,
-        checked.address_plan,
-        checked.warnings,
-        checked.marks,
-        None,
-    )
+    return replace(checked, file=f"{plan}@{revision}", lock_file=None)
 
 
 def as_text(r: Review) -> str:

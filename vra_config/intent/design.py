@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from ipaddress import IPv4Network
 
-from vra_config.intent.routing import LinkRoutes, link_routes
+from vra_config.intent.routing import LinkRoutes
 from vra_config.plan.findings import Finding, PlanPath
 from vra_config.plan.model import Plan, Route
 from vra_config.planner.records import AddressPlan, PlannedLink
@@ -26,10 +26,10 @@ IMPORT_CHECK_SOURCE = (
 )
 
 
-def design_findings(address_plan: AddressPlan) -> list[Finding]:
-    """Every design finding of a plan whose addresses are planned."""
+def design_findings(address_plan: AddressPlan, routes: Mapping[str, LinkRoutes]) -> list[Finding]:
+    """Every design finding of a plan whose addresses are planned; `routes` is
+    `routing.link_routes` of it, which rendering reuses."""
     plan = address_plan.plan
-    routes = link_routes(plan, address_plan.connections)
     findings = list(_unrouted_advertisements(plan, address_plan.connections, routes))
     for name, link in sorted(address_plan.connections.items()):
         findings += _recursion(plan, link, routes[name])

@@ -53,10 +53,14 @@ class _Builder:
     paths: dict[str, Mapping[IPv4Network, frozenset[int]]] = field(default_factory=dict)
 
 
-def router_intents(address_plan: AddressPlan) -> dict[str, RouterIntent]:
-    """One `RouterIntent` per device (routers and sites) of the plan, by name."""
+def router_intents(
+    address_plan: AddressPlan, routes: Mapping[str, LinkRoutes] | None = None
+) -> dict[str, RouterIntent]:
+    """One `RouterIntent` per device (routers and sites) of the plan, by name; `routes`, when
+    the caller has worked them out already (the design checks do), are not worked out again."""
     plan = address_plan.plan
-    routes = link_routes(plan, address_plan.connections)
+    if routes is None:
+        routes = link_routes(plan, address_plan.connections)
     builders: dict[str, _Builder] = defaultdict(_Builder)
     firewalled = {n for n, r in plan.routers.items() if r.firewall}
     firewalled |= {n for n, s in plan.sites.items() if s.firewall}
