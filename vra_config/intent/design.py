@@ -12,6 +12,7 @@ Pure functions: findings out, nothing printed.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from ipaddress import IPv4Network
 
@@ -36,15 +37,15 @@ def design_findings(address_plan: AddressPlan, routes: Mapping[str, LinkRoutes])
     return findings
 
 
-def _exported_by(
-    device: str, links: Mapping[str, PlannedLink], routes: Mapping[str, LinkRoutes]
-) -> set[IPv4Network]:
-    out: set[IPv4Network] = set()
+def _exports(
+    links: Mapping[str, PlannedLink], routes: Mapping[str, LinkRoutes]
+) -> dict[str, set[IPv4Network]]:
+    """What each device sends over any of its links, in one pass over the links."""
+    out: dict[str, set[IPv4Network]] = defaultdict(set)
     for name, link in links.items():
-        if link.router == device:
-            out |= set(routes[name].router_exports)
-        elif link.peer == device and link.peer_kind != "powervs":
-            out |= set(routes[name].peer_exports)
+        out[link.router].update(routes[name].router_exports)
+        if link.peer_kind != "powervs":
+            out[link.peer].update(routes[name].peer_exports)
     return out
 
 
@@ -65,8 +66,9 @@ def _unrouted_advertisements(
         devices.append(
             ("sites", name, "networks", site.networks, _routed(site.routes, set(site.connected)))
         )
+    exports = _exports(links, routes)
     for section, name, key, prefixes, routed in devices:
-        exported = _exported_by(name, links, routes)
+        exported = exports.get(name, set())
         for i, prefix in enumerate(prefixes):
             if prefix not in exported or prefix in routed:
                 continue
