@@ -222,3 +222,29 @@ def test_a_new_tunnel_under_locked_is_found_where_the_plan_lists_it(tmp_path: Pa
         "change (new allocation 172.16.10.8/30, tunnel 2 on vra1); run `vra-config plan` and "
         "commit the lock\n"
     ) in run.stdout + run.stderr
+
+
+def test_a_re_originated_prefix_follows_the_preferred_tunnel_not_the_first_name() -> None:
+    """A prefix re-originated towards a neighbour in its own AS (here a second Transit Gateway
+    connection in 64490) gets its static route to the link BGP prefers: the first tunnel listed
+    (tgw-dal-z), not the first by name (tgw-dal-a, the backup)."""
+    from vra_config.pipeline import check_text, render_checked
+
+    plan = yaml.safe_load((ROOT / "samples" / "vra-ha-tgw-redundant.yaml").read_text())
+    plan["connections"]["tgw-dal"]["transit_gateway"]["tunnels"] = [
+        {"name": "tgw-dal-z", "gateway_ip": "192.168.255.1", "asn": 64490, "zone": "us-south-1"},
+        {"name": "tgw-dal-a", "gateway_ip": "192.168.255.5", "asn": 64490, "zone": "us-south-2"},
+    ]
+    plan["powervs"]["dal12-per"] = {"location": "dal12", "subnets": ["172.20.20.0/24"]}
+    plan["connections"]["tgw-dal12"] = {
+        "router": "vra-ha",
+        "powervs": "dal12-per",
+        "via": "transit-gateway",
+        "transit_gateway": {"gateway_ip": "192.168.255.9", "asn": 64490, "zone": "us-south-1"},
+    }
+    checked = check_text(yaml.safe_dump(plan, sort_keys=False), "plan.yaml")
+    links = checked.address_plan.connections
+    preferred = links["tgw-dal-z"].peer_address
+    assert preferred is not None
+    text = render_checked(checked, "vyatta")["vra-ha-a.vyatta.set"]
+    assert f"set protocols static route 172.20.10.0/24 next-hop {preferred.ip}" in text, text

@@ -302,15 +302,21 @@ def _reoriginated(
     b: _Builder, neighbors: list[BgpNeighbor]
 ) -> tuple[list[StaticRoute], set[IPv4Network]]:
     """Static routes that make this device the origin of each looping prefix: to the BGP peer
-    of the link the prefix arrives by (the first such link by name), so the route is in the
-    RIB and `network` originates it with this device's AS alone in the path."""
+    of the link the prefix arrives by (the preferred one where several bring it, as BGP would
+    choose; then by name), so the route is in the RIB and `network` originates it with this
+    device's AS alone in the path."""
+    rank = {n.connection: n.backup for n in neighbors}
+    arrivals = sorted(
+        (e for e in b.links if e.bgp_peer is not None),
+        key=lambda e: (rank.get(e.connection, 0), e.connection),
+    )
     routes: list[StaticRoute] = []
     done: set[IPv4Network] = set()
     for n in neighbors:
         for prefix in n.own_as_in_path:
             if prefix in done:
                 continue
-            via = next((e for e in b.links if prefix in e.imports and e.bgp_peer is not None), None)
+            via = next((e for e in arrivals if prefix in e.imports), None)
             if via is None:  # learned by a static link: already routed and originated
                 continue
             done.add(prefix)
