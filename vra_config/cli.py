@@ -504,12 +504,24 @@ def lab(
         ),
     ] = None,
     locked: LockedOpt = False,
+    vendor: Annotated[
+        str | None,
+        typer.Option(
+            help="Run every device as this vendor's rendered text means it (vyatta or vsrx), "
+            "as render --vendor renders it. Default: each one's `vendor:`."
+        ),
+    ] = None,
 ) -> None:
     """Run the plan's routing in FRR, one network namespace per device, and show what
     reaches what. Needs Linux, root and FRR; exit 0 when behaviour matches the plan, 1 when
     it does not, 2 when the lab cannot run."""
     from vra_config.lab.topology import built_devices
+    from vra_config.targets.routers.meaning import VENDORS
 
+    if vendor is not None:
+        given, vendor = vendor, vendor.strip().lower()
+        if vendor not in VENDORS:
+            _fail_usage(f"--vendor {given}: the lab runs {' or '.join(VENDORS)}")
     checked = _check(plan, locked)
     ap = checked.address_plan
     failed = tuple(dict.fromkeys(fail or []))
@@ -528,7 +540,7 @@ def lab(
     from vra_config.lab.runner import CannotRun, run_lab
 
     try:
-        result = run_lab(ap, str(plan), failed, keep, say=_say)
+        result = run_lab(ap, str(plan), failed, keep, say=_say, vendor=vendor)
     except CannotRun as exc:
         _say(f"vra-config: cannot run the lab: {exc}")
         raise typer.Exit(2) from None
