@@ -183,6 +183,7 @@ def test_lab_vendor_defaults_to_each_devices_vendor_and_can_be_forced() -> None:
     assert build(ap, vendor="vyatta").nodes["vsrx-dal"].vendor == "vyatta"
     text = all_configs(build(ap), "p.yaml")
     assert "! routing as the vsrx text means it\n" in text
+    assert "each device routes as its rendered text means: vsrx-dal as vsrx" in build(ap).notes
 
 
 def test_a_router_without_vendor_runs_as_vyatta_and_says_so() -> None:

@@ -165,6 +165,9 @@ def build(
     notes: list[str] = [
         "tunnels are point-to-point links: GRE and IPsec encapsulation are not emulated",
     ]
+    if vendors:
+        runs = ", ".join(f"{n} as {v}" for n, v in sorted(vendors.items()))
+        notes.append(f"each device routes as its rendered text means: {runs}")
     nodes: dict[str, Node] = {}
     for name in devices:
         device = plan.routers.get(name) or plan.sites[name]
