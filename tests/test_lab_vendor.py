@@ -246,3 +246,31 @@ def test_both_models_pass_the_same_asn_plan_with_every_link_up(vendor: str) -> N
     run = run_cli(["lab", "--vendor", vendor, str(BACKUP)])
     assert run.exit_code == 0, run.stdout + run.stderr
     assert "PASS: 3/3 BGP sessions Established, 2/2 pairs reach" in run.stdout
+
+
+def test_the_lab_refuses_what_render_refuses_for_that_vendor(tmp_path: Path) -> None:
+    """The lab proves the text render prints: with a DH group the vSRX lacks, render
+    --vendor vsrx prints nothing, so the lab runs nothing either (exit 1, the same finding)."""
+    text = (ROOT / "samples" / "private-ipsec.yaml").read_text(encoding="utf-8")
+    plan = tmp_path / "dh17.yaml"
+    plan.write_text(
+        text.replace(
+            "    psk: {env: VRA_PSK_DC_EAST}\n",
+            "    psk: {env: VRA_PSK_DC_EAST}\n    ike: {dh_group: 17}\n",
+        ),
+        encoding="utf-8",
+    )
+    run = run_cli(["lab", "--vendor", "vsrx", str(plan)])
+    assert run.exit_code == 1
+    assert run.stdout == ""
+    assert run.stderr == (
+        f"{plan}:60:21: VRC702 connections.vpn-dc-east.ike.dh_group: DH group 17 is not "
+        "available on the vSRX (it has 14, 15, 16, 19, 20, 21 and 24); choose another\n"
+        "1 error: render refuses what the lab would run (dc-east as vsrx, vra-dal12 as vsrx), "
+        "so nothing was run\n"
+    )
+    assert render_exit(plan, "vsrx") == 1
+
+
+def render_exit(plan: Path, vendor: str) -> int:
+    return run_cli(["render", "--vendor", vendor, str(plan)]).exit_code

@@ -534,6 +534,7 @@ def lab(
             f"{plan}: nothing to run: the plan has no router, and no site that names a vendor"
         )
         return
+    _renders_for_lab(checked, vendor)
     from vra_config.lab.netns import LabError
     from vra_config.lab.report import as_json as lab_json
     from vra_config.lab.report import as_text
@@ -556,6 +557,33 @@ def lab(
         typer.echo(as_text(result), nl=False)
     if not result.passed:
         raise typer.Exit(1)
+
+
+def _renders_for_lab(checked: Checked, vendor: str | None) -> None:
+    """The lab proves the text `render` prints for the same plan and vendor, so what a pack
+    refuses to render (a DH group the vSRX lacks...) is refused here too, with the same
+    located findings (exit 1), instead of proving a text nobody can paste."""
+    from vra_config.intent.router import router_intents
+    from vra_config.lab.topology import device_vendors
+    from vra_config.pipeline import resolve_secrets
+    from vra_config.plan.findings import sorted_located
+    from vra_config.targets.base import VendorError
+    from vra_config.targets.routers.render import iter_rendered
+
+    ap = checked.address_plan
+    vendors = device_vendors(ap, vendor)
+    secrets = resolve_secrets(checked, False)
+    try:
+        iter_rendered(router_intents(ap), vendors, str(checked.file), secrets=secrets)
+    except VendorError as exc:
+        located = sorted_located(exc.findings, checked.file, checked.marks)
+        _print_findings(located)
+        runs = ", ".join(f"{n} as {v}" for n, v in sorted(vendors.items()))
+        _say(
+            f"{_plural(len(located), 'error')}: render refuses what the lab would run "
+            f"({runs}), so nothing was run"
+        )
+        raise typer.Exit(1) from None
 
 
 @app.command()
