@@ -21,18 +21,25 @@ from vra_config.targets.routers import frr
 PLANS = sample_plans()
 
 
+#: The golden file of the lab's FRR per `lab --vendor`: `SAMPLE.frr.conf` is what the
+#: Vyatta text means (the file the DANOS comparison reads), `SAMPLE.vsrx.frr.conf` the vSRX's.
+FRR_GOLDEN = {"vyatta": "{}.frr.conf", "vsrx": "{}.vsrx.frr.conf"}
+
+
+@pytest.mark.parametrize("vendor", sorted(FRR_GOLDEN))
 @pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
-def test_frr_golden(plan: Path, golden: Golden) -> None:
-    """What the lab loads into FRR for each sample: the devices, then IBM's stand-ins."""
+def test_frr_golden(plan: Path, vendor: str, golden: Golden) -> None:
+    """What the lab loads into FRR for each sample and `--vendor`: the devices, then IBM's
+    stand-ins."""
     checked = check_file(plan)
-    text = all_configs(build(checked.address_plan), plan.name)
-    golden.check(GOLDEN / f"{plan.stem}.frr.conf", text)
+    text = all_configs(build(checked.address_plan, vendor=vendor), plan.name)
+    golden.check(GOLDEN / FRR_GOLDEN[vendor].format(plan.stem), text)
 
 
 #: The first word of every line the FRR rendering may print (FRR user guide, see frr.py).
 KEYWORDS = {
     "!", "frr", "hostname", "interface", "ip", "exit", "route-map", "match", "router", "bgp",
-    "neighbor", "address-family", "network", "exit-address-family",
+    "neighbor", "address-family", "network", "exit-address-family", "ipv6",
 }  # fmt: skip
 
 

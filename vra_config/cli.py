@@ -504,12 +504,24 @@ def lab(
         ),
     ] = None,
     locked: LockedOpt = False,
+    vendor: Annotated[
+        str | None,
+        typer.Option(
+            help="Run every device as this vendor's rendered text means it (vyatta or vsrx), "
+            "as render --vendor renders it. Default: each one's `vendor:`."
+        ),
+    ] = None,
 ) -> None:
     """Run the plan's routing in FRR, one network namespace per device, and show what
     reaches what. Needs Linux, root and FRR; exit 0 when behaviour matches the plan, 1 when
     it does not, 2 when the lab cannot run."""
     from vra_config.lab.topology import built_devices
+    from vra_config.targets.routers.meaning import VENDORS
 
+    if vendor is not None:
+        given, vendor = vendor, vendor.strip().lower()
+        if vendor not in VENDORS:
+            _fail_usage(f"--vendor {given}: the lab runs {' or '.join(VENDORS)}")
     checked = _check(plan, locked)
     ap = checked.address_plan
     failed = tuple(dict.fromkeys(fail or []))
@@ -522,13 +534,14 @@ def lab(
             f"{plan}: nothing to run: the plan has no router, and no site that names a vendor"
         )
         return
+    _renders_for_lab(checked, vendor)
     from vra_config.lab.netns import LabError
     from vra_config.lab.report import as_json as lab_json
     from vra_config.lab.report import as_text
     from vra_config.lab.runner import CannotRun, run_lab
 
     try:
-        result = run_lab(ap, str(plan), failed, keep, say=_say)
+        result = run_lab(ap, str(plan), failed, keep, say=_say, vendor=vendor)
     except CannotRun as exc:
         _say(f"vra-config: cannot run the lab: {exc}")
         raise typer.Exit(2) from None
@@ -544,6 +557,33 @@ def lab(
         typer.echo(as_text(result), nl=False)
     if not result.passed:
         raise typer.Exit(1)
+
+
+def _renders_for_lab(checked: Checked, vendor: str | None) -> None:
+    """The lab proves the text `render` prints for the same plan and vendor, so what a pack
+    refuses to render (a DH group the vSRX lacks...) is refused here too, with the same
+    located findings (exit 1), instead of proving a text nobody can paste."""
+    from vra_config.intent.router import router_intents
+    from vra_config.lab.topology import device_vendors
+    from vra_config.pipeline import resolve_secrets
+    from vra_config.plan.findings import sorted_located
+    from vra_config.targets.base import VendorError
+    from vra_config.targets.routers.render import iter_rendered
+
+    ap = checked.address_plan
+    vendors = device_vendors(ap, vendor)
+    secrets = resolve_secrets(checked, False)
+    try:
+        iter_rendered(router_intents(ap), vendors, str(checked.file), secrets=secrets)
+    except VendorError as exc:
+        located = sorted_located(exc.findings, checked.file, checked.marks)
+        _print_findings(located)
+        runs = ", ".join(f"{n} as {v}" for n, v in sorted(vendors.items()))
+        _say(
+            f"{_plural(len(located), 'error')}: render refuses what the lab would run "
+            f"({runs}), so nothing was run"
+        )
+        raise typer.Exit(1) from None
 
 
 @app.command()

@@ -9,16 +9,18 @@ from vra_config.lab import standins
 from vra_config.lab.topology import Node, Topology
 from vra_config.targets.environment import environment
 from vra_config.targets.routers import frr
+from vra_config.targets.routers.meaning import VYATTA
 
 
 def node_config(node: Node, topology: Topology, plan_name: str) -> str:
-    """The node's frr.conf: the FRR rendering of its intent, or IBM's stand-in; plus, for
+    """The node's frr.conf: the FRR rendering of its intent as its vendor's text means it,
+    or IBM's stand-in; plus, for
     the comparison only, an inbound copy of every update (`soft-reconfiguration inbound`,
     bgp.html), which changes no routing decision."""
     if node.intent is None:
         text = standins.render(node, topology)
     else:
-        text = frr.render(node.intent, plan_name)
+        text = frr.render(node.intent, plan_name, node.vendor or VYATTA)
     peers = [
         str(w.other(node.name).address.ip)
         for w in topology.wires

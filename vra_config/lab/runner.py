@@ -91,10 +91,12 @@ def run_lab(
     failed: tuple[str, ...] = (),
     keep: bool = False,
     say: Callable[[str], None] = print,
+    vendor: str | None = None,
 ) -> LabResult:
-    """Run the plan in FRR and compare; raises `CannotRun` or `LabError`."""
+    """Run the plan in FRR and compare; raises `CannotRun` or `LabError`. `vendor` (vyatta
+    or vsrx) is whose text every device runs, else each device's own `vendor:`."""
     found = preflight()
-    topology = build(address_plan, failed)
+    topology = build(address_plan, failed, vendor)
     run_id = secrets.token_hex(3)
     names = {node: f"vra-{run_id}-{i}" for i, node in enumerate(sorted(topology.nodes))}
     root = Path(tempfile.mkdtemp(prefix=f"vra-lab-{run_id}-"))

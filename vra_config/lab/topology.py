@@ -3,7 +3,8 @@
 Pure: it reads the checked plan and its intents and returns data; nothing runs here.
 
 - Every router, and every site that names a `vendor` (its end is rendered), is a node
-  configured by the FRR rendering of its `RouterIntent`.
+  configured by the FRR rendering of its `RouterIntent`, as its vendor's text means it
+  (`targets/routers/meaning.py`): `--vendor` for all, else each device's `vendor:`.
 - Every PowerVS workspace is a stand-in for IBM's PowerVS router; a Transit Gateway
   connection adds a stand-in for the Transit Gateway between the router and the workspace.
 - Every link is a wire: a veth pair carrying the link's inner addresses (tunnel /30, VTI /30,
@@ -27,6 +28,7 @@ from vra_config.planner import ibm
 from vra_config.planner.records import AddressPlan, PlannedLink
 from vra_config.targets.routers import frr
 from vra_config.targets.routers.bgp import policy_names
+from vra_config.targets.routers.meaning import VYATTA, meaning
 
 #: Where the lab numbers the wires IBM's side has inside itself (Transit Gateway to
 #: workspace): RFC 6598 shared space, skipping anything the plan uses.
@@ -70,6 +72,8 @@ class Node:
     #: prefixes the node's BGP originates with `network`
     originates: tuple[IPv4Network, ...]
     intent: RouterIntent | None  # None for IBM's stand-ins
+    #: whose text the node runs ("vyatta" or "vsrx"); None for IBM's stand-ins
+    vendor: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,17 @@ def built_devices(address_plan: AddressPlan) -> list[str]:
     return sorted([*plan.routers, *sites])
 
 
+def device_vendors(address_plan: AddressPlan, vendor: str | None) -> dict[str, str]:
+    """Whose text each device the lab runs means: `vendor` (as `render --vendor`) for all,
+    else the device's own `vendor:`; a router that names none runs as a Vyatta 5600."""
+    plan = address_plan.plan
+    out: dict[str, str] = {}
+    for name in built_devices(address_plan):
+        device = plan.routers.get(name) or plan.sites[name]
+        out[name] = vendor or device.vendor or VYATTA
+    return out
+
+
 def _powervs_asn(address_plan: AddressPlan, workspace: str, link: PlannedLink) -> int:
     """The workspace's own ASN: the plan's, IBM's for the location, else the link's."""
     ws = address_plan.plan.powervs[workspace]
@@ -138,17 +153,27 @@ def _device_end(link: PlannedLink, intent: RouterIntent, is_router: bool) -> Wir
     return WireEnd(intent.name, interface, address, policies)
 
 
-def build(address_plan: AddressPlan, failed: tuple[str, ...] = ()) -> Topology:
-    """The lab topology of a checked plan; `failed` names connections brought down."""
+def build(
+    address_plan: AddressPlan, failed: tuple[str, ...] = (), vendor: str | None = None
+) -> Topology:
+    """The lab topology of a checked plan; `failed` names connections brought down; `vendor`
+    (vyatta or vsrx) is whose text every device runs, else each device's own `vendor:`."""
     plan = address_plan.plan
     intents = router_intents(address_plan)
+    vendors = device_vendors(address_plan, vendor)
     devices = built_devices(address_plan)
     notes: list[str] = [
         "tunnels are point-to-point links: GRE and IPsec encapsulation are not emulated",
     ]
+    if vendors:
+        runs = ", ".join(f"{n} as {v}" for n, v in sorted(vendors.items()))
+        notes.append(f"each device routes as its rendered text means: {runs}")
     nodes: dict[str, Node] = {}
     for name in devices:
-        nodes[name] = _device_node(address_plan, name, intents[name])
+        device = plan.routers.get(name) or plan.sites[name]
+        if device.vendor is None and vendor is None:
+            notes.append(f"{name} names no vendor: it runs as a Vyatta 5600 (DANOS) would")
+        nodes[name] = _device_node(address_plan, name, intents[name], vendors[name])
         if intents[name].filters:
             notes.append(f"{name}: the inbound firewall filters (firewall: true) are not emulated")
     wires: list[Wire] = []
@@ -161,6 +186,9 @@ def build(address_plan: AddressPlan, failed: tuple[str, ...] = ()) -> Topology:
         link = address_plan.connections[name]
         if link.routing == "policy" or link.router_address is None:
             notes.append(f"{name}: policy-based IPsec is not emulated")
+            notes += _selector_notes(
+                name, [nodes[d] for d in (link.router, link.peer) if d in nodes]
+            )
             continue
         if link.peer_kind != "powervs":
             if link.peer not in nodes:
@@ -217,11 +245,32 @@ def build(address_plan: AddressPlan, failed: tuple[str, ...] = ()) -> Topology:
     )
 
 
+def _selector_notes(connection: str, ends: list[Node]) -> list[str]:
+    """What a vSRX end of a non-emulated VPN does not get: Junos installs its traffic-selector
+    routes only while the tunnel is up, and the lab has no tunnel (nor `st0.N`)."""
+    out = []
+    for node in ends:
+        if node.intent is None or node.vendor is None:
+            continue
+        routes = [
+            f"{s.prefix} via {frr.selector_interface(s.unit)}"
+            for s in meaning(node.intent, node.vendor).selector_routes
+            if s.connection == connection
+        ]
+        if routes:
+            out.append(
+                f"{connection}: {node.name} (vSRX) installs {', '.join(routes)} only while the "
+                "tunnel is up; the lab has no such tunnel, so the lab installs and advertises "
+                "none of them"
+            )
+    return out
+
+
 #: The stand-ins' policy names: IBM's documented filter in, everything it has out.
 _IBM = ("IBM-IN", "IBM-OUT")
 
 
-def _device_node(address_plan: AddressPlan, name: str, intent: RouterIntent) -> Node:
+def _device_node(address_plan: AddressPlan, name: str, intent: RouterIntent, vendor: str) -> Node:
     plan = address_plan.plan
     lans: list[tuple[str, IPv4Interface]] = []
     router = plan.routers.get(name)
@@ -242,7 +291,8 @@ def _device_node(address_plan: AddressPlan, name: str, intent: RouterIntent) -> 
     held = [address for _, address in lans]
     hosts = tuple(_first_host(p) for p in own if not any(a.ip in p or a.network == p for a in held))
     kind = "router" if router is not None else "site"
-    return Node(name, kind, intent.asn, tuple(lans), hosts, intent.bgp_networks, intent)
+    originates = meaning(intent, vendor).originated
+    return Node(name, kind, intent.asn, tuple(lans), hosts, originates, intent, vendor)
 
 
 def _own_prefixes(address_plan: AddressPlan) -> list[IPv4Network]:

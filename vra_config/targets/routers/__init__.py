@@ -8,7 +8,8 @@ joins `PACKS` with one line. `render.py` drives any of them.
 
 `frr.py` renders the same intent as FRR configuration for the lab (`vra_config/lab/`). It is
 not in `PACKS`: FRR's configuration holds routing only, while a Linux gateway's tunnels,
-IPsec and filters live outside it, so it would not be paste-ready as `--vendor frr`.
+IPsec and filters live outside it, so it would not be paste-ready as `--vendor frr`. It runs
+each device as its vendor's text means it (`meaning.py`, which the vSRX pack reads too).
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ that names a route-map names the one the Vyatta output holds."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from ipaddress import IPv4Network
 from typing import Any
 
 from vra_config.intent.records import BgpNeighbor, RouterIntent
@@ -25,16 +27,18 @@ def bgp_context(
     neighbors: list[dict[str, Any]],
     prefix_lists: list[dict[str, Any]],
     route_maps: list[dict[str, Any]],
+    networks: Sequence[IPv4Network] | None = None,
 ) -> dict[str, Any]:
     """The router block (only with neighbours) and the policies sorted by name, so output is
-    byte-stable whatever order the links were walked in."""
+    byte-stable whatever order the links were walked in; `networks` (default: the intent's)
+    are what `network` originates."""
     bgp = None
     if neighbors:
         assert intent.asn is not None  # the planner refuses BGP without an ASN
         bgp = {
             "asn": intent.asn,
             "router_id": str(intent.router_id) if intent.router_id else None,
-            "networks": [str(p) for p in intent.bgp_networks],
+            "networks": [str(p) for p in (intent.bgp_networks if networks is None else networks)],
             "neighbors": neighbors,
         }
     return {

@@ -18,10 +18,15 @@ Every keyword is in FRR's user guide (https://docs.frrouting.org/en/stable-8.4/)
   `match ip address prefix-list NAME`: routemap.html;
 - `router bgp ASN`, `bgp router-id`, `neighbor PEER remote-as|description|timers`,
   `address-family ipv4 unicast`, `network`, `neighbor PEER route-map NAME in|out`,
-  `neighbor PEER ebgp-multihop N`: bgp.html. A route that would reach a neighbour with its
-  own AS already in the path is re-originated as the Vyatta pack does it (the intent's
-  `reoriginate` static routes plus `network`), not with FRR's `as-override`, which the
-  VRA's BGP model lacks: the lab proves the design the 5600 runs.
+  `neighbor PEER ebgp-multihop N`, `neighbor PEER as-override`: bgp.html;
+- `ip nht resolve-via-default`, `ipv6 nht resolve-via-default`: zebra.html ("nexthop
+  tracking").
+
+Per vendor, it runs what that vendor's text means (`meaning.py`, shared with the vSRX pack):
+for Vyatta the intent's re-originating statics plus `network`, the policy-based statics and
+DANOS's `nht resolve-via-default`; for vSRX `as-override` on the sessions that need it and
+the traffic-selector routes Junos installs through `st0.N` (an interface route: FRR
+installs it only while that interface is up, as Junos keeps it only while the tunnel is).
 """
 
 from __future__ import annotations
@@ -29,8 +34,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from vra_config.intent.records import RouterIntent
+from vra_config.intent.records import RouterIntent, StaticRoute
 from vra_config.targets.routers.bgp import bgp_context, policy_names
+from vra_config.targets.routers.meaning import VYATTA, Meaning, SelectorRoute, meaning
 
 TITLE = "FRR"
 SUFFIX = "frr.conf"
@@ -53,15 +59,26 @@ def interface_name(family: str | None, number: int | None, vlan: int | None = No
     return f"vlan{vlan}"
 
 
-def context(intent: RouterIntent, secrets: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Template data for one device. FRR can express everything the intent holds for routing,
-    so nothing is refused; what is not routing (IPsec, firewall filters) is left out."""
+def selector_interface(unit: int) -> str:
+    """The st0 unit a Junos VPN is bound to, by its Junos name (a valid Linux name too)."""
+    return f"st0.{unit}"
+
+
+def context(
+    intent: RouterIntent, secrets: Mapping[str, str] | None = None, vendor: str = VYATTA
+) -> dict[str, Any]:
+    """Template data for one device, as `vendor`'s text means it. FRR can express everything
+    the intent holds for routing, so nothing is refused; what is not routing (IPsec,
+    firewall filters) is left out."""
     del secrets  # FRR holds no keys: IPsec is not configured by FRR
+    m = meaning(intent, vendor)
     return {
         "hostname": intent.name,
+        "nht_resolve_via_default": m.nht_resolve_via_default,
         "interfaces": _interfaces(intent),
-        "routes": [_route(r) for r in intent.static_routes],
-        **_bgp(intent),
+        "routes": [_route(r) for r in m.static_routes]
+        + [_selector_route(s) for s in m.selector_routes],
+        **_bgp(intent, m),
     }
 
 
@@ -79,12 +96,20 @@ def _interfaces(intent: RouterIntent) -> list[dict[str, Any]]:
     return sorted(out, key=lambda i: i["name"])
 
 
-def _route(r: Any) -> dict[str, Any]:
+def _route(r: StaticRoute) -> dict[str, Any]:
     via = str(r.next_hop) if r.next_hop is not None else interface_name(r.family, r.number)
     return {"prefix": str(r.prefix), "via": via, "description": r.description}
 
 
-def _bgp(intent: RouterIntent) -> dict[str, Any]:
+def _selector_route(s: SelectorRoute) -> dict[str, Any]:
+    return {
+        "prefix": str(s.prefix),
+        "via": selector_interface(s.unit),
+        "description": f"{s.connection}: traffic selector, installed by Junos while up",
+    }
+
+
+def _bgp(intent: RouterIntent, m: Meaning) -> dict[str, Any]:
     prefix_lists: list[dict[str, Any]] = []
     route_maps: list[dict[str, Any]] = []
     neighbors: list[dict[str, Any]] = []
@@ -125,18 +150,20 @@ def _bgp(intent: RouterIntent) -> dict[str, Any]:
                 "import_map": names["rm_in"],
                 "export_map": names["rm_out"],
                 "multihop": n.multihop,
+                "as_override": n.connection in m.as_override,
             }
         )
-    return bgp_context(intent, neighbors, prefix_lists, route_maps)
+    return bgp_context(intent, neighbors, prefix_lists, route_maps, m.originated)
 
 
-def render(intent: RouterIntent, plan_name: str) -> str:
-    """The `frr.conf` of one device."""
+def render(intent: RouterIntent, plan_name: str, vendor: str = VYATTA) -> str:
+    """The `frr.conf` of one device, as `vendor`'s rendering of it routes."""
     from vra_config.targets.environment import environment, records
 
-    data = context(intent)
+    data = context(intent, vendor=vendor)
     data["header"] = [
         comment(f"vra-config: router {intent.name} ({intent.role}), {TITLE}"),
+        comment(f"routing as the {vendor} text means it"),
         comment(f"plan: {plan_name}"),
         comment("For vra-config lab; GRE, IPsec and firewall filters are not FRR's."),
     ]

@@ -30,6 +30,7 @@ from vra_config.intent.records import IpsecPeer, LinkEnd, RouterIntent
 from vra_config.plan.findings import Finding, PlanPath
 from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface, withheld_key
 from vra_config.targets.routers import vsrx_cluster
+from vra_config.targets.routers.meaning import VSRX, meaning
 
 TITLE = "Junos on vSRX"
 SUFFIX = "vsrx.set"
@@ -224,12 +225,11 @@ def _tcp_mss(intent: RouterIntent) -> dict[str, int]:
 
 
 def _routes(intent: RouterIntent) -> list[dict[str, str]]:
+    """The statics Junos needs (`meaning.py`): not the policy-based ones (traffic selectors
+    install those routes on st0 themselves), nor the re-originating ones (Junos rewrites the
+    AS path instead, `as-override`, see _bgp)."""
     routes = []
-    for r in intent.static_routes:
-        if r.for_ipsec_policy:
-            continue  # traffic selectors install these routes on st0 themselves
-        if r.reoriginate:
-            continue  # Junos rewrites the AS path instead (`as-override`, see _bgp)
+    for r in meaning(intent, VSRX).static_routes:
         if r.next_hop is not None:
             via = str(r.next_hop)
         else:
@@ -448,6 +448,7 @@ def _firewall(f: Any) -> dict[str, Any]:
 
 
 def _bgp(intent: RouterIntent) -> dict[str, Any]:
+    overridden = meaning(intent, VSRX).as_override
     groups = []
     prefix_lists = []
     for n in intent.bgp_neighbors:
@@ -471,7 +472,7 @@ def _bgp(intent: RouterIntent) -> dict[str, Any]:
                 # Juniper: `remove-private` keeps the neighbour's own AS and points to
                 # `as-override`; Junos also withholds routes from peers in the AS they were
                 # learned from unless `advertise-peer-as` (both under `protocols bgp group`).
-                "as_override": bool(n.own_as_in_path),
+                "as_override": n.connection in overridden,
                 "multihop": n.multihop,
                 # a backup link (Junos policy `then local-preference`, `then as-path-prepend`)
                 "local_preference": n.local_preference,
