@@ -149,3 +149,34 @@ def test_the_ci_installs_keepalived_for_the_lab() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "apt-get install -y -q frr keepalived" in ci
     assert "keepalived" in Path(ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(WHY_NOT is not None, reason=f"lab not run: {WHY_NOT}")
+def test_power_off_and_on_a_namespace() -> None:
+    """What the failure matrix calls: a powered-off namespace answers nothing, and answers
+    again once powered on."""
+    import json
+    import subprocess
+    import sys
+    import uuid
+
+    from vra_config.lab import netns
+
+    ns = f"vra-vrrp-test-{uuid.uuid4().hex[:6]}"
+    probe = [sys.executable, "-m", "vra_config.lab.probe", "1", "127.0.0.1,127.0.0.1"]
+
+    def answers() -> bool:
+        done = subprocess.run(
+            netns.exec_args(ns, probe), capture_output=True, text=True, check=False
+        )
+        return bool(json.loads(done.stdout or "{}").get("127.0.0.1,127.0.0.1"))
+
+    netns.add_namespace(ns)
+    try:
+        assert answers()
+        vrrp.power_off(ns)
+        assert not answers()
+        vrrp.power_on(ns)
+        assert answers()
+    finally:
+        netns.delete_namespace(ns)

@@ -104,6 +104,8 @@ def run_lab(
         raise CannotRun(f"the plan has a VRA pair, which runs VRRP; {vrrp.KEEPALIVED_INSTALL}")
     if power_off is not None:
         vrrp.ensure_member(topology, power_off)
+        if shutil.which("nft") is None:
+            raise CannotRun(f"--power-off silences a node with nftables; {vrrp.NFT_INSTALL}")
     run_id = secrets.token_hex(3)
     names = {node: f"vra-{run_id}-{i}" for i, node in enumerate(sorted(topology.nodes))}
     root = Path(tempfile.mkdtemp(prefix=f"vra-lab-{run_id}-"))

@@ -42,6 +42,10 @@ KEEPALIVED_INSTALL = (
     "install keepalived: `sudo apt-get install keepalived` on Debian or Ubuntu "
     "(https://keepalived.readthedocs.io/en/latest/installing_keepalived.html)"
 )
+NFT_INSTALL = (
+    "install nftables: `sudo apt-get install nftables` on Debian or Ubuntu "
+    "(https://wiki.nftables.org/wiki-nftables/index.php/Main_Page)"
+)
 #: The nftables table a power-off adds (one per family), and removes on power-on.
 OFF_TABLE = "vra_lab_power_off"
 #: Drop at the first hook of every path: nothing the node sends or gets reaches anyone.
