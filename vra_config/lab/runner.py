@@ -126,11 +126,13 @@ def run_lab(
                 folders[node] = daemons.node_dir(root, node, config)
             for node in sorted(topology.nodes):
                 daemons.start(found, names[node], folders[node], processes)
-            for members in vrrp.pair_members(topology).values():
-                for m in members:
-                    assert keepalived is not None
+            for pair, members in vrrp.pair_members(topology).items():
+                assert keepalived is not None
+                for m in members:  # the first provisioned becomes master, as at IBM
                     config = vrrp.keepalived_config(topology, m)
                     vrrp.start_keepalived(keepalived, names[m], folders[m], config, processes)
+                    if m == members[0]:
+                        vrrp.await_master(topology, names, pair, m)
 
             def query(node: str, command: str) -> Any:
                 return daemons.query(found, folders[node], command)

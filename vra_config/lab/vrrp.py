@@ -15,8 +15,10 @@ How the lab models the pair (the topology splits it, `topology._split_pairs`):
   end's namespace, which holds the far end's address: the far end reaches whichever member
   holds the address, as IBM's side reaches whichever member holds the VIP.
 - Power-off: every packet in and out of the node's namespace is dropped (nftables `inet`
-  and `arp` tables at the first hook), so keepalived there cannot advertise, nothing
-  answers, and the processes keep running, as a dead appliance looks from the wire.
+  and `arp` tables at the first hook, and a `netdev` ingress and egress chain on each of its
+  interfaces, which also stops packet sockets), so keepalived there cannot advertise or
+  announce, nothing answers, and the processes keep running, as a dead appliance looks from
+  the wire. Its interfaces stay up: the far ends see no carrier change.
 
 BGP timers may be scaled for speed (`scale_timers`); the caller prints the factor and what
 the rendered timers imply in production (`targets/routers/vyatta_ha.failover_notes`).
@@ -48,7 +50,10 @@ NFT_INSTALL = (
 )
 #: The nftables table a power-off adds (one per family), and removes on power-on.
 OFF_TABLE = "vra_lab_power_off"
-#: Drop at the first hook of every path: nothing the node sends or gets reaches anyone.
+#: Drop at the first hook of every path: nothing the node sends or gets reaches anyone. The
+#: `inet` and `arp` tables stop its IP stack; the `netdev` egress chain also stops what a
+#: daemon writes to a packet socket (keepalived's gratuitous ARPs), which no IP or ARP hook
+#: sees (nftables egress hook: Linux 5.16 and later).
 _OFF_RULES = """table inet {t} {{
   chain i {{ type filter hook input priority -400; policy drop; }}
   chain o {{ type filter hook output priority -400; policy drop; }}
@@ -59,9 +64,17 @@ table arp {t} {{
   chain o {{ type filter hook output priority -400; policy drop; }}
 }}
 """
+_OFF_DEVICES = """table netdev {t} {{
+  chain i {{ type filter hook ingress devices = {{ {devices} }} priority -500; policy drop; }}
+  chain e {{ type filter hook egress devices = {{ {devices} }} priority -500; policy drop; }}
+}}
+"""
+OFF_FAMILIES = ("inet", "arp", "netdev")
 POLL = 0.1
 #: Seconds a failover may take in the lab (scaled timers) before it counts as failed.
 FAILOVER_WAIT = 45.0
+#: Seconds the first member of a pair gets to become master at the start.
+MASTER_WAIT = 15.0
 #: The lab's BGP timer scale: rendered keepalive/hold/connect divided by this.
 TIMER_SCALE = 10
 
@@ -211,14 +224,22 @@ def start_keepalived(
 
 def power_off(namespace: str) -> None:
     """The node falls silent: every packet in or out of its namespace is dropped."""
-    run(exec_args(namespace, ["nft", "-f", "-"]), stdin=_OFF_RULES.format(t=OFF_TABLE))
+    links = json.loads(run(["ip", "-n", namespace, "-j", "link", "show"]) or "[]")
+    devices = sorted(str(link["ifname"]) for link in links if link.get("ifname") != "lo")
+    rules = _OFF_RULES.format(t=OFF_TABLE)
+    if devices:
+        quoted = ", ".join(f'"{d}"' for d in devices)
+        rules += _OFF_DEVICES.format(t=OFF_TABLE, devices=quoted)
+    run(exec_args(namespace, ["nft", "-f", "-"]), stdin=rules)
 
 
 def power_on(namespace: str) -> None:
     """The node answers again (its daemons never stopped: VRRP without preemption leaves
     the VIPs where they are)."""
-    for family in ("inet", "arp"):
-        run(exec_args(namespace, ["nft", "delete", "table", family, OFF_TABLE]))
+    listed = run(exec_args(namespace, ["nft", "list", "tables"]))
+    for family in OFF_FAMILIES:
+        if f"table {family} {OFF_TABLE}" in listed:
+            run(exec_args(namespace, ["nft", "delete", "table", family, OFF_TABLE]))
 
 
 def holds(namespace: str, address: IPv4Interface) -> bool:
@@ -239,6 +260,17 @@ def master(topology: Topology, names: dict[str, str], pair: str) -> str | None:
         if holds(names[m], intent.ha.private_vip):
             return m
     return None
+
+
+def await_master(topology: Topology, names: dict[str, str], pair: str, member: str) -> None:
+    """Wait until `member` holds the pair's VIPs. Started first and alone, it becomes
+    master; the other member, started after, stays backup (no preemption), as IBM's first
+    device (priority 254) is the master. Without the wait, a slow start could leave the
+    backup master for the whole run."""
+    start = time.monotonic()
+    found = wait_for(lambda: master(topology, names, pair) == member, start, start + MASTER_WAIT)
+    if found is None:
+        raise LabError(f"keepalived on {member} did not become VRRP master in {MASTER_WAIT:.0f} s")
 
 
 def scale_timers(config: str, scale: int = TIMER_SCALE) -> str:
