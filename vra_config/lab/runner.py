@@ -221,9 +221,10 @@ def _wire(topology: Topology, names: dict[str, str]) -> None:
             vrrp.add_shared_wire(topology, names, w)
             far = w.other(member)
             addresses[far.node].append((far.interface, far.address))
-            up[far.node].append(far.interface)
-            for m in vrrp.pair_members(topology)[topology.nodes[member].pair or ""]:
-                up[m].append(w.end(member).interface)
+            if w.name not in topology.failed:
+                up[far.node].append(far.interface)
+                for m in vrrp.pair_members(topology)[topology.nodes[member].pair or ""]:
+                    up[m].append(w.end(member).interface)
             continue
         netns.add_wire(names[w.a.node], w.a.interface, names[w.b.node], w.b.interface)
         for end in (w.a, w.b):

@@ -191,7 +191,12 @@ def keepalived_config(topology: Topology, member: str) -> str:
             f"    advert_int {ha.advertise_interval}",
             "    nopreempt",
             "    virtual_ipaddress {",
-            *(f"        {a} dev {dev}" for a, dev in addresses),
+            # a tunnel's state never moves VRRP (a VRA's tunnels do not either): keepalived
+            # tracks only the VLAN, not the interfaces of the tunnel addresses
+            *(
+                f"        {a} dev {dev}" + ("" if dev == name else " no_track")
+                for a, dev in addresses
+            ),
             "    }",
             "}",
         ]
