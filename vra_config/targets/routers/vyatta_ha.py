@@ -11,8 +11,9 @@ vrrp-group N`.
 Why no `notify bgp`: the YANG still accepts it ("Notify bgp daemon on VRRP state
 transition"), but in DANOS's public code it does nothing. The keepalived notify reached BGP
 only through the old BGP's `vrrp-failover` binding (danos/vyatta-vrrp, the header of
-`scripts/sbin/vyatta-vrrp-state.pl`: "When 'notify bgp' is configured on VRRP and the
-equivalent 'vrrp-failover' config is added on the BGP side"); the change "Refactor/Notify
+`scripts/sbin/vyatta-async-notify-bgp.pl` and `vyatta-vrrp-state.pl`, both removed in
+6517e8c: "When 'notify bgp' is configured on VRRP and the equivalent 'vrrp-failover' config
+is added on the BGP side"); the change "Refactor/Notify
 rework, IPSEC sole user now" (82c2932) made IPsec the only notify user ("BGP uses VCI
 subscriptions so while it can be configured it is a NOOP"), and the 5600's FRR-based BGP
 YANG (vyatta-protocols-frr-bgp-v1) has no `vrrp-failover`. A line that does nothing is not
