@@ -65,3 +65,9 @@ def run_cli(args: Sequence[str]) -> Run:
 
 def sample_plans() -> list[Path]:
     return sorted(p for p in SAMPLES.glob("*.yaml") if not p.name.endswith(".lock.yaml"))
+
+
+def unacknowledged(stderr: str) -> list[str]:
+    """What a command said on stderr besides the findings the plan acknowledges (`accept:`),
+    which are shown wherever reviewers look; a clean sample says nothing else."""
+    return [line for line in stderr.splitlines() if ": acknowledged: " not in line]

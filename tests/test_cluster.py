@@ -158,3 +158,36 @@ def test_property_no_tunnel_starts_on_a_node(
     ike = {(m.group(1), m.group(2)) for line in lines if (m := IKE.match(line))}
     assert ("external-interface", "reth1.0") in ike
     assert all(value in ("reth1.0", RETH1) for _, value in ike)
+
+
+def _without_accept(connections: tuple[str, ...]) -> str:
+    plan = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    plan.pop("accept")
+    plan["connections"] = {k: v for k, v in plan["connections"].items() if k in connections}
+    return yaml.safe_dump(plan, sort_keys=False)
+
+
+def test_gre_on_a_cluster_is_a_warning_to_acknowledge_after_a_failover_test() -> None:
+    """VRC970: no Juniper source shows gr-0/0/0 surviving node0's loss; the plan records the
+    test with `accept:` (the sample does, so it checks clean)."""
+    checked = check_text(_without_accept(("cc-dal12", "tgw-dal10", "vpn-dc-east")))
+    assert [(f.rule, f.severity, f.message) for f in checked.warnings] == [
+        (
+            "VRC970",
+            "warning",
+            "router vsrx-dal is a chassis cluster and cc-dal12, tgw-dal10 are GRE on "
+            "gr-0/0/0, for which no Juniper source documents a redundancy-group anchor: "
+            "nothing shows these tunnels surviving the loss of node0. Test it (`request "
+            "chassis cluster failover redundancy-group 1 node 1`, then `show bgp summary` on "
+            "node1), then record the test with `accept: [{id: VRC970, at: "
+            "routers.vsrx-dal.cluster, reason: ...}]`",
+        )
+    ]
+    sample = check_text(SAMPLE.read_text(encoding="utf-8"))
+    assert [(f.rule, f.accepted is not None) for f in sample.warnings] == [("VRC970", True)]
+
+
+def test_a_cluster_with_ipsec_only_gets_no_gre_warning() -> None:
+    """IKE on reth1.0 and st0 follow the redundancy group (Juniper documents it): no VRC970."""
+    checked = check_text(_without_accept(("vpn-dc-east",)))
+    assert [f.rule for f in checked.warnings if f.rule == "VRC970"] == []

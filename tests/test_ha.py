@@ -157,3 +157,64 @@ def test_property_members_differ_only_in_vrrp_priority(
         assert f"vrrp-group {group} virtual-address 10.186.0.{vip}/24" in files[name]
         own = a if name.startswith("gw-a") else b
         assert not re.search(rf"(?<![\d.])10\.186\.0\.{own}(?!\d)", files[name])
+
+
+def test_no_notify_bgp_and_ipsec_notify_only_on_the_public_group() -> None:
+    """DANOS made IPsec the sole keepalived notify user (danos/vyatta-vrrp 82c2932): `notify
+    bgp` commits and does nothing, so it is not rendered."""
+    for lines in _sample_render().values():
+        notify = [line for line in lines if " notify " in line]
+        assert notify == ["set interfaces bonding dp0bond1 vrrp vrrp-group 1 notify ipsec"]
+
+
+def test_every_session_of_a_member_retries_every_five_seconds() -> None:
+    """The new master opens its sessions at its next connect retry, not FRR's 120 s."""
+    for lines in _sample_render().values():
+        peers = {
+            m.group(1) for line in lines if (m := re.match(r".* neighbor (\S+) remote-as", line))
+        }
+        connect = {
+            m.group(1)
+            for line in lines
+            if (m := re.match(r"set protocols bgp 64880 neighbor (\S+) timers connect 5$", line))
+        }
+        assert peers == connect == {"169.254.100.2", "172.16.10.1", "172.16.10.5"}
+    single = run_cli(
+        ["render", "--locked", "--vendor", "vyatta", str(SAMPLE.parent / "powervs-tgw-gre.yaml")]
+    )
+    assert single.exit_code == 0, single.stderr
+    assert "timers connect" not in single.stdout
+
+
+def test_each_member_header_states_the_failover_its_timers_imply() -> None:
+    run = run_cli(["render", "--locked", "--vendor", "vyatta", str(SAMPLE)])
+    header = [line for line in run.stdout.splitlines() if "vra-ha-b" in line and "# " in line]
+    assert header[-2:] == [
+        "# Failover to vra-ha-b: it takes the VIPs 3.0 s after vra-ha-a falls silent (3 x "
+        "advertise-interval 1 s + skew (256-253)/256 s; RFC 3768 6.1).",
+        "# Then BGP: vra-ha-b retries each session every 5 s (timers connect); the far end "
+        "accepts once its session with the old master is gone: at its next keepalive (30 s), "
+        "which vra-ha-b answers with a TCP reset, or at worst when its hold timer (90 s) "
+        "expires.",
+    ]
+    text = run.stdout
+    assert (
+        text.count("# Implied: routes back within about 38 s, 98 s at worst, plus the OPEN ") == 2
+    )
+    assert (
+        text.count("topic=virtual-router-appliance-upgrade-issues#Common-Issues-1912-to-2012") == 2
+    )
+
+
+def test_the_labs_frr_runs_the_members_connect_retry() -> None:
+    """The lab's FRR for a member carries the same `timers connect` as the Vyatta lines."""
+    from vra_config.intent.pairs import member_intents
+    from vra_config.intent.router import router_intents
+    from vra_config.targets.routers import frr
+
+    checked = check_text(SAMPLE.read_text(encoding="utf-8"))
+    pair = router_intents(checked.address_plan)["vra-ha"]
+    member = member_intents(pair, checked.plan.routers["vra-ha"])["vra-ha-b"]
+    conf = frr.render(member, "x")
+    assert conf.count(" timers connect 5\n") == 3
+    assert "timers connect" not in frr.render(pair, "x")

@@ -132,7 +132,7 @@ def test_ha_pair_keeps_powervs_reachable_when_one_zones_gre_fails(failed: str) -
     plan = ROOT / "samples" / "vra-ha-tgw-redundant.yaml"
     run = run_cli(["lab", "--locked", "--fail", failed, str(plan)])
     assert run.exit_code == 0, run.stdout + run.stderr
-    assert f"  {failed}: vra-ha – {failed}-tgw: down (--fail)\n" in run.stdout
+    assert f"  {failed}: vra-ha-a – {failed}-tgw: down (--fail)\n" in run.stdout
     assert "does not reach" not in run.stdout
     assert "4/4 pairs reach" in run.stdout
 
@@ -149,7 +149,7 @@ def _chosen(result: dict[str, object]) -> dict[tuple[str, str], str]:
     [
         (
             ROOT / "samples" / "vra-ha-tgw-redundant.yaml",
-            "vra-ha",
+            "vra-ha-a",  # the pair runs as its members; vra-ha-a is master
             "tgw-dal-1",
             "172.20.10.0/24",
             "dal10-per",

@@ -503,6 +503,15 @@ def lab(
             help="Bring this connection down before checking (repeatable), for failover.",
         ),
     ] = None,
+    power_off: Annotated[
+        str | None,
+        typer.Option(
+            "--power-off",
+            metavar="MEMBER",
+            help="After the baseline, power off this VRA pair member (its namespace goes "
+            "silent) and measure the failover; BGP timers are scaled 1/10.",
+        ),
+    ] = None,
     locked: LockedOpt = False,
     vendor: Annotated[
         str | None,
@@ -529,6 +538,13 @@ def lab(
         if name not in ap.connections:
             known = ", ".join(sorted(ap.connections)) or "none"
             _fail_usage(f"--fail {name}: no such connection in the plan ({known})")
+    if power_off is not None:
+        from vra_config.intent.pairs import member_names
+
+        members = member_names(ap.plan)
+        if power_off not in members:
+            known = ", ".join(sorted(members)) or "none"
+            _fail_usage(f"--power-off {power_off}: not a member of a VRA pair ({known})")
     if not built_devices(ap):
         typer.echo(
             f"{plan}: nothing to run: the plan has no router, and no site that names a vendor"
@@ -541,7 +557,7 @@ def lab(
     from vra_config.lab.runner import CannotRun, run_lab
 
     try:
-        result = run_lab(ap, str(plan), failed, keep, say=_say, vendor=vendor)
+        result = run_lab(ap, str(plan), failed, keep, say=_say, vendor=vendor, power_off=power_off)
     except CannotRun as exc:
         _say(f"vra-config: cannot run the lab: {exc}")
         raise typer.Exit(2) from None

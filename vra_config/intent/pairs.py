@@ -13,6 +13,13 @@ from vra_config.intent.records import HaMember, RouterIntent
 from vra_config.plan.model import Ha, Plan, Router
 from vra_config.planner.ha import CLUSTER_PUBLIC_INTERFACE
 
+#: Seconds between a pair member's attempts to open each BGP session (`timers connect`).
+#: The backup's sessions cannot open while the master holds the VIPs they start on; the new
+#: master opens them at its next attempt, so the retry bounds that part of a failover.
+#: FRR's default is 120 s (RFC 4271 §10 suggests 120 s); 5 s is vra-config's choice (no IBM
+#: or DANOS page recommends a value): one TCP SYN per session every 5 s while backup.
+CONNECT_RETRY = 5
+
 
 def public_interface(router: Router) -> str | None:
     """The interface holding the router's public address, as the plan or the pair has it."""
@@ -62,9 +69,12 @@ def _addresses(ha: Ha, host: str) -> tuple[IPv4Address, ...]:
 
 def member_intents(intent: RouterIntent, router: Router) -> dict[str, RouterIntent]:
     """One intent per member of the pair `intent` describes: the pair's tunnels, routes and
-    policies, unchanged, plus the member's VRRP role."""
+    policies, plus the member's VRRP role and a short BGP connect retry (`CONNECT_RETRY`)."""
+    neighbors = tuple(
+        dataclasses.replace(n, connect_retry=CONNECT_RETRY) for n in intent.bgp_neighbors
+    )
     return {
-        m.member: dataclasses.replace(intent, name=m.member, ha=m)
+        m.member: dataclasses.replace(intent, name=m.member, ha=m, bgp_neighbors=neighbors)
         for m in members(intent.name, router)
     }
 

@@ -94,6 +94,9 @@ class BgpNeighbor:
     #: `as-override`) or they are re-originated here (`StaticRoute.reoriginate`).
     own_as_in_path: tuple[IPv4Network, ...] = ()
     multihop: int | None = None
+    #: seconds between attempts to open the session (`timers connect`); set on the members of
+    #: a VRA pair (`intent/pairs.py`), None elsewhere (the OS default, 120 s in FRR)
+    connect_retry: int | None = None
     #: 0: the preferred session (or the only one) to its workspace; n > 0: the n-th backup,
     #: learned routes at `local_preference`, own AS prepended `prepend` times on the way out.
     backup: int = 0

@@ -5,7 +5,7 @@ Pure, so the golden files (tests/golden/<sample>.frr.conf) hold exactly what the
 
 from __future__ import annotations
 
-from vra_config.lab import standins
+from vra_config.lab import standins, vrrp
 from vra_config.lab.topology import Node, Topology
 from vra_config.targets.environment import environment
 from vra_config.targets.routers import frr
@@ -21,6 +21,8 @@ def node_config(node: Node, topology: Topology, plan_name: str) -> str:
         text = standins.render(node, topology)
     else:
         text = frr.render(node.intent, plan_name, node.vendor or VYATTA)
+    if node.pair is not None:
+        text = vrrp.without_vrrp_addresses(text, topology, node.name)
     peers = [
         str(w.other(node.name).address.ip)
         for w in topology.wires

@@ -8,6 +8,8 @@ from typing import Any
 from vra_config.lab.compare import Cell, Mismatch
 from vra_config.lab.observe import Observed
 from vra_config.lab.topology import Topology
+from vra_config.lab.vrrp import TIMER_SCALE, Failover
+from vra_config.targets.routers.vyatta_ha import failover_notes
 
 
 @dataclass(frozen=True)
@@ -17,10 +19,19 @@ class LabResult:
     observed: Observed
     cells: list[Cell]
     findings: list[Mismatch]
+    #: a VRA pair member powered off after this baseline (`lab --power-off`), and the lab
+    #: after the failover
+    failover: Failover | None = None
+    after: LabResult | None = None
 
     @property
     def passed(self) -> bool:
-        return not self.findings
+        failover_ok = self.failover is None or None not in (
+            self.failover.vip,
+            self.failover.bgp,
+            self.failover.reach,
+        )
+        return not self.findings and failover_ok and (self.after is None or self.after.passed)
 
 
 def _sessions(result: LabResult) -> list[dict[str, Any]]:
@@ -60,8 +71,55 @@ def _choices(result: LabResult) -> list[dict[str, Any]]:
     return rows
 
 
+def _seconds(value: float | None) -> str:
+    return f"{value:.1f} s" if value is not None else "not within the wait"
+
+
+def _failover(result: LabResult) -> dict[str, Any] | None:
+    f = result.failover
+    if f is None:
+        return None
+    after = result.after
+    node = after.topology.nodes.get(f.new_master or "") if after else None
+    production = failover_notes(node.intent) if node and node.intent else []
+    return {
+        "pair": f.pair,
+        "powered_off": f.off,
+        "new_master": f.new_master,
+        "vip_seconds": None if f.vip is None else round(f.vip, 1),
+        "bgp_established_seconds": None if f.bgp is None else round(f.bgp, 1),
+        "reachability_seconds": None if f.reach is None else round(f.reach, 1),
+        "bgp_timer_scale": TIMER_SCALE,
+        "production": production,
+        "after": as_json(after) if after else None,
+    }
+
+
+def failover_text(result: LabResult) -> list[str]:
+    """The failover part of the text report: what was measured, and what it means with the
+    rendered (unscaled) timers."""
+    data = _failover(result)
+    f = result.failover
+    if data is None or f is None:
+        return []
+    lines = [
+        "",
+        f"Power-off of {f.off} (VRA pair {f.pair}); lab BGP timers scaled 1/{TIMER_SCALE} "
+        "(keepalive, hold and connect retry; VRRP advert interval as rendered):",
+        f"  VIPs on {f.new_master}: {_seconds(f.vip)}",
+        f"  every session of the pair Established on {f.new_master}: {_seconds(f.bgp)}",
+        f"  every expected pair reaching again: {_seconds(f.reach)}",
+        "  with the rendered timers, in production:",
+        *(f"    {line}" for line in data["production"]),
+    ]
+    if result.after is not None:
+        lines += ["", "After the failover:", *as_text(result.after).splitlines()[1:]]
+    return lines
+
+
 def as_json(result: LabResult) -> dict[str, Any]:
     return {
+        "failover": _failover(result),
         "plan": result.plan,
         "passed": result.passed,
         "converged_seconds": round(result.observed.seconds, 1),
@@ -132,6 +190,7 @@ def as_text(result: LabResult) -> str:
         lines.append("")
         lines.append("Findings:")
         lines += [f"  - {f.message}" for f in result.findings]
+    lines += failover_text(result)
     lines.append("")
     lines.append(summary(result))
     return "\n".join(lines) + "\n"

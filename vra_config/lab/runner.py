@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -22,12 +23,12 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from vra_config.lab import daemons, netns, observe
+from vra_config.lab import daemons, netns, observe, vrrp
 from vra_config.lab.compare import compare
 from vra_config.lab.configs import node_config
 from vra_config.lab.daemons import Frr
 from vra_config.lab.report import LabResult
-from vra_config.lab.topology import Topology, build
+from vra_config.lab.topology import Topology, build, take_over
 from vra_config.planner.records import AddressPlan
 
 FRR_INSTALL = (
@@ -92,11 +93,21 @@ def run_lab(
     keep: bool = False,
     say: Callable[[str], None] = print,
     vendor: str | None = None,
+    power_off: str | None = None,
 ) -> LabResult:
     """Run the plan in FRR and compare; raises `CannotRun` or `LabError`. `vendor` (vyatta
-    or vsrx) is whose text every device runs, else each device's own `vendor:`."""
+    or vsrx) is whose text every device runs, else each device's own `vendor:`. `power_off`
+    names a VRA pair member to power off after the baseline (the failover is measured, with
+    BGP timers scaled by `vrrp.TIMER_SCALE`)."""
     found = preflight()
     topology = build(address_plan, failed, vendor)
+    keepalived = vrrp.find_keepalived()
+    if vrrp.pair_members(topology) and keepalived is None:
+        raise CannotRun(f"the plan has a VRA pair, which runs VRRP; {vrrp.KEEPALIVED_INSTALL}")
+    if power_off is not None:
+        vrrp.ensure_member(topology, power_off)
+        if shutil.which("nft") is None:
+            raise CannotRun(f"--power-off silences a node with nftables; {vrrp.NFT_INSTALL}")
     run_id = secrets.token_hex(3)
     names = {node: f"vra-{run_id}-{i}" for i, node in enumerate(sorted(topology.nodes))}
     root = Path(tempfile.mkdtemp(prefix=f"vra-lab-{run_id}-"))
@@ -111,11 +122,19 @@ def run_lab(
                 created.append(namespace)
             _wire(topology, names)
             for node in sorted(topology.nodes):
-                folders[node] = daemons.node_dir(
-                    root, node, node_config(topology.nodes[node], topology, plan_name)
-                )
+                config = node_config(topology.nodes[node], topology, plan_name)
+                if power_off is not None:
+                    config = vrrp.scale_timers(config)
+                folders[node] = daemons.node_dir(root, node, config)
             for node in sorted(topology.nodes):
                 daemons.start(found, names[node], folders[node], processes)
+            for pair, members in vrrp.pair_members(topology).items():
+                assert keepalived is not None
+                for m in members:  # the first provisioned becomes master, as at IBM
+                    config = vrrp.keepalived_config(topology, m)
+                    vrrp.start_keepalived(keepalived, names[m], folders[m], config, processes)
+                    if m == members[0]:
+                        vrrp.await_master(topology, names, pair, m)
 
             def query(node: str, command: str) -> Any:
                 return daemons.query(found, folders[node], command)
@@ -125,7 +144,10 @@ def run_lab(
             reach = observe.ping_all(names, topology)
             seen = replace(seen, reach=reach, converged=converged, seconds=seconds)
             cells, findings = compare(topology, seen)
-            return LabResult(plan_name, topology, seen, cells, findings)
+            result = LabResult(plan_name, topology, seen, cells, findings)
+            if power_off is not None:
+                result = _power_off(result, power_off, names, query, say)
+            return result
         finally:
             if keep:
                 _explain_keep(say, names, folders, root)
@@ -137,10 +159,75 @@ def run_lab(
                     shutil.rmtree(root, ignore_errors=True)
 
 
+def _power_off(
+    baseline: LabResult,
+    member: str,
+    names: dict[str, str],
+    query: Callable[[str, str], Any],
+    say: Callable[[str], None],
+) -> LabResult:
+    """Power `member` off once the baseline has settled, and measure the pair's failover:
+    the VIPs on another member, its sessions Established, every expected pair reaching."""
+    topology = baseline.topology
+    pair = vrrp.ensure_member(topology, member)
+    before = vrrp.master(topology, names, pair)
+    say(f"lab: powering off {member} (master now: {before or 'none'})")
+    others = [m for m in vrrp.pair_members(topology)[pair] if m != member]
+    new = others[0] if member == before or before is None else before
+    for m in vrrp.pair_members(topology)[pair]:
+        held = [a for _, a in vrrp.vrrp_addresses(topology, m) if vrrp.holds(names[m], a)]
+        if m != before and held:
+            raise netns.LabError(f"{m} is not the VRRP master but holds {held[0]}")
+    start = time.monotonic()
+    deadline = start + vrrp.FAILOVER_WAIT
+    vrrp.power_off(names[member])
+    after = take_over(topology, member, new)
+    alive = {n: names[n] for n in after.nodes}
+    vip = vrrp.wait_for(lambda: vrrp.master(after, alive, pair) == new, start, deadline)
+    wanted = [k for k in observe.bgp_sessions(after) if k[0] == new]
+
+    def established() -> bool:
+        peers = query(new, "show bgp ipv4 unicast summary json").get("peers", {})
+        return all(peers.get(p, {}).get("state") == "Established" for _, p in wanted)
+
+    bgp = vrrp.wait_for(established, start, deadline)
+
+    def reaches() -> bool:
+        got = observe.ping_all(alive, after)
+        return all(
+            got.get((s.prefix, t.prefix), False)
+            for s in after.networks
+            for t in after.networks
+            if s.owner != t.owner and after.expected_reach(s, t)
+        )
+
+    reach = vrrp.wait_for(reaches, start, deadline)
+    converged, seconds = observe.converge(query, after)
+    seen = observe.collect(query, after)
+    seen = replace(seen, reach=observe.ping_all(alive, after), converged=converged, seconds=seconds)
+    cells, findings = compare(after, seen)
+    failover = vrrp.Failover(pair, member, new, vip, bgp, reach)
+    return replace(
+        baseline,
+        failover=failover,
+        after=LabResult(baseline.plan, after, seen, cells, findings),
+    )
+
+
 def _wire(topology: Topology, names: dict[str, str]) -> None:
     addresses: dict[str, list[Any]] = {n: [] for n in topology.nodes}
     up: dict[str, list[str]] = {n: [] for n in topology.nodes}
     for w in topology.wires:
+        member = vrrp.shared_end(topology, w)
+        if member is not None:  # a VRA pair's link: keepalived puts the member's address
+            vrrp.add_shared_wire(topology, names, w)
+            far = w.other(member)
+            addresses[far.node].append((far.interface, far.address))
+            if w.name not in topology.failed:
+                up[far.node].append(far.interface)
+                for m in vrrp.pair_members(topology)[topology.nodes[member].pair or ""]:
+                    up[m].append(w.end(member).interface)
+            continue
         netns.add_wire(names[w.a.node], w.a.interface, names[w.b.node], w.b.interface)
         for end in (w.a, w.b):
             addresses[end.node].append((end.interface, end.address))

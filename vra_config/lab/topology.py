@@ -14,13 +14,18 @@ Pure: it reads the checked plan and its intents and returns data; nothing runs h
   prefix a device advertises gets a host address (/32) for pings, but no route: the
   rendered configuration must provide one (`routes`), as on the real device.
 - Expected reachability comes from the plan's own routing model (`routing.link_routes`).
+- A VRA pair (`ha:`) is its two members (`_split_pairs`), each a node with `pair` set, joined
+  by the private and public VLANs (VRRP runs there, `lab/vrrp.py`); the pair's links end on
+  the master member (the higher priority), and what the pair holds is the master's. The
+  lab's `vrrp` module wires each link so that both members reach its far end.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
+from vra_config.intent.pairs import member_intents
 from vra_config.intent.records import RouterIntent
 from vra_config.intent.router import router_intents
 from vra_config.intent.routing import link_routes
@@ -74,6 +79,8 @@ class Node:
     intent: RouterIntent | None  # None for IBM's stand-ins
     #: whose text the node runs ("vyatta" or "vsrx"); None for IBM's stand-ins
     vendor: str | None = None
+    #: the VRA pair this node is a member of (None for any other node)
+    pair: str | None = None
 
 
 @dataclass(frozen=True)
@@ -234,7 +241,7 @@ def build(
         )
     networks = _networks(address_plan, nodes)
     live = {n: link for n, link in address_plan.connections.items() if n not in failed}
-    return Topology(
+    topology = Topology(
         nodes,
         tuple(wires),
         networks,
@@ -243,6 +250,81 @@ def build(
         tuple(notes),
         failed,
     )
+    return _split_pairs(address_plan, topology)
+
+
+#: The pair's VLANs, joined between its members: (interface, the member's address field).
+PAIR_VLANS = (("priv", "private"), ("pub", "public"))
+
+
+def _split_pairs(address_plan: AddressPlan, topology: Topology) -> Topology:
+    """Every VRA pair as its two members: the master (first, higher priority) takes the
+    pair's links, networks and expected routes; the backup holds the pair's own prefixes
+    (its static routes) and no session until it takes over."""
+    nodes, wires = dict(topology.nodes), list(topology.wires)
+    networks, expected = list(topology.networks), dict(topology.expected)
+    notes = list(topology.notes)
+    for name, router in sorted(address_plan.plan.routers.items()):
+        pair = nodes.get(name)
+        if router.ha is None or router.vendor != "vyatta" or pair is None or not pair.intent:
+            continue
+        members = list(member_intents(pair.intent, router).values())
+        master = members[0].name
+        del nodes[name]
+        lans = tuple(lan for lan in pair.lans if lan[0] not in dict(PAIR_VLANS))
+        for m in members:
+            nodes[m.name] = replace(pair, name=m.name, lans=lans, intent=m, pair=name)
+        for vlan, field in PAIR_VLANS:
+            ends = [getattr(router.ha.members[m.name], field) for m in members]
+            if all(ends):
+                a, b = (WireEnd(m.name, vlan, e, None) for m, e in zip(members, ends, strict=True))
+                wires.append(Wire(f"{name}-{vlan}", a, b, False))
+        wires = [_retarget(w, name, master) for w in wires]
+        networks = [replace(n, owner=master) if n.owner == name else n for n in networks]
+        expected[master] = expected.pop(name)
+        for m in members[1:]:
+            expected[m.name] = frozenset(router.advertise)
+        notes.append(
+            f"{name}: VRRP pair of {', '.join(m.name for m in members)} (keepalived); a "
+            "tunnel's inner address follows the VIPs, as a tunnel on a VIP passes packets only "
+            "on the master"
+        )
+    return replace(
+        topology,
+        nodes=nodes,
+        wires=tuple(wires),
+        networks=tuple(sorted(networks, key=lambda n: (n.prefix, n.owner))),
+        expected=expected,
+        notes=tuple(notes),
+    )
+
+
+def _retarget(wire: Wire, old: str, new: str) -> Wire:
+    """`wire` with its end on node `old` moved to node `new`."""
+    a = replace(wire.a, node=new) if wire.a.node == old else wire.a
+    b = replace(wire.b, node=new) if wire.b.node == old else wire.b
+    return replace(wire, a=a, b=b)
+
+
+def take_over(topology: Topology, old: str, new: str) -> Topology:
+    """The topology after pair member `old` powered off, with `new` the master: `new` ends
+    the pair's links and holds its networks (a no-op when `old` was the backup); `old` and
+    the VLAN wires to it are gone."""
+    nodes = {n: node for n, node in topology.nodes.items() if n != old}
+    wires = tuple(
+        _retarget(w, old, new)
+        for w in topology.wires
+        if not (
+            old in (w.a.node, w.b.node)
+            and {w.a.node, w.b.node} <= set(topology.nodes)
+            and topology.nodes[w.a.node].pair is not None
+            and topology.nodes[w.b.node].pair is not None
+        )
+    )
+    expected = {n: e for n, e in topology.expected.items() if n != old}
+    expected[new] = topology.expected[old] | topology.expected.get(new, frozenset())
+    networks = tuple(replace(n, owner=new) if n.owner == old else n for n in topology.networks)
+    return replace(topology, nodes=nodes, wires=wires, networks=networks, expected=expected)
 
 
 def _selector_notes(connection: str, ends: list[Node]) -> list[str]:

@@ -739,6 +739,20 @@ RULES: dict[str, Rule] = _rules(
         "error",
         (TGW_PLANNING, TGW_REDUNDANT_GRE),
     ),
+    # --- 97x: failover of a gateway pair ---
+    Rule(
+        "VRC970",
+        "GRE on a chassis cluster with no documented failover",
+        "Every GRE link of a vSRX chassis cluster is a gr-0/0/0 unit. Juniper documents how "
+        "reths and IPsec (IKE on a reth, st0) follow their redundancy group, but no Juniper "
+        "page we could find, nor the junos-es YANG, documents a redundancy-group anchor for "
+        "gr-0/0/0 on SRX/vSRX: nothing shows those tunnels surviving the loss of node0. Test "
+        "the failover (`request chassis cluster failover redundancy-group 1 node 1`) and "
+        "acknowledge the finding with the test's result.",
+        "warning",
+        (JUNIPER_RETH, JUNIPER_CLUSTER_VPN, JUNOS_YANG),
+        acknowledgeable=True,
+    ),
 )
 
 

@@ -14,7 +14,14 @@ redundancy group 1; a node's own ports and management address (fxp0) do not.
 So the router's `private.address` is reth0.0's address and `public.address` reth1.0's, and
 every tunnel starts on them (GRE source on reth0.0, IKE `external-interface reth1.0`); the
 checks here refuse VRRP-only settings on a cluster (VRC952) and a node's own address or port
-where the cluster's must be (VRC953). The render is `targets/routers/vsrx_cluster.py`.
+where the cluster's must be (VRC953), and warn that GRE on a cluster has no documented
+failover (VRC970). The render is `targets/routers/vsrx_cluster.py`.
+
+Why VRC970 is a warning to acknowledge and not an error: every GRE link of a cluster is a
+`gr-0/0/0` unit, and no Juniper page we could find (nor the junos-es YANG) documents a
+redundancy-group anchor for gr-0/0/0 on SRX/vSRX, so nothing shows those units surviving the
+loss of node0. It may work (the source is reth0.0's address, which moves); only a failover
+test shows it. The plan records that test with `accept:`, which every header then shows.
 """
 
 from __future__ import annotations
@@ -38,6 +45,9 @@ PUBLIC_RETH = "reth1.0"
 NODE_FPC = {"0": "node0", "7": "node1"}
 NODE_PORT_RE = re.compile(r"(?:ge|xe)-([0-9]+)/[0-9]+/[0-9]+(?:\.[0-9]+)?")
 RETH_RE = re.compile(r"reth[0-9]+\.[0-9]+")
+#: The connection kinds that are a gr-0/0/0 unit on a vSRX (Direct Link Connect, Transit
+#: Gateway and router-to-router GRE).
+GRE_VIAS = ("cloud-connection", "transit-gateway", "gre")
 VRRP_FIELDS = "private_group, public_group, sync_group, advertise_interval, member priorities"
 
 
@@ -97,6 +107,7 @@ def cluster_findings(plan: Plan) -> Iterable[Finding]:
                     rule="VRC952",
                 )
         yield from _node_addresses(name, router, nodes)
+        yield from _gre_failover(plan, name)
         public = router.public.interface if router.public is not None else None
         if public is not None and not RETH_RE.fullmatch(public):
             match = NODE_PORT_RE.fullmatch(public)
@@ -114,6 +125,28 @@ def cluster_findings(plan: Plan) -> Iterable[Finding]:
                 f"that holds {router.public.address if router.public else ''} ({RETH_SOURCE})",
                 rule="VRC953",
             )
+
+
+def _gre_failover(plan: Plan, name: str) -> Iterable[Finding]:
+    """One warning per cluster that carries GRE: its failover is undocumented (VRC970)."""
+    gre = sorted(
+        c
+        for c, link in plan.connections.items()
+        if link.via in GRE_VIAS and (link.router == name or getattr(link, "peer", None) == name)
+    )
+    if not gre:
+        return
+    yield Finding(
+        ("routers", name, "cluster"),
+        f"router {name} is a chassis cluster and {', '.join(gre)} "
+        f"{'is GRE' if len(gre) == 1 else 'are GRE'} on gr-0/0/0, for which no Juniper "
+        "source documents a redundancy-group anchor: nothing shows these tunnels surviving "
+        "the loss of node0. Test it (`request chassis cluster failover redundancy-group 1 "
+        "node 1`, then `show bgp summary` on node1), then record the test with "
+        f"`accept: [{{id: VRC970, at: routers.{name}.cluster, reason: ...}}]`",
+        "warning",
+        rule="VRC970",
+    )
 
 
 def _node_addresses(

@@ -147,6 +147,7 @@ def _bgp(intent: RouterIntent, m: Meaning) -> dict[str, Any]:
                 "description": n.description,
                 "keepalive": n.keepalive,
                 "holdtime": n.holdtime,
+                "connect": n.connect_retry,
                 "import_map": names["rm_in"],
                 "export_map": names["rm_out"],
                 "multihop": n.multihop,

@@ -131,6 +131,7 @@ def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
     }
     ctx["firewalls"] = [_firewall(f, problems) for f in intent.filters]
     ctx["vrrp"] = vyatta_ha.vrrp(intent)
+    ctx["failover"] = vyatta_ha.failover_notes(intent)
     ctx.update(_ipsec(intent, secrets, problems))
     ctx.update(_bgp(intent, problems))
     if problems.found:
@@ -350,6 +351,7 @@ def _bgp(intent: RouterIntent, problems: _Problems) -> dict[str, Any]:
                 ),
                 "keepalive": n.keepalive,
                 "holdtime": n.holdtime,
+                "connect": n.connect_retry,
                 "import_map": names["rm_in"],
                 "export_map": names["rm_out"],
                 "multihop": n.multihop,
