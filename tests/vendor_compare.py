@@ -17,7 +17,7 @@ from pathlib import Path
 
 from conftest import GOLDEN, ROOT, run_cli, sample_plans
 
-from vra_config.intent.pairs import member_names
+from vra_config.intent.pairs import member_names, members
 from vra_config.pipeline import check_file
 
 TOOLS = ROOT.parent / "shared" / "tools"
@@ -43,11 +43,19 @@ def rendered(plan: Path, vendor: str, out: Path) -> list[Path]:
 
 
 def lab_device(plan: Path, file: Path, vendor: str, lab_conf: str) -> str:
-    """The section of the lab's FRR that runs this router file."""
+    """The section of the lab's FRR that runs this router file: the device itself, else the
+    pair a member file belongs to, else (one file for a whole pair) the pair's first member,
+    the master the lab starts."""
     name = file.name.removesuffix(f".{vendor}.set")
     if f"\nhostname {name}\n" in lab_conf:
         return name
-    return member_names(check_file(plan, locked=True).plan)[name]
+    parsed = check_file(plan, locked=True).plan
+    pairs = member_names(parsed)
+    if name in pairs:
+        return pairs[name]
+    router = parsed.routers[name]
+    assert router.ha is not None, f"{name} is in no section of the lab's FRR"
+    return members(name, router)[0].member
 
 
 def compare(tool: Path, file: Path, lab: Path, device: str) -> tuple[int, str]:
