@@ -19,6 +19,7 @@ import typer
 from vra_config import __version__
 
 if TYPE_CHECKING:
+    from vra_config.intent.records import RouterIntent
     from vra_config.pipeline import Checked
     from vra_config.plan.findings import Finding
 
@@ -469,6 +470,81 @@ def _running_delta(plan: Path, running: list[str], vendor: str | None) -> None:
 
 def files_by_router(files: dict[str, str]) -> dict[str, str]:
     return {name.split(".", 1)[0]: text for name, text in files.items()}
+
+
+@app.command()
+def verify(
+    plan: PlanArg,
+    router: Annotated[
+        str | None,
+        typer.Option(help="The router to verify (every rendered router when omitted)."),
+    ] = None,
+    show: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--show",
+            metavar="FILE",
+            help="Output captured from the router (a BGP summary, JSON or FRR text, or FRR's "
+            "`show ip route json`); judged against the plan. Repeat for several files.",
+        ),
+    ] = None,
+    vendor: Annotated[
+        str | None,
+        typer.Option(metavar="VENDOR", help="The vendor pack for every device (vyatta or vsrx)."),
+    ] = None,
+) -> None:
+    """Print what to run on each router after pasting and what it must show; with --show,
+    judge captured output (exit 0 all as planned, 1 otherwise)."""
+    from vra_config.pipeline import device_intents
+
+    checked = _check(plan, False)
+    intents, vendors = _guard(lambda: device_intents(checked, vendor, router))
+    if not show:
+        from vra_config.verify.sheet import render_sheet
+
+        texts = [render_sheet(intents[name], vendors[name], plan.name) for name in sorted(vendors)]
+        typer.echo("\n".join(texts), nl=False)
+        return
+    if len(vendors) != 1:
+        _fail_usage(
+            f"--show: the plan renders {len(vendors)} routers; say whose output it is with "
+            f"--router (one of {', '.join(sorted(vendors))})"
+        )
+    name = next(iter(vendors))
+    _judge(name, intents[name], show)
+
+
+def _judge(name: str, intent: RouterIntent, files: list[Path]) -> None:
+    """Judge each captured file for one router; exit 1 if anything differs from the plan."""
+    from vra_config.verify.expect import expected_neighbors, expected_routes
+    from vra_config.verify.judge import CaptureError, judge_capture
+
+    neighbors = expected_neighbors(intent)
+    routes = expected_routes(intent)
+    failed = total = 0
+    for file in files:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail_usage(f"--show {file}: cannot read it ({getattr(exc, 'strerror', None) or exc})")
+        try:
+            rows = judge_capture(neighbors, routes, text)
+        except CaptureError as exc:
+            _fail_usage(f"--show {file}: {exc}")
+        typer.echo(f"{name}: {file}")
+        for row in rows:
+            mark = "ok  " if row.ok else "FAIL"
+            found = row.found if row.ok else f"{row.found} (plan: {row.expected})"
+            typer.echo(f"  {mark} {row.subject}: {row.check}: {found}")
+        total += len(rows)
+        failed += sum(1 for row in rows if not row.ok)
+    typer.echo(
+        f"{name}: {_plural(total, 'check')}, {failed} not as planned"
+        if failed
+        else f"{name}: {_plural(total, 'check')}, all as planned"
+    )
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()

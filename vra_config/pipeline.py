@@ -301,3 +301,12 @@ def render_ibm_side(checked: Checked, target: str) -> dict[str, str]:
         return render_target(checked.address_plan, target, Path(checked.file).name)
     except TargetError as exc:
         raise PlanError(sorted_located(exc.findings, checked.file, checked.marks)) from None
+
+
+def device_intents(
+    checked: Checked, vendor: str | None = None, router: str | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The intent and vendor of every device `render` would print (or the one named): what
+    `verify` builds its sheets from, so a sheet never describes a router render skips."""
+    intents, vendors, *_ = _prepared(checked, vendor, router, None, False, {})
+    return intents, vendors
