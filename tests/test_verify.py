@@ -269,3 +269,60 @@ def test_verify_show_usage_errors(tmp_path: Path) -> None:
         "vra-config: error: --show: the plan renders 2 routers; say whose output it is with "
         "--router (one of dc-west, vra-dal10)\n"
     )
+
+
+# -- far ends that are not rendered ----------------------------------------------------------
+
+
+def test_far_end_sheet_gives_every_number_and_never_the_key() -> None:
+    run = run_cli(["far-end", str(SAMPLES / "vra-ha-tgw-redundant.yaml")])
+    assert run.exit_code == 0, run.stderr
+    lines = run.stdout.splitlines()
+    for line in (
+        "dc-east: AS 65010, router ID 198.51.100.10",
+        "Link vpn-dc-east (ipsec) to vra-ha (router)",
+        "  IKE: version 2; encryption aes256 (ENCR_AES_CBC, 256-bit key); integrity sha256 "
+        "(AUTH_HMAC_SHA2_256_128, PRF PRF_HMAC_SHA2_256); DH group 20 (384-bit random ECP); "
+        "lifetime 28800 s",
+        "  ESP: tunnel mode; encryption aes256gcm (ENCR_AES_GCM_16 (16-octet ICV), 256-bit key); "
+        "integrity none (GCM authenticates itself); PFS group 20 (384-bit random ECP); "
+        "lifetime 3600 s",
+        "  This end: address and IKE ID 198.51.100.10 (ID type IPv4 address)",
+        "  Pre-shared key: the one the rendered end uses, in environment variable "
+        "VRA_PSK_DC_EAST where the plan is rendered",
+        "  VTI: address 169.254.100.2/30, MTU 1400, TCP MSS clamp 1360",
+        "  BGP: neighbour 169.254.100.1, remote AS 64880, local AS 65010, source 169.254.100.2, "
+        "keepalive 30 s, hold 90 s",
+        "    advertise exactly: 10.100.0.0/16",
+        "    accept exactly: 10.30.0.0/16, 10.186.22.0/26, 172.20.10.0/24",
+    ):
+        assert line in lines, line
+
+
+def test_far_end_sheet_agrees_with_the_rendered_end() -> None:
+    """What the site must advertise is what the router accepts from it, and back."""
+    plan = SAMPLES / "vra-ha-tgw-redundant.yaml"
+    checked = check_file(plan)
+    from vra_config.intent.router import router_intents
+
+    intents = router_intents(checked.address_plan, checked.routes)
+    site = {n.connection: n for n in intents["dc-east"].bgp_neighbors}["vpn-dc-east"]
+    router = {n.connection: n for n in intents["vra-ha"].bgp_neighbors}["vpn-dc-east"]
+    assert (site.advertise, site.accept) == (router.accept, router.advertise)
+
+
+def test_far_end_policy_based_site_and_usage_errors() -> None:
+    run = run_cli(["far-end", str(SAMPLES / "private-ipsec.yaml"), "--site", "branch-01"])
+    assert run.exit_code == 0, run.stderr
+    assert "  Policy-based: one child SA per prefix pair (local <-> remote): " in run.stdout
+    run = run_cli(["far-end", str(SAMPLES / "private-ipsec.yaml"), "--site", "dc-east"])
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "vra-config: error: --site dc-east: it names a vendor, so `vra-config render` prints "
+        "its configuration; the parameter sheet is for sites without one\n"
+    )
+    run = run_cli(["far-end", str(SAMPLES / "private-ipsec.yaml"), "--site", "nope"])
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "vra-config: error: --site nope: no such site in the plan (sites: branch-01, dc-east)\n"
+    )

@@ -547,6 +547,38 @@ def _judge(name: str, intent: RouterIntent, files: list[Path]) -> None:
         raise typer.Exit(1)
 
 
+@app.command("far-end")
+def far_end(
+    plan: PlanArg,
+    site: Annotated[
+        str | None,
+        typer.Option(metavar="SITE", help="The site to describe (every site without a vendor)."),
+    ] = None,
+) -> None:
+    """Print a vendor-neutral parameter sheet for each site vra-config does not render (no
+    `vendor:`): proposals, identities, tunnel addresses, BGP and prefixes."""
+    from vra_config.intent.router import router_intents
+    from vra_config.targets.farend import far_end_sheet
+
+    checked = _check(plan, False)
+    unrendered = sorted(n for n, s in checked.plan.sites.items() if s.vendor is None)
+    if site is not None:
+        if site not in checked.plan.sites:
+            known = ", ".join(sorted(checked.plan.sites)) or "none"
+            _fail_usage(f"--site {site}: no such site in the plan (sites: {known})")
+        if site not in unrendered:
+            _fail_usage(
+                f"--site {site}: it names a vendor, so `vra-config render` prints its "
+                "configuration; the parameter sheet is for sites without one"
+            )
+        unrendered = [site]
+    if not unrendered:
+        typer.echo(f"{plan.name}: every site names a vendor; `vra-config render` prints them all")
+        return
+    intents = router_intents(checked.address_plan, checked.routes)
+    typer.echo("\n".join(far_end_sheet(intents[n], plan.name) for n in unrendered), nl=False)
+
+
 @app.command()
 def explain(
     rule_id: Annotated[
