@@ -18,6 +18,7 @@ from vra_config.plan.accept import acknowledge
 from vra_config.plan.findings import Finding, Mark, PlanError, PlanPath, sorted_located
 from vra_config.plan.loader import LoadedPlan, load_file, load_text
 from vra_config.plan.model import Plan
+from vra_config.planner import assigned
 from vra_config.planner.addresses import plan_addresses
 from vra_config.planner.lock import Lock, lock_path, read_lock
 from vra_config.planner.records import AddressPlan
@@ -79,6 +80,8 @@ def check_loaded(
         # repeat, less clearly, what is already wrong.
         routes = link_routes(loaded.plan, address_plan.connections)
         findings += design_findings(address_plan, routes)
+    findings += assigned.missing_asns(loaded.plan, "warning")
+    findings += assigned.public_gateway_ips(loaded.plan)
     findings = acknowledge(findings, loaded.plan.accept)
     if locked and address_plan.lock_changes and not any(f.is_error for f in findings):
         name = lock_file.name if lock_file else "the lock"
@@ -234,6 +237,9 @@ def _prepared(
     from vra_config.intent.router import router_intents
     from vra_config.planner.report import header_notes
 
+    waiting = assigned.missing_asns(checked.plan, "error")
+    if waiting:  # the router's BGP session needs what IBM assigns at creation
+        raise PlanError(sorted_located(waiting, checked.file, checked.marks))
     intents = router_intents(checked.address_plan, checked.routes)
     names = sorted(intents)
     members = member_names(checked.plan)
