@@ -49,6 +49,11 @@ class Review:
     allocated: tuple[str, ...] = ()
 
     @property
+    def shown(self) -> tuple[FileChange, ...]:
+        """The router files that change, then IBM's side if it does."""
+        return self.files if self.ibm is None else (*self.files, self.ibm)
+
+    @property
     def empty(self) -> bool:
         return not self.files and not self.moved and self.ibm is None and not self.allocated
 
@@ -182,7 +187,7 @@ def as_text(r: Review) -> str:
     lines = []
     if not r.files:
         lines.append("no change to any router")
-    for f in (*r.files, *((r.ibm,) if r.ibm else ())):
+    for f in r.shown:
         what = f"IBM side, {f.name}" if f is r.ibm else f.name
         lines.append(f"{what} ({f.status}): +{len(f.added)} -{len(f.removed)}")
         lines += [f"- {line}" for line in f.removed]
@@ -199,7 +204,7 @@ def as_text(r: Review) -> str:
 def as_markdown(r: Review) -> str:
     """A pull-request comment: summary table, moved allocations, findings, then the lines."""
     out = [f"### vra-config: {r.old_label} → {r.new_label}", ""]
-    shown = (*r.files, *((r.ibm,) if r.ibm else ()))
+    shown = r.shown
     if not shown:
         out.append("No change to any router or to IBM's side.")
     else:
