@@ -253,3 +253,51 @@ def test_library_api_takes_text_and_raises_plan_errors() -> None:
     assert [f.format() for f in info.value.errors] == [
         "<plan>:15:10: VRC023 routers.vra-dal12.asn: 0 is too small; use at least 1"
     ]
+
+
+# -- the CLI people expect (issue 21) --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["check", "plan", "render", "diff", "explain", "lab", "schema", "verify", "far-end"],
+)
+def test_help_names_values_not_python_types(command: str) -> None:
+    run = run_cli([command, "-h"])
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout.startswith("Usage: ") and f" {command} [OPTIONS]" in run.stdout
+    for placeholder in ("<str>", "<path>", "<list[", "{plan", "<int>"):
+        assert placeholder not in run.stdout, (command, placeholder)
+
+
+def test_help_shows_named_values() -> None:
+    text = run_cli(["render", "--help"]).stdout
+    assert " render [OPTIONS] PLAN\n" in text
+    assert "  --running [ROUTER=]FILE  " in text
+    assert "  --router ROUTER " in text
+
+
+def test_root_offers_completion_and_short_help() -> None:
+    text = run_cli(["-h"]).stdout
+    assert "--install-completion" in text
+    assert "-h, --help" in text
+
+
+def test_vendor_names_are_case_insensitive() -> None:
+    plan = str(SAMPLES / "powervs-gre-bgp.yaml")
+    upper = run_cli(["render", "--locked", "--vendor", "VSRX", plan])
+    assert upper.exit_code == 0, upper.stderr
+    assert upper.stdout == run_cli(["render", "--locked", "--vendor", "vsrx", plan]).stdout
+
+
+def test_show_completion_prints_a_script() -> None:
+    env = {**os.environ, "SHELL": "/bin/bash"}
+    done = subprocess.run(
+        [sys.executable, "-m", "vra_config", "--show-completion", "bash"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "_VRA_CONFIG_COMPLETE" in done.stdout

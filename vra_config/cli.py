@@ -9,12 +9,15 @@ commands so `--help` stays instant.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
+import typer.core
+from typer import _click as click
 
 from vra_config import __version__
 
@@ -24,7 +27,9 @@ if TYPE_CHECKING:
     from vra_config.plan.findings import Finding
 
 app = typer.Typer(
-    add_completion=False,
+    # `vra-config --install-completion` writes the shell's completion (Typer's own).
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -346,7 +351,8 @@ def _check_outputs(out: Path, files: dict[str, str], mark: str, command: str, pl
     if stale:
         _say(f"{len(stale)} rendered files are stale: run `{command}` and commit them")
         raise typer.Exit(1)
-    typer.echo(f"{out}: {len(files)} files match a fresh render of {plan}")
+    verb = "matches" if len(files) == 1 else "match"
+    typer.echo(f"{out}: {_plural(len(files), 'file')} {verb} a fresh render of {plan}")
 
 
 def _render_ibm_side(
@@ -463,7 +469,9 @@ def _running_delta(plan: Path, running: list[str], vendor: str | None) -> None:
         lines = delta(text, by_router[name], chosen[name], names)
         if index:
             typer.echo("")
-        typer.echo(f"# vra-config: {name}: {len(lines)} commands from {source.name} to the plan")
+        typer.echo(
+            f"# vra-config: {name}: {_plural(len(lines), 'command')} from {source.name} to the plan"
+        )
         for line in lines:
             typer.echo(line)
 
@@ -660,6 +668,50 @@ def schema() -> None:
     from vra_config.plan.model import json_schema
 
     typer.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
+
+
+#: What each value stands for in help and usage, instead of Typer's `<str>`, `<list[str]>`
+#: and `{plan}`.
+METAVARS = {
+    "plan": "PLAN",
+    "plans": "PLAN",
+    "running": "[ROUTER=]FILE",
+    "out": "DIR",
+    "templates": "DIR",
+    "base": "REV",
+    "output_format": "FORMAT",
+    "show": "FILE",
+    "fail": "LINK",
+    "target": "TARGET",
+    "vendor": "VENDOR",
+    "router": "ROUTER",
+    "site": "SITE",
+}
+
+
+def _no_type(ctx: click.Context) -> None:
+    return None
+
+
+class _Command(typer.core.TyperCommand):
+    """A command whose help names each value (`--router ROUTER`, `PLAN`): Typer would print
+    its Python type (`<str>`, `<list[str]>`) and brace a required argument (`{plan}`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if param.metavar is None and not getattr(param, "is_flag", False) and param.name:
+                param.metavar = METAVARS.get(param.name, param.name.upper())
+            if isinstance(param, typer.core.TyperArgument):
+                # The argument's row is its metavar, without Typer's type label after it.
+                param.display_type_rich = _no_type  # type: ignore[method-assign]
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return [re.sub(r"^\{(.*)\}", r"\1", p) for p in super().collect_usage_pieces(ctx)]
+
+
+for _info in app.registered_commands:
+    _info.cls = _Command
 
 
 def main() -> None:

@@ -137,6 +137,7 @@ def vendors_for(plan: Plan, vendor: str | None, devices: list[str]) -> dict[str,
     from vra_config.targets.routers import PACKS
 
     packs = ", ".join(sorted(PACKS))
+    vendor = vendor.lower() if vendor is not None else None  # `--vendor VSRX` is vsrx
     if vendor is not None and vendor not in PACKS:
         raise UsageError(f"vendor {vendor} has no template pack yet; available: {packs}")
     out: dict[str, str] = {}
