@@ -49,21 +49,21 @@ def frr_summary() -> dict[str, Any]:
 def test_vyatta_sheet_lists_the_5600_commands_and_what_they_must_show() -> None:
     text = render_sheet(intent_of(PLAN, "vra-dal12"), "vyatta", PLAN.name)
     for line in (
-        "$ show interfaces tunnel tun0",
+        "show interfaces tunnel tun0",
         "    must show: up (admin and link), address 172.16.3.6/30, MTU 1476: GRE cc-dal12 "
         "from 10.148.252.83 to 172.16.3.1",
-        "$ show ip bgp summary",
+        "show ip bgp summary",
         "    must show: 172.16.3.5 AS 64999 (cc-dal12): Established, 2 prefixes received, "
         "2 prefixes sent",
-        "$ show ip bgp ipv4 unicast neighbors 172.16.3.5 routes",
+        "show ip bgp ipv4 unicast neighbors 172.16.3.5 routes",
         "    must show: exactly 192.168.50.0/24, 203.0.113.0/24",
-        "$ show ip bgp ipv4 unicast neighbors 172.16.3.5 advertised-routes",
+        "show ip bgp ipv4 unicast neighbors 172.16.3.5 advertised-routes",
         "    must show: exactly 10.20.0.0/16, 10.148.252.64/26",
-        "$ show ip route 192.168.50.0/24",
+        "show ip route 192.168.50.0/24",
         "    must show: a BGP route, selected, via 172.16.3.5",
-        "$ show ip route 10.20.0.0/16",
+        "show ip route 10.20.0.0/16",
         "    must show: a static route via 10.148.252.90",
-        "$ ping 172.16.3.5 interface 172.16.3.6 count 5",
+        "ping 172.16.3.5 interface 172.16.3.6 count 5",
     ):
         assert line in text.splitlines(), line
 

@@ -181,7 +181,7 @@ def render_sheet(intent: RouterIntent, vendor: str, plan_name: str) -> str:
     if not steps:
         lines.append("Nothing to check: the plan gives this router no tunnel or BGP session.")
     for step in steps:
-        lines.append(f"$ {step.command}")
+        lines.append(step.command)
         lines += [f"    must show: {e}" for e in step.expect]
     if expected_neighbors(intent):
         c = COMMANDS[vendor]
