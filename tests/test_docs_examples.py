@@ -89,7 +89,10 @@ def test_quick_start_installs_runs_then_puts_vra_config_on_path() -> None:
     install = blocks[0].strip()
     assert install.startswith("python3 -m venv .venv && .venv/bin/pip install . && ")
     assert ".venv/bin/vra-config render" in install
-    assert "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest" in quick
+    suite = (
+        "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
+    )
+    assert suite in quick
     # every later example calls `vra-config` by name: the quick start activates it first
     first_bare = readme.index("$ vra-config ")
     assert readme.index("$ . .venv/bin/activate") < first_bare

@@ -72,6 +72,13 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def _why(exc: OSError | UnicodeDecodeError) -> str:
+    """Why a file could not be read, in words (not Python's `[Errno 2] ...: 'x'`)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
+    return (exc.strerror or str(exc)).lower().rstrip(".")
+
+
 def _fail_usage(message: str) -> NoReturn:
     _say(f"vra-config: error: {message}")
     raise typer.Exit(2)
@@ -123,7 +130,7 @@ def _running_texts(plan: Path, running: list[str] | None) -> dict[str, tuple[str
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            _fail_usage(f"--running {file}: cannot read it ({exc})")
+            _fail_usage(f"--running {file}: cannot read it ({_why(exc)})")
         out[name or "*"] = (path.name, text)
     return out
 
@@ -465,7 +472,7 @@ def _running_delta(plan: Path, running: list[str], vendor: str | None) -> None:
         try:
             text = source.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            _fail_usage(f"--running {source}: cannot read it ({exc})")
+            _fail_usage(f"--running {source}: cannot read it ({_why(exc)})")
         lines = delta(text, by_router[name], chosen[name], names)
         if index:
             typer.echo("")
@@ -534,7 +541,7 @@ def _judge(name: str, intent: RouterIntent, files: list[Path]) -> None:
         try:
             text = file.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            _fail_usage(f"--show {file}: cannot read it ({getattr(exc, 'strerror', None) or exc})")
+            _fail_usage(f"--show {file}: cannot read it ({_why(exc)})")
         try:
             rows = judge_capture(neighbors, routes, text)
         except CaptureError as exc:

@@ -466,7 +466,9 @@ class Plan(Model):
 
 def json_schema() -> dict[str, Any]:
     """The plan's JSON Schema, for editors that validate YAML while typing."""
-    schema = Plan.model_json_schema()
+    from vra_config.plan.schema_docs import annotate
+
+    schema = annotate(Plan.model_json_schema())
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "vra-config plan v1"
     return schema
