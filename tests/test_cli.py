@@ -326,3 +326,20 @@ def test_committed_schema_is_current_and_every_sample_points_at_it() -> None:
             continue
         first = plan.read_text(encoding="utf-8").splitlines()[0]
         assert first == "# yaml-language-server: $schema=../schema/plan.schema.json", plan.name
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["bogus"], "No such command 'bogus'"),
+        (["check"], "Missing argument 'PLAN'"),
+        (["render", "--bogus", "x.yaml"], "No such option: --bogus"),
+    ],
+)
+def test_usage_errors_read_like_every_other_error(args: list[str], message: str) -> None:
+    run = run_cli(args)
+    assert run.exit_code == 2
+    assert run.stdout == ""
+    assert run.stderr.startswith(f"vra-config: error: {message}")  # click may add a hint
+    assert run.stderr.endswith("; see vra-config -h\n")
+    assert run.stderr.count("\n") == 1

@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 import typer.core
 from typer import _click as click
+from typer._click.exceptions import NoArgsIsHelpError
+from typer._click.exceptions import UsageError as ClickUsageError
 
 from vra_config import __version__
 
@@ -700,6 +702,33 @@ def _no_type(ctx: click.Context) -> None:
     return None
 
 
+class _UsageError(ClickUsageError):
+    """A mistake in how vra-config was called, said like every other usage error."""
+
+    def show(self, file: Any = None) -> None:
+        what = self.format_message().rstrip(".")
+        sys.stderr.write(f"vra-config: error: {what}; see vra-config -h\n")
+
+
+def _usage_errors_said_our_way(parse: Callable[[], T]) -> T:
+    try:
+        return parse()
+    except (_UsageError, NoArgsIsHelpError):  # help for a bare command stays help
+        raise
+    except ClickUsageError as exc:
+        raise _UsageError(exc.format_message(), exc.ctx) from None
+
+
+class _Group(typer.core.TyperGroup):
+    """The root: an unknown command or option is a `vra-config: error:` like the rest."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        return _usage_errors_said_our_way(lambda: super(_Group, self).make_context(*args, **kwargs))
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        return _usage_errors_said_our_way(lambda: super(_Group, self).resolve_command(ctx, args))
+
+
 class _Command(typer.core.TyperCommand):
     """A command whose help names each value (`--router ROUTER`, `PLAN`): Typer would print
     its Python type (`<str>`, `<list[str]>`) and brace a required argument (`{plan}`)."""
@@ -713,12 +742,18 @@ class _Command(typer.core.TyperCommand):
                 # The argument's row is its metavar, without Typer's type label after it.
                 param.display_type_rich = _no_type  # type: ignore[method-assign]
 
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        return _usage_errors_said_our_way(
+            lambda: super(_Command, self).make_context(*args, **kwargs)
+        )
+
     def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
         return [re.sub(r"^\{(.*)\}", r"\1", p) for p in super().collect_usage_pieces(ctx)]
 
 
 for _info in app.registered_commands:
     _info.cls = _Command
+app.info.cls = _Group
 
 
 def main() -> None:
