@@ -326,3 +326,15 @@ def test_far_end_policy_based_site_and_usage_errors() -> None:
     assert run.stderr == (
         "vra-config: error: --site nope: no such site in the plan (sites: branch-01, dc-east)\n"
     )
+
+
+def test_far_end_on_a_plan_without_sites_says_so() -> None:
+    run = run_cli(["far-end", str(SAMPLES / "powervs-gre-bgp.yaml")])
+    assert (run.exit_code, run.stdout) == (
+        0,
+        "powervs-gre-bgp.yaml: the plan has no site; `vra-config render` prints every router\n",
+    )
+    run = run_cli(["far-end", str(SAMPLES / "direct-link-dc.yaml")])
+    assert run.stdout == (
+        "direct-link-dc.yaml: every site names a vendor; `vra-config render` prints them all\n"
+    )

@@ -590,7 +590,11 @@ def far_end(
             )
         unrendered = [site]
     if not unrendered:
-        typer.echo(f"{plan.name}: every site names a vendor; `vra-config render` prints them all")
+        typer.echo(
+            f"{plan.name}: every site names a vendor; `vra-config render` prints them all"
+            if checked.plan.sites
+            else f"{plan.name}: the plan has no site; `vra-config render` prints every router"
+        )
         return
     intents = router_intents(checked.address_plan, checked.routes)
     typer.echo("\n".join(far_end_sheet(intents[n], plan.name) for n in unrendered), nl=False)

@@ -174,8 +174,8 @@ def render_sheet(intent: RouterIntent, vendor: str, plan_name: str) -> str:
     if intent.ha is not None:
         lines.append(
             f"{intent.name} is a member of VRRP pair {intent.ha.pair}: the sessions and pings "
-            "below hold on the master; on the backup the tunnels' sessions stay down until it "
-            "takes over."
+            "below hold on the master; the tunnels start on the virtual addresses the master "
+            "holds, so on the backup they are not expected up until it takes over."
         )
     steps = sheet(intent, vendor)
     if not steps:
