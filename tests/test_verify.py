@@ -261,7 +261,8 @@ def test_verify_show_usage_errors(tmp_path: Path) -> None:
     assert run.exit_code == 2
     assert run.stderr == (
         f"vra-config: error: --show {junk}: not a BGP summary: no `Neighbor ... State/PfxRcd` "
-        "header of FRR's `show ip bgp summary`\n"
+        "header of FRR's `show ip bgp summary` (from Junos, capture `show bgp summary | "
+        "display json`)\n"
     )
     run = run_cli(["verify", str(SAMPLES / "direct-link-dc.yaml"), "--show", str(FRR_JSON)])
     assert run.exit_code == 2

@@ -189,7 +189,7 @@ def _frr_summary_text(text: str) -> dict[IPv4Address, Observed]:
     if start is None:
         raise CaptureError(
             "not a BGP summary: no `Neighbor ... State/PfxRcd` header of FRR's "
-            "`show ip bgp summary`"
+            "`show ip bgp summary` (from Junos, capture `show bgp summary | display json`)"
         )
     header = lines[start].split()
     has_sent = "PfxSnt" in header
