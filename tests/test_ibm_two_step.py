@@ -121,3 +121,20 @@ def test_ibmcloud_uses_the_current_gre_command_and_numeric_asns() -> None:
             ["render", "--locked", "--target", "ibmcloud", str(SAMPLES / "powervs-gre-bgp.yaml")]
         ).stdout
     )
+
+
+def test_a_workspace_behind_both_kinds_of_link_is_asked_for_once(tmp_path: Path) -> None:
+    """Its CRN is needed by the Transit Gateway attachment and by the cloud connection: the
+    script's `${NAME:?...}` guard for it appears once."""
+    text = (SAMPLES / "powervs-tgw-gre.yaml").read_text(encoding="utf-8")
+    plan = tmp_path / "both.yaml"
+    plan.write_text(
+        text
+        + "  cc-wdc06:\n    router: vra-wdc06\n    powervs: wdc06-per\n"
+        + "    via: cloud-connection\n    speed: 1000\n",
+        encoding="utf-8",
+    )
+    run = run_cli(["render", "--target", "ibmcloud", str(plan)])
+    assert run.exit_code == 0, run.stderr
+    guards = [line for line in run.stdout.splitlines() if "wdc06_per_workspace_crn:?" in line]
+    assert len(guards) == 1

@@ -167,7 +167,8 @@ def context(side: IbmSide) -> dict[str, Any]:
                 ],
             }
         )
-    return {"required": required, "steps": steps}
+    # a workspace both behind a Transit Gateway and on a cloud connection asks once
+    return {"required": list(dict.fromkeys(required)), "steps": steps}
 
 
 def _redundant_gre(link: TgwLink) -> dict[str, Any]:
