@@ -24,6 +24,8 @@ from typing import Any
 import jinja2
 import yaml
 
+from vra_config.targets.routers.paste import steps as paste_steps
+
 ROOT = Path(__file__).resolve().parent.parent
 ENC = {
     "aes128": "aes128",
@@ -302,7 +304,7 @@ def main(path: Path) -> None:
         ctx["header"] = [
             f"# vra-config: router {rname} (IBM Cloud classic), Vyatta 5600",
             f"# plan: {path.name}",
-            "# Paste in configuration mode; review, then commit and save.",
+            *(f"# {step}" for step in paste_steps("vyatta", rname, path.name)),
         ]
         if ctx["peers"]:
             ctx["header"].append(

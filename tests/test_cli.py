@@ -141,7 +141,7 @@ def test_locked_refuses_a_new_connection_and_plain_run_keeps_old_addresses(workd
     refused = run_cli(["render", "--locked", "--vendor", "vyatta", str(plan)])
     assert refused.exit_code == 1
     assert refused.stderr == (
-        f"{plan}:44:3: VRC504 connections.aa-second: --locked: plan.lock.yaml would change (new "
+        f"{plan}:45:3: VRC504 connections.aa-second: --locked: plan.lock.yaml would change (new "
         "allocation 172.16.3.8/29, tunnel 1 on vra-dal12); run `vra-config plan` and commit "
         "the lock\n"
         "1 error, 0 warnings: nothing was written\n"
@@ -251,5 +251,95 @@ def test_library_api_takes_text_and_raises_plan_errors() -> None:
     with pytest.raises(PlanError) as info:
         vra_config.check_plan(text.replace("asn: 64880", "asn: 0"))
     assert [f.format() for f in info.value.errors] == [
-        "<plan>:15:10: VRC023 routers.vra-dal12.asn: 0 is too small; use at least 1"
+        "<plan>:16:10: VRC023 routers.vra-dal12.asn: 0 is too small; use at least 1"
     ]
+
+
+# -- the CLI people expect (issue 21) --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["check", "plan", "render", "diff", "explain", "lab", "schema", "verify", "far-end"],
+)
+def test_help_names_values_not_python_types(command: str) -> None:
+    run = run_cli([command, "-h"])
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout.startswith("Usage: ") and f" {command} [OPTIONS]" in run.stdout
+    for placeholder in ("<str>", "<path>", "<list[", "{plan", "<int>"):
+        assert placeholder not in run.stdout, (command, placeholder)
+
+
+def test_help_shows_named_values() -> None:
+    text = run_cli(["render", "--help"]).stdout
+    assert " render [OPTIONS] PLAN\n" in text
+    assert "  --running [ROUTER=]FILE  " in text
+    assert "  --router ROUTER " in text
+
+
+def test_root_offers_completion_and_short_help() -> None:
+    text = run_cli(["-h"]).stdout
+    assert "--install-completion" in text
+    assert "-h, --help" in text
+
+
+def test_vendor_names_are_case_insensitive() -> None:
+    plan = str(SAMPLES / "powervs-gre-bgp.yaml")
+    upper = run_cli(["render", "--locked", "--vendor", "VSRX", plan])
+    assert upper.exit_code == 0, upper.stderr
+    assert upper.stdout == run_cli(["render", "--locked", "--vendor", "vsrx", plan]).stdout
+
+
+def test_show_completion_prints_a_script() -> None:
+    env = {**os.environ, "SHELL": "/bin/bash"}
+    done = subprocess.run(
+        [sys.executable, "-m", "vra_config", "--show-completion", "bash"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "_VRA_CONFIG_COMPLETE" in done.stdout
+
+
+def test_schema_describes_every_field_with_an_example() -> None:
+    schema = json.loads(run_cli(["schema"]).stdout)
+    parts = [("Plan", schema), *schema["$defs"].items()]
+    missing = [
+        f"{name}.{field}"
+        for name, node in parts
+        for field, prop in node.get("properties", {}).items()
+        if not prop.get("description") or not prop.get("examples")
+    ]
+    assert missing == []
+
+
+def test_committed_schema_is_current_and_every_sample_points_at_it() -> None:
+    """Editors read `schema/plan.schema.json` through each plan's modeline."""
+    committed = (ROOT / "schema" / "plan.schema.json").read_text(encoding="utf-8")
+    assert committed == run_cli(["schema"]).stdout, (
+        "schema/plan.schema.json is stale: vra-config schema > schema/plan.schema.json"
+    )
+    for plan in sorted(SAMPLES.glob("*.yaml")):
+        if plan.name.endswith(".lock.yaml"):
+            continue
+        first = plan.read_text(encoding="utf-8").splitlines()[0]
+        assert first == "# yaml-language-server: $schema=../schema/plan.schema.json", plan.name
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["bogus"], "No such command 'bogus'"),
+        (["check"], "Missing argument 'PLAN'"),
+        (["render", "--bogus", "x.yaml"], "No such option: --bogus"),
+    ],
+)
+def test_usage_errors_read_like_every_other_error(args: list[str], message: str) -> None:
+    run = run_cli(args)
+    assert run.exit_code == 2
+    assert run.stdout == ""
+    assert run.stderr.startswith(f"vra-config: error: {message}")  # click may add a hint
+    assert run.stderr.endswith("; see vra-config -h\n")
+    assert run.stderr.count("\n") == 1

@@ -202,10 +202,10 @@ def test_a_pin_onto_the_routers_own_tunnel_or_address_names_the_line(
     run = run_cli(["check", "--running", f"vra-dal12={running}", str(plan)])
     assert run.exit_code == 1
     assert run.stderr == (
-        f"{plan}:44:10: VRC201 connections.cc-dal12.gre: tunnel subnet 172.16.3.0/29 covers the "
+        f"{plan}:45:10: VRC201 connections.cc-dal12.gre: tunnel subnet 172.16.3.0/29 covers the "
         "router's subnet 172.16.3.0/30 at line 3 of running.set (the running configuration of "
         "vra-dal12); give each its own address space\n"
-        f"{plan}:45:13: VRC505 connections.cc-dal12.tunnel: tunnel 0 on vra-dal12 is already "
+        f"{plan}:46:13: VRC505 connections.cc-dal12.tunnel: tunnel 0 on vra-dal12 is already "
         "taken by "
         "line 1 of running.set; pin another number\n"
         "2 errors, 0 warnings: nothing was written\n"

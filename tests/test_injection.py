@@ -220,7 +220,8 @@ def test_finalize_refuses_control_characters_whatever_the_template() -> None:
         template.render(v="a\nset y")
     with pytest.raises(RenderBug):
         template.render(v=None)
-    assert render_router(intent, "vyatta", "p.yaml").count("\n") == 3  # header only
+    # header only: the router, the plan and the five paste steps
+    assert render_router(intent, "vyatta", "p.yaml").count("\n") == 7
 
 
 def test_output_shape_is_checked() -> None:

@@ -24,7 +24,9 @@ def test_markdown_review_of_two_plan_revisions(
 def test_text_review_and_no_change(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(REVIEW)
     same = run_cli(["diff", "old.yaml", "old.yaml"])
-    assert same.stdout == "no change to any router between old.yaml and old.yaml\n"
+    assert same.stdout == (
+        "no change to any router or to IBM's side between old.yaml and old.yaml\n"
+    )
     text = run_cli(["diff", "old.yaml", "new.yaml"]).stdout.splitlines()
     assert text[0] == "vra-dal12.vyatta.set (changed): +43 -1"
     assert "- set policy route prefix-list PL-cc-dal12-OUT rule 20 prefix 10.148.252.64/26" in text
@@ -117,3 +119,29 @@ def test_check_needs_an_output_directory() -> None:
         2,
         "vra-config: error: --check compares files: give the directory with --out\n",
     )
+
+
+def test_a_change_to_ibms_side_alone_is_shown(tmp_path: Path) -> None:
+    """A Transit Gateway zone is IBM's side only: no router line changes, the review must
+    still show it (it said "No change to any router" before)."""
+    plan = SAMPLES / "powervs-tgw-gre.yaml"
+    lock = SAMPLES / "powervs-tgw-gre.lock.yaml"
+    for name in ("old", "new"):
+        shutil.copy(lock, tmp_path / f"{name}.lock.yaml")
+    shutil.copy(plan, tmp_path / "old.yaml")
+    text = plan.read_text(encoding="utf-8")
+    assert "zone: us-east-1 " in text
+    (tmp_path / "new.yaml").write_text(text.replace("zone: us-east-1 ", "zone: us-east-2 "))
+    run = run_cli(["diff", str(tmp_path / "old.yaml"), str(tmp_path / "new.yaml")])
+    assert run.exit_code == 0, run.stderr
+    assert run.stdout.splitlines() == [
+        "no change to any router",
+        "IBM side, ibm-side.tf (changed): +1 -1",
+        '- resource "ibm_tg_connection" "tgw_wdc06" > zone = "us-east-1"',
+        '+ resource "ibm_tg_connection" "tgw_wdc06" > zone = "us-east-2"',
+    ]
+    md = run_cli(
+        ["diff", str(tmp_path / "old.yaml"), str(tmp_path / "new.yaml"), "--format", "markdown"]
+    ).stdout.splitlines()
+    assert "No change to any router; IBM's side changes." in md
+    assert "| IBM side, `ibm-side.tf` | changed | 1 | 1 |" in md

@@ -100,7 +100,7 @@ def test_check_mode(tmp_path: Path) -> None:
         run_cli(["render", "--locked", "--target", "terraform", "--out", out, plan]).exit_code == 0
     )
     run = run_cli(["render", "--check", "--target", "terraform", "--out", out, plan])
-    assert (run.exit_code, run.stdout) == (0, f"{out}: 1 files match a fresh render of {plan}\n")
+    assert (run.exit_code, run.stdout) == (0, f"{out}: 1 file matches a fresh render of {plan}\n")
     # the routers' files and the IBM side's share the folder without being "left over"
     assert run_cli(["render", "--check", "--out", out, plan]).exit_code == 0
     (tmp_path / "ibm-side.tf").write_text("# vra-config: IBM side, edited\n")

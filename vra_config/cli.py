@@ -9,21 +9,29 @@ commands so `--help` stays instant.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
+import typer.core
+from typer import _click as click
+from typer._click.exceptions import NoArgsIsHelpError
+from typer._click.exceptions import UsageError as ClickUsageError
 
 from vra_config import __version__
 
 if TYPE_CHECKING:
+    from vra_config.intent.records import RouterIntent
     from vra_config.pipeline import Checked
     from vra_config.plan.findings import Finding
 
 app = typer.Typer(
-    add_completion=False,
+    # `vra-config --install-completion` writes the shell's completion (Typer's own).
+    add_completion=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -64,6 +72,13 @@ def _print_findings(findings: Iterable[Finding]) -> None:
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _why(exc: OSError | UnicodeDecodeError) -> str:
+    """Why a file could not be read, in words (not Python's `[Errno 2] ...: 'x'`)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
+    return (exc.strerror or str(exc)).lower().rstrip(".")
 
 
 def _fail_usage(message: str) -> NoReturn:
@@ -117,7 +132,7 @@ def _running_texts(plan: Path, running: list[str] | None) -> dict[str, tuple[str
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            _fail_usage(f"--running {file}: cannot read it ({exc})")
+            _fail_usage(f"--running {file}: cannot read it ({_why(exc)})")
         out[name or "*"] = (path.name, text)
     return out
 
@@ -345,7 +360,8 @@ def _check_outputs(out: Path, files: dict[str, str], mark: str, command: str, pl
     if stale:
         _say(f"{len(stale)} rendered files are stale: run `{command}` and commit them")
         raise typer.Exit(1)
-    typer.echo(f"{out}: {len(files)} files match a fresh render of {plan}")
+    verb = "matches" if len(files) == 1 else "match"
+    typer.echo(f"{out}: {_plural(len(files), 'file')} {verb} a fresh render of {plan}")
 
 
 def _render_ibm_side(
@@ -458,17 +474,130 @@ def _running_delta(plan: Path, running: list[str], vendor: str | None) -> None:
         try:
             text = source.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
-            _fail_usage(f"--running {source}: cannot read it ({exc})")
+            _fail_usage(f"--running {source}: cannot read it ({_why(exc)})")
         lines = delta(text, by_router[name], chosen[name], names)
         if index:
             typer.echo("")
-        typer.echo(f"# vra-config: {name}: {len(lines)} commands from {source.name} to the plan")
+        typer.echo(
+            f"# vra-config: {name}: {_plural(len(lines), 'command')} from {source.name} to the plan"
+        )
         for line in lines:
             typer.echo(line)
 
 
 def files_by_router(files: dict[str, str]) -> dict[str, str]:
     return {name.split(".", 1)[0]: text for name, text in files.items()}
+
+
+@app.command()
+def verify(
+    plan: PlanArg,
+    router: Annotated[
+        str | None,
+        typer.Option(help="The router to verify (every rendered router when omitted)."),
+    ] = None,
+    show: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--show",
+            metavar="FILE",
+            help="Output captured from the router (a BGP summary, JSON or FRR text, or FRR's "
+            "`show ip route json`); judged against the plan. Repeat for several files.",
+        ),
+    ] = None,
+    vendor: Annotated[
+        str | None,
+        typer.Option(metavar="VENDOR", help="The vendor pack for every device (vyatta or vsrx)."),
+    ] = None,
+) -> None:
+    """Print what to run on each router after pasting and what it must show; with --show,
+    judge captured output (exit 0 all as planned, 1 otherwise)."""
+    from vra_config.pipeline import device_intents
+
+    checked = _check(plan, False)
+    intents, vendors = _guard(lambda: device_intents(checked, vendor, router))
+    if not show:
+        from vra_config.verify.sheet import render_sheet
+
+        texts = [render_sheet(intents[name], vendors[name], plan.name) for name in sorted(vendors)]
+        typer.echo("\n".join(texts), nl=False)
+        return
+    if len(vendors) != 1:
+        _fail_usage(
+            f"--show: the plan renders {len(vendors)} routers; say whose output it is with "
+            f"--router (one of {', '.join(sorted(vendors))})"
+        )
+    name = next(iter(vendors))
+    _judge(name, intents[name], show)
+
+
+def _judge(name: str, intent: RouterIntent, files: list[Path]) -> None:
+    """Judge each captured file for one router; exit 1 if anything differs from the plan."""
+    from vra_config.verify.expect import expected_neighbors, expected_routes
+    from vra_config.verify.judge import CaptureError, judge_capture
+
+    neighbors = expected_neighbors(intent)
+    routes = expected_routes(intent)
+    failed = total = 0
+    for file in files:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            _fail_usage(f"--show {file}: cannot read it ({_why(exc)})")
+        try:
+            rows = judge_capture(neighbors, routes, text)
+        except CaptureError as exc:
+            _fail_usage(f"--show {file}: {exc}")
+        typer.echo(f"{name}: {file}")
+        for row in rows:
+            mark = "ok  " if row.ok else "FAIL"
+            found = row.found if row.ok else f"{row.found} (plan: {row.expected})"
+            typer.echo(f"  {mark} {row.subject}: {row.check}: {found}")
+        total += len(rows)
+        failed += sum(1 for row in rows if not row.ok)
+    typer.echo(
+        f"{name}: {_plural(total, 'check')}, {failed} not as planned"
+        if failed
+        else f"{name}: {_plural(total, 'check')}, all as planned"
+    )
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("far-end")
+def far_end(
+    plan: PlanArg,
+    site: Annotated[
+        str | None,
+        typer.Option(metavar="SITE", help="The site to describe (every site without a vendor)."),
+    ] = None,
+) -> None:
+    """Print a vendor-neutral parameter sheet for each site vra-config does not render (no
+    `vendor:`): proposals, identities, tunnel addresses, BGP and prefixes."""
+    from vra_config.intent.router import router_intents
+    from vra_config.targets.farend import far_end_sheet
+
+    checked = _check(plan, False)
+    unrendered = sorted(n for n, s in checked.plan.sites.items() if s.vendor is None)
+    if site is not None:
+        if site not in checked.plan.sites:
+            known = ", ".join(sorted(checked.plan.sites)) or "none"
+            _fail_usage(f"--site {site}: no such site in the plan (sites: {known})")
+        if site not in unrendered:
+            _fail_usage(
+                f"--site {site}: it names a vendor, so `vra-config render` prints its "
+                "configuration; the parameter sheet is for sites without one"
+            )
+        unrendered = [site]
+    if not unrendered:
+        typer.echo(
+            f"{plan.name}: every site names a vendor; `vra-config render` prints them all"
+            if checked.plan.sites
+            else f"{plan.name}: the plan has no site; `vra-config render` prints every router"
+        )
+        return
+    intents = router_intents(checked.address_plan, checked.routes)
+    typer.echo("\n".join(far_end_sheet(intents[n], plan.name) for n in unrendered), nl=False)
 
 
 @app.command()
@@ -608,6 +737,83 @@ def schema() -> None:
     from vra_config.plan.model import json_schema
 
     typer.echo(json.dumps(json_schema(), indent=2, sort_keys=True))
+
+
+#: What each value stands for in help and usage, instead of Typer's `<str>`, `<list[str]>`
+#: and `{plan}`.
+METAVARS = {
+    "plan": "PLAN",
+    "plans": "PLAN",
+    "running": "[ROUTER=]FILE",
+    "out": "DIR",
+    "templates": "DIR",
+    "base": "REV",
+    "output_format": "FORMAT",
+    "show": "FILE",
+    "fail": "LINK",
+    "target": "TARGET",
+    "vendor": "VENDOR",
+    "router": "ROUTER",
+    "site": "SITE",
+}
+
+
+def _no_type(ctx: click.Context) -> None:
+    return None
+
+
+class _UsageError(ClickUsageError):
+    """A mistake in how vra-config was called, said like every other usage error."""
+
+    def show(self, file: Any = None) -> None:
+        what = self.format_message().rstrip(".")
+        sys.stderr.write(f"vra-config: error: {what}; see vra-config -h\n")
+
+
+def _usage_errors_said_our_way(parse: Callable[[], T]) -> T:
+    try:
+        return parse()
+    except (_UsageError, NoArgsIsHelpError):  # help for a bare command stays help
+        raise
+    except ClickUsageError as exc:
+        raise _UsageError(exc.format_message(), exc.ctx) from None
+
+
+class _Group(typer.core.TyperGroup):
+    """The root: an unknown command or option is a `vra-config: error:` like the rest."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        return _usage_errors_said_our_way(lambda: super(_Group, self).make_context(*args, **kwargs))
+
+    def resolve_command(self, ctx: click.Context, args: list[str]) -> Any:
+        return _usage_errors_said_our_way(lambda: super(_Group, self).resolve_command(ctx, args))
+
+
+class _Command(typer.core.TyperCommand):
+    """A command whose help names each value (`--router ROUTER`, `PLAN`): Typer would print
+    its Python type (`<str>`, `<list[str]>`) and brace a required argument (`{plan}`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for param in self.params:
+            if param.metavar is None and not getattr(param, "is_flag", False) and param.name:
+                param.metavar = METAVARS.get(param.name, param.name.upper())
+            if isinstance(param, typer.core.TyperArgument):
+                # The argument's row is its metavar, without Typer's type label after it.
+                param.display_type_rich = _no_type  # type: ignore[method-assign]
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        return _usage_errors_said_our_way(
+            lambda: super(_Command, self).make_context(*args, **kwargs)
+        )
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return [re.sub(r"^\{(.*)\}", r"\1", p) for p in super().collect_usage_pieces(ctx)]
+
+
+for _info in app.registered_commands:
+    _info.cls = _Command
+app.info.cls = _Group
 
 
 def main() -> None:

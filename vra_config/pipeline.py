@@ -18,6 +18,7 @@ from vra_config.plan.accept import acknowledge
 from vra_config.plan.findings import Finding, Mark, PlanError, PlanPath, sorted_located
 from vra_config.plan.loader import LoadedPlan, load_file, load_text
 from vra_config.plan.model import Plan
+from vra_config.planner import assigned
 from vra_config.planner.addresses import plan_addresses
 from vra_config.planner.lock import Lock, lock_path, read_lock
 from vra_config.planner.records import AddressPlan
@@ -79,6 +80,8 @@ def check_loaded(
         # repeat, less clearly, what is already wrong.
         routes = link_routes(loaded.plan, address_plan.connections)
         findings += design_findings(address_plan, routes)
+    findings += assigned.missing_asns(loaded.plan, "warning")
+    findings += assigned.public_gateway_ips(loaded.plan)
     findings = acknowledge(findings, loaded.plan.accept)
     if locked and address_plan.lock_changes and not any(f.is_error for f in findings):
         name = lock_file.name if lock_file else "the lock"
@@ -134,6 +137,7 @@ def vendors_for(plan: Plan, vendor: str | None, devices: list[str]) -> dict[str,
     from vra_config.targets.routers import PACKS
 
     packs = ", ".join(sorted(PACKS))
+    vendor = vendor.lower() if vendor is not None else None  # `--vendor VSRX` is vsrx
     if vendor is not None and vendor not in PACKS:
         raise UsageError(f"vendor {vendor} has no template pack yet; available: {packs}")
     out: dict[str, str] = {}
@@ -234,6 +238,9 @@ def _prepared(
     from vra_config.intent.router import router_intents
     from vra_config.planner.report import header_notes
 
+    waiting = assigned.missing_asns(checked.plan, "error")
+    if waiting:  # the router's BGP session needs what IBM assigns at creation
+        raise PlanError(sorted_located(waiting, checked.file, checked.marks))
     intents = router_intents(checked.address_plan, checked.routes)
     names = sorted(intents)
     members = member_names(checked.plan)
@@ -301,3 +308,12 @@ def render_ibm_side(checked: Checked, target: str) -> dict[str, str]:
         return render_target(checked.address_plan, target, Path(checked.file).name)
     except TargetError as exc:
         raise PlanError(sorted_located(exc.findings, checked.file, checked.marks)) from None
+
+
+def device_intents(
+    checked: Checked, vendor: str | None = None, router: str | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The intent and vendor of every device `render` would print (or the one named): what
+    `verify` builds its sheets from, so a sheet never describes a router render skips."""
+    intents, vendors, *_ = _prepared(checked, vendor, router, None, False, {})
+    return intents, vendors

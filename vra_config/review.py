@@ -14,7 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from vra_config.pipeline import Checked, UsageError, check_file, render_checked
+from vra_config.pipeline import (
+    Checked,
+    UsageError,
+    check_file,
+    render_checked,
+    render_ibm_side,
+)
 from vra_config.plan.findings import Finding, PlanError, format_path
 from vra_config.plan.rules import RULES
 from vra_config.planner.lock import Lock, lock_path
@@ -37,10 +43,19 @@ class Review:
     findings: tuple[Finding, ...]
     #: (rule, path) of what the old revision already acknowledged: the rest are new
     old_acknowledged: frozenset[tuple[str, str]] = frozenset()
+    #: IBM's side (the Terraform target, one line per value): what changes there too
+    ibm: FileChange | None = None
+    #: connections the new revision allocates that the old did not have
+    allocated: tuple[str, ...] = ()
+
+    @property
+    def shown(self) -> tuple[FileChange, ...]:
+        """The router files that change, then IBM's side if it does."""
+        return self.files if self.ibm is None else (*self.files, self.ibm)
 
     @property
     def empty(self) -> bool:
-        return not self.files and not self.moved
+        return not self.files and not self.moved and self.ibm is None and not self.allocated
 
 
 def _lines(text: str) -> list[str]:
@@ -77,8 +92,37 @@ def moved_allocations(old: Lock, new: Lock) -> tuple[str, ...]:
     return tuple(out)
 
 
+def new_allocations(old: Lock, new: Lock) -> tuple[str, ...]:
+    """Connections the new lock allocates for that the old one did not have."""
+    return tuple(
+        f"{name}: {new.connections[name].describe()}"
+        for name in sorted(set(new.connections) - set(old.connections))
+    )
+
+
+def ibm_change(old: Checked, new: Checked) -> FileChange | None:
+    """IBM's side of both revisions (Terraform), compared value by value."""
+    from vra_config.targets.ibm import terraform
+    from vra_config.targets.ibm.facts import hcl_facts
+
+    def facts(checked: Checked) -> list[str]:
+        return [
+            fact
+            for text in render_ibm_side(checked, "terraform").values()
+            for fact in hcl_facts(text)
+        ]
+
+    before, after = facts(old), facts(new)
+    gone, came = set(before) - set(after), set(after) - set(before)
+    if not gone and not came:
+        return None
+    status = "new" if not before else "gone" if not after else "changed"
+    added = tuple(f for f in after if f in came)
+    return FileChange(terraform.FILE, added, tuple(f for f in before if f in gone), status)
+
+
 def review(old: Checked, new: Checked, vendor: str | None) -> Review:
-    """Render both revisions and compare them."""
+    """Render both revisions, routers and IBM's side, and compare them."""
     return Review(
         old.file,
         new.file,
@@ -86,6 +130,8 @@ def review(old: Checked, new: Checked, vendor: str | None) -> Review:
         moved_allocations(old.address_plan.lock, new.address_plan.lock),
         tuple(f for f in new.warnings if not f.is_error),
         frozenset(_key(f) for f in old.acknowledged),
+        ibm_change(old, new),
+        new_allocations(old.address_plan.lock, new.address_plan.lock),
     )
 
 
@@ -137,12 +183,18 @@ def check_at_revision(plan: Path, revision: str) -> Checked:
 
 def as_text(r: Review) -> str:
     if r.empty:
-        return f"no change to any router between {r.old_label} and {r.new_label}\n"
+        return f"no change to any router or to IBM's side between {r.old_label} and {r.new_label}\n"
     lines = []
-    for f in r.files:
-        lines.append(f"{f.name} ({f.status}): +{len(f.added)} -{len(f.removed)}")
+    if not r.files:
+        lines.append("no change to any router")
+    for f in r.shown:
+        what = f"IBM side, {f.name}" if f is r.ibm else f.name
+        lines.append(f"{what} ({f.status}): +{len(f.added)} -{len(f.removed)}")
         lines += [f"- {line}" for line in f.removed]
         lines += [f"+ {line}" for line in f.added]
+    if r.allocated:
+        lines.append("new allocations:")
+        lines += [f"  {a}" for a in r.allocated]
     if r.moved:
         lines.append("allocations moved:")
         lines += [f"  {m}" for m in r.moved]
@@ -152,14 +204,23 @@ def as_text(r: Review) -> str:
 def as_markdown(r: Review) -> str:
     """A pull-request comment: summary table, moved allocations, findings, then the lines."""
     out = [f"### vra-config: {r.old_label} → {r.new_label}", ""]
-    if r.empty:
-        out.append("No change to any router.")
+    shown = r.shown
+    if not shown:
+        out.append("No change to any router or to IBM's side.")
     else:
+        if not r.files:
+            out += ["No change to any router; IBM's side changes.", ""]
         out += [
-            "| router file | change | lines added | lines removed |",
+            "| file | change | lines added | lines removed |",
             "| --- | --- | ---: | ---: |",
         ]
-        out += [f"| `{f.name}` | {f.status} | {len(f.added)} | {len(f.removed)} |" for f in r.files]
+        out += [
+            f"| {'IBM side, ' if f is r.ibm else ''}`{f.name}` | {f.status} | {len(f.added)} "
+            f"| {len(f.removed)} |"
+            for f in shown
+        ]
+    out += ["", "**New allocations:** " + ("none" if not r.allocated else "")]
+    out += [f"- `{a}`" for a in r.allocated]
     out += ["", "**Allocations moved:** " + ("none" if not r.moved else "")]
     out += [f"- ⚠️ `{m}`" for m in r.moved]
     accepted = [f for f in r.findings if f.accepted is not None]
@@ -174,7 +235,7 @@ def as_markdown(r: Review) -> str:
     if others:
         out += ["", "**Findings:**"]
         out += [f"- {f.format()}" for f in others]
-    for f in r.files:
+    for f in shown:
         out += ["", f"<details><summary><code>{f.name}</code></summary>", "", "```diff"]
         out += [f"-{line}" for line in f.removed]
         out += [f"+{line}" for line in f.added]

@@ -3,9 +3,9 @@
 # The router end of each link is `vra-config render`; review both before use.
 set -eu
 : "${dal12_prod_workspace_crn:?set dal12_prod_workspace_crn to the CRN of PowerVS workspace dal12-prod}"
-: "${dal12_prod_network_ids:?set dal12_prod_network_ids to the IDs of the PowerVS networks of dal12-prod}"
+: "${dal12_prod_network_ids:?set dal12_prod_network_ids to the IDs of the PowerVS networks of dal12-prod, comma-separated (id1,id2)}"
 : "${wdc06_dr_workspace_crn:?set wdc06_dr_workspace_crn to the CRN of PowerVS workspace wdc06-dr}"
-: "${wdc06_dr_network_ids:?set wdc06_dr_network_ids to the IDs of the PowerVS networks of wdc06-dr}"
+: "${wdc06_dr_network_ids:?set wdc06_dr_network_ids to the IDs of the PowerVS networks of wdc06-dr, comma-separated (id1,id2)}"
 : "${cc_dal12_speed:?set cc_dal12_speed to the speed of cc-dal12}"
 : "${cc_wdc06_speed:?set cc_wdc06_speed to the speed of cc-wdc06}"
 

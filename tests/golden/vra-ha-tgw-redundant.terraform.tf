@@ -17,6 +17,17 @@ variable "transit_gateway_id" {
   description = "ID of the Transit Gateway every transit-gateway connection of the plan attaches to (ibm_tg_gateway.<name>.id, or `ibmcloud tg gateways`)"
 }
 
+variable "dal10_per_workspace_crn" {
+  type        = string
+  description = "CRN of PowerVS workspace dal10-per (`ibmcloud pi workspace list`), for its own connection to the Transit Gateway"
+}
+
+variable "dal10_per_attach" {
+  type        = bool
+  default     = true
+  description = "Create the Transit Gateway's connection to PowerVS workspace dal10-per; false when the workspace is attached to the gateway already (the GRE reaches it only through that attachment)"
+}
+
 # tgw-dal: Transit Gateway GRE to router vra-ha (PowerVS dal10-per); the router peers with local ASN 64490 (us-south-1), 64491 (us-south-2)
 resource "ibm_tg_connection" "tgw_dal" {
   gateway           = var.transit_gateway_id
@@ -48,5 +59,17 @@ output "tgw_dal" {
   value = {
     connection_id = ibm_tg_connection.tgw_dal.connection_id
     status        = ibm_tg_connection.tgw_dal.status
+    # IBM assigns the Local BGP ASN at creation: this command shows it (local_bgp_asn);
+    # put it in the plan (transit_gateway.asn), then render the router
+    read_local_bgp_asn = "ibmcloud tg tunnels ${var.transit_gateway_id} ${ibm_tg_connection.tgw_dal.connection_id} --output json"
   }
+}
+
+# PowerVS workspace dal10-per reaches the Transit Gateway through its own connection; it must exist for the GRE to reach the workspace
+resource "ibm_tg_connection" "dal10_per_powervs" {
+  count        = var.dal10_per_attach ? 1 : 0
+  gateway      = var.transit_gateway_id
+  name         = "dal10-per-powervs"
+  network_type = "power_virtual_server"
+  network_id   = var.dal10_per_workspace_crn
 }

@@ -19,6 +19,17 @@ variable "transit_gateway_id" {
   description = "ID of the Transit Gateway every transit-gateway connection of the plan attaches to (ibm_tg_gateway.<name>.id, or `ibmcloud tg gateways`)"
 }
 
+variable "dal10_per_workspace_crn" {
+  type        = string
+  description = "CRN of PowerVS workspace dal10-per (`ibmcloud pi workspace list`), for its own connection to the Transit Gateway"
+}
+
+variable "dal10_per_attach" {
+  type        = bool
+  default     = true
+  description = "Create the Transit Gateway's connection to PowerVS workspace dal10-per; false when the workspace is attached to the gateway already (the GRE reaches it only through that attachment)"
+}
+
 variable "dal12_prod_workspace_id" {
   type        = string
   description = "GUID of PowerVS workspace dal12-prod (dal12): pi_cloud_instance_id, `ibmcloud pi workspace list`"
@@ -61,7 +72,19 @@ output "tgw_dal10" {
   value = {
     connection_id = ibm_tg_connection.tgw_dal10.connection_id
     status        = ibm_tg_connection.tgw_dal10.status
+    # IBM assigns the Local BGP ASN at creation: this command shows it (local_bgp_asn);
+    # put it in the plan (transit_gateway.asn), then render the router
+    read_local_bgp_asn = "ibmcloud tg connection ${var.transit_gateway_id} ${ibm_tg_connection.tgw_dal10.connection_id} --output json"
   }
+}
+
+# PowerVS workspace dal10-per reaches the Transit Gateway through its own connection; it must exist for the GRE to reach the workspace
+resource "ibm_tg_connection" "dal10_per_powervs" {
+  count        = var.dal10_per_attach ? 1 : 0
+  gateway      = var.transit_gateway_id
+  name         = "dal10-per-powervs"
+  network_type = "power_virtual_server"
+  network_id   = var.dal10_per_workspace_crn
 }
 
 # cc-dal12: cloud connection GRE to router vsrx-dal (PowerVS dal12-prod, dal12)

@@ -234,7 +234,9 @@ class TgwTunnel(Model):
     #: the router's interface, BGP session and lock entry are named after it too.
     name: Name
     gateway_ip: Address
-    asn: Asn
+    #: IBM assigns it when the tunnel is created: the IBM side renders without it, the
+    #: router needs it (rule VRC980).
+    asn: Asn | None = None
     zone: TgwZone
     #: Pins, as on a single-tunnel connection: the tunnel's /30 and tunnel number.
     gre: Prefix | None = None
@@ -266,18 +268,14 @@ class TransitGatewayEnd(Model):
                 "(https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-redundant-gre-connection)",
                 {"keys": " and ".join(f"`{k}`" for k in single)},
             )
-        if not self.tunnels:
-            missing = [k for k in ("gateway_ip", "asn") if getattr(self, k) is None]
-            if missing:
-                raise PydanticCustomError(
-                    "vra_missing",
-                    "{keys} required: the Local gateway IP and Local BGP ASN IBM shows for "
-                    "the GRE connection (or `tunnels:` for a redundant GRE)",
-                    {
-                        "keys": " and ".join(f"`{k}`" for k in missing)
-                        + (" is" if len(missing) == 1 else " are")
-                    },
-                )
+        # `asn` may wait: IBM assigns the Local BGP ASN when the connection is created, so
+        # the IBM side is rendered and applied first (rule VRC980).
+        if not self.tunnels and self.gateway_ip is None:
+            raise PydanticCustomError(
+                "vra_missing",
+                "`gateway_ip` is required: the Local gateway IP you choose for the GRE "
+                "connection (or `tunnels:` for a redundant GRE)",
+            )
         return self
 
 
@@ -468,7 +466,9 @@ class Plan(Model):
 
 def json_schema() -> dict[str, Any]:
     """The plan's JSON Schema, for editors that validate YAML while typing."""
-    schema = Plan.model_json_schema()
+    from vra_config.plan.schema_docs import annotate
+
+    schema = annotate(Plan.model_json_schema())
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "vra-config plan v1"
     return schema

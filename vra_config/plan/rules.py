@@ -109,6 +109,10 @@ TGW_REDUNDANT_GRE = Source(
     "Creating a redundant GRE",
     "https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-redundant-gre-connection",
 )
+TGW_UNBOUND_GRE = Source(
+    "Creating an unbound GRE tunnel connection",
+    "https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-unbound-gre-connection",
+)
 TGW_GRE_TROUBLESHOOTING = Source(
     "GRE tunnel connectivity issues",
     "https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-gre-tunnel-conn-issues",
@@ -752,6 +756,30 @@ RULES: dict[str, Rule] = _rules(
         "warning",
         (JUNIPER_RETH, JUNIPER_CLUSTER_VPN, JUNOS_YANG),
         acknowledgeable=True,
+    ),
+    # --- 98x: values IBM assigns at creation, and values it refuses at apply ---
+    Rule(
+        "VRC980",
+        "a Transit Gateway GRE's Local BGP ASN is not in the plan yet",
+        "IBM's Transit Gateway assigns the Local BGP ASN of a GRE connection (one per zone) "
+        "when the connection is created and shows it only then. IBM's side needs only what "
+        "you choose (gateway and tunnel IPs, zone), so it renders without the ASN and is "
+        "applied first; the rendered Terraform outputs the assigned ASN. The router's BGP "
+        "session needs it: a warning while the plan only drives IBM's side, an error when "
+        "the router is rendered.",
+        "warning",
+        (TGW_UNBOUND_GRE, TGW_REDUNDANT_GRE),
+    ),
+    Rule(
+        "VRC981",
+        "a Transit Gateway GRE's Local gateway IP is not RFC 1918",
+        "IBM's Transit Gateway CLI reference requires the Local gateway IP of a GRE to "
+        "comply with RFC 1918, outside the multicast range and clear of every network on "
+        "the gateway; it states this for a VPC base network, and every classic example IBM "
+        "gives uses a private address. `terraform plan` accepts any address and the API "
+        "decides at apply, so vra-config refuses a public one before.",
+        "error",
+        (TGW_CLI, TGW_UNBOUND_GRE, _rfc(1918)),
     ),
 )
 

@@ -1,14 +1,19 @@
 """ibmcloud target: IBM's end of every link as the IBM Cloud CLI commands that create it.
 
 A POSIX shell script, one command per link, with the flags IBM's CLI references document:
-- `ibmcloud tg connection-create-gre GATEWAY_ID --name --zone --local-gateway-ip
+- `ibmcloud tg connection-gre-create GATEWAY_ID --name --zone --local-gateway-ip
   --local-tunnel-ip --remote-gateway-ip --remote-tunnel-ip --network-type
-  unbound_gre_tunnel --base-network-type classic --remote-bgp-asn`
-  (https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-transit-gateway-cli);
+  unbound_gre_tunnel --base-network-type classic --remote-bgp-asn` (IBM marks the older
+  `connection-create-gre` deprecated;
+  https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-transit-gateway-cli);
+- the PowerVS workspace's own connection to the gateway, `ibmcloud tg connection-create
+  GATEWAY_ID --name --network-type power_virtual_server --network-id CRN` (same page),
+  skipped when `<workspace>_attach=false` says it exists;
 - a redundant GRE: its JSON file, then `ibmcloud tg connection-rgre-create --file FILE`
   (https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-redundant-gre-connection);
 - `ibmcloud pi workspace target CRN`, then `ibmcloud pi cloud-connection create NAME --speed
-  --classic --subnets "ID1 .. IDn" --gre-tunnel "CIDR DEST-IP"` (PowerVS CLI 1.x, which
+  --classic --subnets "ID1,..,IDn" --gre-tunnel "CIDR DEST-IP"` (`--subnets` takes
+  comma-separated network IDs) (PowerVS CLI 1.x, which
   renamed 0.7's `connection-create ... --networks`;
   https://cloud.ibm.com/docs/power-iaas-cli-plugin?topic=power-iaas-cli-plugin-power-iaas-cli-reference).
 
@@ -61,12 +66,12 @@ def context(side: IbmSide) -> dict[str, Any]:
                 "comments": _comments(
                     f"{link.connection}: Transit Gateway GRE to router {link.router} "
                     f"(PowerVS {link.powervs}); the router peers with local ASN "
-                    f"{link.local_bgp_asn}",
+                    f"{link.local_asns_text}",
                     link.description,
                 ),
                 "commands": [
                     _command(
-                        "ibmcloud tg connection-create-gre",
+                        "ibmcloud tg connection-gre-create",
                         f'"${TRANSIT_GATEWAY_VAR}"',
                         "--name",
                         shell_word(link.connection),
@@ -87,10 +92,52 @@ def context(side: IbmSide) -> dict[str, Any]:
                 ],
             }
         )
+    if side.tgw:
+        steps.append(
+            {
+                "comments": [
+                    comment(
+                        "IBM assigns each GRE's Local BGP ASN at creation: `ibmcloud tg "
+                        f'connections "${TRANSIT_GATEWAY_VAR}" --output json` shows it '
+                        "(local_bgp_asn); put it in the plan (transit_gateway.asn), then "
+                        "render the router"
+                    )
+                ],
+                "commands": [],
+            }
+        )
+    for tws in side.tgw_workspaces:
+        required.append(_required(tws.crn_var, f"the CRN of PowerVS workspace {tws.name}"))
+        steps.append(
+            {
+                "comments": [
+                    comment(
+                        f"PowerVS workspace {tws.name} reaches the Transit Gateway through its "
+                        f"own connection; set {tws.attach_var}=false if it is attached already"
+                    )
+                ],
+                "commands": [
+                    _command(
+                        f'[ "${{{tws.attach_var}:-true}}" = false ] ||',
+                        "ibmcloud tg connection-create",
+                        f'"${TRANSIT_GATEWAY_VAR}"',
+                        "--name",
+                        shell_word(tws.connection),
+                        "--network-type power_virtual_server --network-id",
+                        f'"${tws.crn_var}"',
+                    )
+                ],
+            }
+        )
     workspaces = {ws.name: ws for ws in side.workspaces}
     for ws in side.workspaces:
         required.append(_required(ws.crn_var, f"the CRN of PowerVS workspace {ws.name}"))
-        required.append(_required(ws.networks_var, f"the IDs of the PowerVS networks of {ws.name}"))
+        required.append(
+            _required(
+                ws.networks_var,
+                f"the IDs of the PowerVS networks of {ws.name}, comma-separated (id1,id2)",
+            )
+        )
     for cc in side.cloud:
         ws = workspaces[cc.powervs]
         if cc.speed is None:
@@ -120,7 +167,8 @@ def context(side: IbmSide) -> dict[str, Any]:
                 ],
             }
         )
-    return {"required": required, "steps": steps}
+    # a workspace both behind a Transit Gateway and on a cloud connection asks once
+    return {"required": list(dict.fromkeys(required)), "steps": steps}
 
 
 def _redundant_gre(link: TgwLink) -> dict[str, Any]:
@@ -133,7 +181,7 @@ def _redundant_gre(link: TgwLink) -> dict[str, Any]:
             "local_gateway_ip": t.local_gateway_ip,
             "local_tunnel_ip": t.local_tunnel_ip,
             "name": t.name,
-            "remote_bgp_asn": str(link.remote_bgp_asn),
+            "remote_bgp_asn": link.remote_bgp_asn,  # a number, as in IBM's example
             "remote_gateway_ip": t.remote_gateway_ip,
             "remote_tunnel_ip": t.remote_tunnel_ip,
             "zone": {"name": t.zone},

@@ -61,7 +61,8 @@ class GreTunnel:
     local_tunnel_ip: str  # the Transit Gateway's tunnel IP = the router's BGP neighbour
     remote_gateway_ip: str  # the router's private IP = its local-ip
     remote_tunnel_ip: str  # the router's tunnel address
-    local_bgp_asn: int = 0  # the Transit Gateway's ASN in this tunnel's zone
+    #: the Transit Gateway's ASN in this tunnel's zone; None until IBM assigns it
+    local_bgp_asn: int | None = None
 
 
 @dataclass(frozen=True)
@@ -74,20 +75,22 @@ class TgwLink:
     powervs: str
     description: str | None
     remote_bgp_asn: int  # the router's ASN
-    local_bgp_asn: int  # the Transit Gateway's, as IBM showed it (the router peers with it)
+    #: the Transit Gateway's, as IBM showed it (the router peers with it); None until IBM
+    #: assigns it at creation (rule VRC980: IBM's side is applied first)
+    local_bgp_asn: int | None
     tunnels: tuple[GreTunnel, ...]
 
     @property
-    def local_asns(self) -> tuple[int, ...]:
-        """The Transit Gateway's ASNs over the tunnels (one per zone), sorted."""
-        return tuple(sorted({t.local_bgp_asn for t in self.tunnels}))
-
-    @property
     def local_asns_text(self) -> str:
-        """`64490`, or per zone for a redundant GRE: `64490 (us-south-1), 64491 (us-south-2)`."""
+        """`64490`, or per zone for a redundant GRE: `64490 (us-south-1), 64491 (us-south-2)`;
+        what IBM has not assigned yet is said so."""
+
+        def shown(asn: int | None) -> str:
+            return str(asn) if asn is not None else "(assigned by IBM at creation)"
+
         if not self.redundant:
-            return str(self.local_bgp_asn)
-        return ", ".join(f"{t.local_bgp_asn} ({t.zone})" for t in self.tunnels)
+            return shown(self.local_bgp_asn)
+        return ", ".join(f"{shown(t.local_bgp_asn)} ({t.zone})" for t in self.tunnels)
 
     @property
     def redundant(self) -> bool:
@@ -125,12 +128,28 @@ class Workspace:
 
 
 @dataclass(frozen=True)
+class TgwWorkspace:
+    """A PowerVS workspace a Transit Gateway GRE leads to: it reaches the gateway through its
+    own connection, `network_type = "power_virtual_server"` with the workspace's CRN as
+    `network_id` (IBM-Cloud/terraform-provider-ibm, resource_ibm_tg_gateway_connection.go;
+    `ibmcloud tg connection-create --network-type power_virtual_server --network-id CRN`,
+    https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-transit-gateway-cli)."""
+
+    name: str
+    connection: str  # the Transit Gateway connection's name
+    ident: str
+    crn_var: str
+    attach_var: str  # Terraform: false when the workspace is attached already
+
+
+@dataclass(frozen=True)
 class IbmSide:
     """IBM's end of every link of a plan, in connection-name order."""
 
     tgw: tuple[TgwLink, ...]
     cloud: tuple[CloudLink, ...]
     workspaces: tuple[Workspace, ...]
+    tgw_workspaces: tuple[TgwWorkspace, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -175,7 +194,17 @@ def ibm_side(address_plan: AddressPlan) -> IbmSide:
         )
         for ws in used
     )
-    return IbmSide(tuple(tgw), tuple(cloud), workspaces)
+    attached = tuple(
+        TgwWorkspace(
+            ws,
+            f"{ws}-powervs",
+            f"{ident(ws)}_powervs",
+            f"{ident(ws)}_workspace_crn",
+            f"{ident(ws)}_attach",
+        )
+        for ws in sorted({link.powervs for link in tgw})
+    )
+    return IbmSide(tuple(tgw), tuple(cloud), workspaces, attached)
 
 
 def _name_problem(path: tuple[str | int, ...], name: str, what: str) -> Finding | None:
@@ -222,7 +251,7 @@ def _tgw_link(
     if problem is not None:
         problems.append(problem)
     assert link.local_ip and link.remote_ip and link.router_address and link.peer_address
-    assert link.router_asn is not None and conn.transit_gateway.asn is not None
+    assert link.router_asn is not None
     tunnel = GreTunnel(
         name=link.name,
         zone=conn.transit_gateway.zone,

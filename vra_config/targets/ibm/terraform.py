@@ -95,6 +95,39 @@ def context(side: IbmSide) -> dict[str, Any]:
                 "output_description": hcl_string(
                     _described(f"Transit Gateway GRE {link.connection}", link.description)
                 ),
+                "asn_lookup": _asn_lookup(link.ident, link.redundant),
+            }
+        )
+    attachments = []
+    for tws in side.tgw_workspaces:
+        variables.append(
+            _variable(
+                tws.crn_var,
+                "string",
+                f"CRN of PowerVS workspace {tws.name} (`ibmcloud pi workspace list`), for its "
+                "own connection to the Transit Gateway",
+            )
+        )
+        variables.append(
+            _variable(
+                tws.attach_var,
+                "bool",
+                f"Create the Transit Gateway's connection to PowerVS workspace {tws.name}; "
+                "false when the workspace is attached to the gateway already (the GRE "
+                "reaches it only through that attachment)",
+                default="true",
+            )
+        )
+        attachments.append(
+            {
+                "label": tws.ident,
+                "comment": comment(
+                    f"PowerVS workspace {tws.name} reaches the Transit Gateway through its own "
+                    "connection; it must exist for the GRE to reach the workspace"
+                ),
+                "count": f"var.{tws.attach_var} ? 1 : 0",
+                "name": hcl_string(tws.connection),
+                "network_id": f"var.{tws.crn_var}",
             }
         )
     for ws in side.workspaces:
@@ -167,8 +200,24 @@ def context(side: IbmSide) -> dict[str, Any]:
         "aliases": [f"ibm.{loc}" for loc in side.locations],
         "variables": variables,
         "tgw": tgw,
+        "attachments": attachments,
         "cloud": cloud,
     }
+
+
+def _asn_lookup(label: str, redundant: bool) -> str:
+    """An HCL string template of the command that shows the Local BGP ASN IBM assigned.
+
+    `ibmcloud tg connection GATEWAY_ID CONNECTION_ID --output json`, or `ibmcloud tg
+    tunnels GATEWAY_ID REDUNDANT_GRE_ID --output json` for a redundant GRE's tunnels (IBM's
+    Transit Gateway CLI reference; the API's field is `local_bgp_asn`). The provider's
+    `ibm_tg_connection` does not export it for an unbound GRE, so the output is the
+    command, not the number."""
+    command = "tunnels" if redundant else "connection"
+    return (
+        f'"ibmcloud tg {command} ${{var.{TRANSIT_GATEWAY_VAR}}} '
+        f'${{ibm_tg_connection.{label}.connection_id}} --output json"'
+    )
 
 
 def _described(what: str, description: str | None) -> str:
@@ -176,11 +225,16 @@ def _described(what: str, description: str | None) -> str:
 
 
 def _variable(
-    name: str, type_: str, description: str, validation: tuple[str, str] | None = None
+    name: str,
+    type_: str,
+    description: str,
+    validation: tuple[str, str] | None = None,
+    default: str | None = None,
 ) -> dict[str, Any]:
     return {
         "name": name,
         "type": type_,
+        "default": default,
         "description": hcl_string(description),
         "validation": (
             {"condition": validation[0], "message": hcl_string(validation[1])}

@@ -18,7 +18,7 @@ from vra_config.intent.records import RouterIntent
 from vra_config.plan.findings import Finding, Mark, PlanError
 from vra_config.targets.base import REDACTED_KEY, REDACTED_NOTE, ROUTER_MARK, VendorError
 from vra_config.targets.environment import RenderBug, environment, records
-from vra_config.targets.routers import PACKS
+from vra_config.targets.routers import PACKS, paste
 
 ENTRY_TEMPLATE = "router.j2"
 
@@ -45,7 +45,7 @@ def render_router(
     context["header"] = [
         module.comment(f"{ROUTER_MARK}{intent.name} ({intent.role}), {module.TITLE}"),
         module.comment(f"plan: {plan_name}"),
-        module.comment("Paste in configuration mode; review, then commit and save."),
+        *(module.comment(step) for step in paste.steps(vendor, intent.name, plan_name)),
         *(module.comment(note) for note in notes),
     ]
     if intent.cluster is not None and vendor != "vsrx":
