@@ -264,7 +264,7 @@ def test_the_lab_refuses_what_render_refuses_for_that_vendor(tmp_path: Path) -> 
     assert run.exit_code == 1
     assert run.stdout == ""
     assert run.stderr == (
-        f"{plan}:60:21: VRC702 connections.vpn-dc-east.ike.dh_group: DH group 17 is not "
+        f"{plan}:61:21: VRC702 connections.vpn-dc-east.ike.dh_group: DH group 17 is not "
         "available on the vSRX (it has 14, 15, 16, 19, 20, 21 and 24); choose another\n"
         "1 error: render refuses what the lab would run (dc-east as vsrx, vra-dal12 as vsrx), "
         "so nothing was run\n"
