@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vra_config.bounded import KEY_BYTES_MAX, read_bytes_bounded
 from vra_config.intent.design import design_findings
 from vra_config.intent.routing import LinkRoutes, link_routes
 from vra_config.plan.accept import acknowledge
@@ -204,8 +205,8 @@ def _read_key(kind: str, value: str, env: Mapping[str, str], base: Path) -> tupl
             return "", f"environment variable {value} is empty; export the pre-shared key in it"
         return env[value], None
     target = base / value
-    try:
-        raw = target.read_bytes()
+    try:  # bounded, regular files only: {file: /dev/zero} would never end
+        raw = read_bytes_bounded(target, KEY_BYTES_MAX)
     except OSError as exc:
         return "", f"cannot read the key file {target}: {exc.strerror}"
     try:
