@@ -63,7 +63,7 @@ def as_json(plan: str, findings: Sequence[Finding], summary: Summary | None) -> 
             {
                 "rule": f.rule,
                 "title": RULES[f.rule].title,
-                "severity": _level(f),
+                "severity": f.severity,
                 "file": escape(f.file) if f.file else None,
                 "line": f.mark.line if f.mark else None,
                 "column": f.mark.column if f.mark else None,
