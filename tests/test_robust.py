@@ -348,6 +348,17 @@ def test_sigterm_during_render_out_leaves_no_temporary_file(plan: Path, tmp_path
     assert [p.name for p in out.iterdir() if p.name.endswith(".tmp")] == []
 
 
+def test_a_temporary_file_left_by_a_killed_run_does_not_fail_render_check(
+    plan: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    assert run_cli(["render", "--locked", "--out", str(out), str(plan)]).exit_code == 0
+    rendered = out / "vra-dal12.vyatta.set"
+    (out / ".vra-dal12.vyatta.set.k2j4x.tmp").write_text(rendered.read_text())  # SIGKILL's
+    run = run_cli(["render", "--check", "--out", str(out), str(plan)])
+    assert (run.exit_code, run.stderr) == (0, "")
+
+
 def test_a_failed_lock_write_after_router_files_names_them(
     plan: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -85,6 +85,12 @@ def write_outputs(
     return written
 
 
+def _is_temporary(name: str) -> bool:
+    """A temporary file of `write_atomic` (`.NAME.XXXX.tmp`), left only if the process was
+    killed outright (SIGKILL, power loss): never a rendered file, so never "left over"."""
+    return name.startswith(".") and name.endswith(".tmp")
+
+
 def stale_outputs(out: Path, files: Mapping[str, str], mark: str = ROUTER_MARK) -> list[str]:
     """What in `out` differs from a fresh render: changed, missing, or left over.
 
@@ -110,7 +116,7 @@ def stale_outputs(out: Path, files: Mapping[str, str], mark: str = ROUTER_MARK) 
             problems.append(f"{target}: differs from a fresh render ({changed} lines)")
     if out.is_dir():
         for target in sorted(out.iterdir()):
-            if target.name in files or not target.is_file():
+            if target.name in files or not target.is_file() or _is_temporary(target.name):
                 continue
             try:
                 ours = _is_ours(target.read_text(encoding="utf-8"), (mark,))
