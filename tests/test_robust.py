@@ -111,6 +111,38 @@ def test_a_lock_tunnel_number_out_of_the_vendors_range_is_refused(
     )
 
 
+def test_a_lock_number_of_5000_digits_is_damaged_not_a_value_error(plan: Path) -> None:
+    lock = plan.with_name("plan.lock.yaml")
+    _edit(lock, '"tunnel": 0', '"tunnel": ' + "9" * 5000)
+    run = run_cli(["check", "--locked", str(plan)])
+    assert (run.exit_code, run.stderr) == (
+        1,
+        f"{lock}: VRC507 the lock file is damaged (the number 999999999999... is 5000 digits "
+        "long; no lock holds one); restore it from git, or delete it to allocate afresh "
+        "(addresses may then change)\n1 error, 0 warnings: nothing was written\n",
+    )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "why"),
+    [
+        ('"router": "vra-dal12"', '"router": "vra\\ud800"', "entry cc-dal12: router holds"),
+        ('"cc-dal12":', '"cc\\u001b[2K":', "entry cc\\x1b[2K: the name holds"),
+    ],
+)
+def test_a_lock_string_that_cannot_be_printed_is_damaged(
+    plan: Path, old: str, new: str, why: str
+) -> None:
+    lock = plan.with_name("plan.lock.yaml")
+    _edit(lock, old, new)
+    run = run_cli(["check", str(plan)])
+    assert run.exit_code == 1
+    assert run.stderr.startswith(
+        f"{lock}:6:1: VRC507 the lock file is damaged ({why} a control character or a lone "
+        "surrogate); restore it from git"
+    ), run.stderr
+
+
 def test_a_lock_nested_3000_deep_is_damaged_not_a_recursion_error(plan: Path) -> None:
     lock = plan.with_name("plan.lock.yaml")
     lock.write_text("[" * 3000 + "]" * 3000)

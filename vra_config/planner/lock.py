@@ -139,9 +139,16 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
     return out
 
 
+def _json_int(text: str) -> int:
+    """A JSON integer, refused past 12 digits (`int` itself refuses 4,300 with ValueError)."""
+    if len(text.lstrip("-")) > 12:
+        raise _Damaged(f"the number {text[:12]}... is {len(text)} digits long; no lock holds one")
+    return int(text)
+
+
 def _load_json(body: str) -> object:
     try:
-        return json.loads(body, object_pairs_hook=_no_duplicates)
+        return json.loads(body, object_pairs_hook=_no_duplicates, parse_int=_json_int)
     except RecursionError:
         raise _Damaged("nested too deeply; a lock is three levels deep") from None
 
@@ -183,7 +190,15 @@ def _text(item: Mapping[str, object], key: str, required: bool = True) -> str | 
     value = item.get(key)
     if not isinstance(value, str):
         raise _Damaged(f"{key} is missing or not text" if key not in item else f"{key} is not text")
+    if not _printable(value):
+        raise _Damaged(f"{key} holds a control character or a lone surrogate")
     return value
+
+
+def _printable(text: str) -> bool:
+    """Text that can be printed and written back: no control character, no lone surrogate
+    (JSON's `\\ud800` decodes to one, and writing it to a terminal or file fails)."""
+    return text.isprintable() and not any("\ud800" <= c <= "\udfff" for c in text)
 
 
 def _entry(item: object) -> LockEntry:
@@ -252,6 +267,8 @@ def parse_lock(text: str, file: str) -> Lock:
         where = _entry_lines(text, raw)
     for name, item in raw.items():
         try:
+            if not _printable(str(name)):
+                raise _Damaged("the name holds a control character or a lone surrogate")
             entries[str(name)] = _entry(item)
         except _Damaged as exc:
             raise broken(f"entry {name}: {exc.why}", where.get(name)) from None
