@@ -291,9 +291,9 @@ def test_running_that_is_not_a_regular_file_is_refused(
 def test_a_running_file_over_the_limit_is_refused(
     plan: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import vra_config.bounded
+    import vra_config.writer
 
-    monkeypatch.setattr(vra_config.bounded, "RUNNING_BYTES_MAX", 1024 * 1024)
+    monkeypatch.setattr(vra_config.writer, "RUNNING_BYTES_MAX", 1024 * 1024)
     running = plan.with_name("running.set")
     running.write_text("set system host-name x\n" * 50_000)
     run = run_cli(["check", "--running", str(running), str(plan)])

@@ -114,7 +114,7 @@ def _guard(action: Callable[[], T]) -> T:
 
 def _read_running(file: str) -> str:
     """A `--running` file's text: a regular file of bounded size, UTF-8 (else exit 2)."""
-    from vra_config.bounded import RUNNING_BYTES_MAX, read_bytes_bounded
+    from vra_config.writer import RUNNING_BYTES_MAX, read_bytes_bounded
 
     try:
         return read_bytes_bounded(Path(file), RUNNING_BYTES_MAX).decode("utf-8")

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vra_config.bounded import KEY_BYTES_MAX, read_bytes_bounded
 from vra_config.intent.design import design_findings
 from vra_config.intent.routing import LinkRoutes, link_routes
 from vra_config.plan.accept import acknowledge
@@ -23,6 +22,7 @@ from vra_config.planner.addresses import plan_addresses
 from vra_config.planner.lock import Lock, lock_path, read_lock
 from vra_config.planner.records import AddressPlan
 from vra_config.planner.redundant import origins_of, relocate
+from vra_config.writer import KEY_BYTES_MAX, read_bytes_bounded
 
 # Rendering (jinja2, the vendor packs, intent) is imported by the functions that render, so
 # `check` and `plan` do not pay for it.

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from vra_config.bounded import PLAN_BYTES_MAX, read_bytes_bounded
 from vra_config.plan.findings import Finding, Mark, PlanError, PlanPath, sorted_located
 from vra_config.plan.model import CONNECTION_KINDS, CloudConnection, Plan, Router, Site, Workspace
 from vra_config.plan.model_errors import model_findings
 from vra_config.plan.source import PlanSource, read_source
 from vra_config.plan.values import show_value
+from vra_config.writer import PLAN_BYTES_MAX, read_bytes_bounded
 
 
 @dataclass(frozen=True)

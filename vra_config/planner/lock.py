@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 from pathlib import Path
 
-from vra_config.bounded import PLAN_BYTES_MAX, read_bytes_bounded
 from vra_config.plan.findings import Finding, Mark, PlanError, escape
 from vra_config.plan.model import TUNNEL_NUMBER_MAX
 from vra_config.plan.source import read_source
-from vra_config.writer import write_atomic
+from vra_config.writer import PLAN_BYTES_MAX, read_bytes_bounded, write_atomic
 
 LOCK_VERSION = 1
 _HEADER = (
