@@ -602,3 +602,11 @@ def test_gen_plan_keeps_the_benchmark_shape_up_to_10000() -> None:
 def test_gen_plan_says_its_limit() -> None:
     with pytest.raises(SystemExit):
         gen_plan.main([str(gen_plan.MAX_CONNECTIONS + 1)])
+
+
+def test_diff_base_outside_a_repository_says_so(plan: Path) -> None:
+    run = run_cli(["diff", "--base=HEAD", str(plan)])
+    assert (run.exit_code, run.stderr) == (
+        2,
+        f"vra-config: error: --base HEAD: {plan.parent} is not in a git repository\n",
+    )

@@ -167,6 +167,8 @@ def _resolve_commit(revision: str, directory: Path) -> str:
     except OSError as exc:
         raise UsageError(f"--base {shown}: cannot run git ({exc.strerror})") from None
     commit = done.stdout.strip()
+    if "not a git repository" in done.stderr:
+        raise UsageError(f"--base {shown}: {directory} is not in a git repository")
     if done.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40,64}", commit):
         raise UsageError(f"--base {shown}: no such commit in the repository of the plan")
     return commit
