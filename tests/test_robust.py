@@ -610,3 +610,17 @@ def test_diff_base_outside_a_repository_says_so(plan: Path) -> None:
         2,
         f"vra-config: error: --base HEAD: {plan.parent} is not in a git repository\n",
     )
+
+
+def test_a_running_file_name_cannot_add_a_line_to_diff_running_output(
+    plan: Path, tmp_path: Path
+) -> None:
+    running = tmp_path / "r\nset system login user evil.set"
+    running.write_text("set interfaces dataplane dp0p192p1 address 10.148.252.83/26\n")
+    run = run_cli(["diff", "--vendor", "vyatta", "--running", str(running), str(plan)])
+    assert run.exit_code == 0, run.stderr
+    assert "\nset system login user evil.set" not in run.stdout
+    assert (
+        run.stdout.startswith("# vra-config: vra-dal12: ")
+        and "commands from r\\nset system login user evil.set to the plan" in run.stdout
+    )

@@ -569,7 +569,9 @@ def _running_delta(plan: Path, running: list[str], vendor: str | None) -> None:
         lines = delta(text, by_router[name], chosen[name], names)
         if index:
             typer.echo("")
-        typer.echo(f"# vra-config: {name}: {len(lines)} commands from {source.name} to the plan")
+        typer.echo(  # a comment line: a file name's newline must not start a command line
+            _escaped(f"# vra-config: {name}: {len(lines)} commands from {source.name} to the plan")
+        )
         for line in lines:
             typer.echo(line)
 
