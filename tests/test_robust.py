@@ -143,6 +143,15 @@ def test_a_lock_string_that_cannot_be_printed_is_damaged(
     ), run.stderr
 
 
+@pytest.mark.parametrize("version", ["true", "1.0", '"1"'])
+def test_a_lock_version_that_only_compares_equal_to_1_is_refused(plan: Path, version: str) -> None:
+    lock = plan.with_name("plan.lock.yaml")
+    _edit(lock, '{"version": 1,', f'{{"version": {version},')
+    run = run_cli(["check", str(plan)])
+    assert run.exit_code == 1
+    assert "VRC507 the lock file is damaged (expected a mapping with version: 1)" in run.stderr
+
+
 def test_a_lock_nested_3000_deep_is_damaged_not_a_recursion_error(plan: Path) -> None:
     lock = plan.with_name("plan.lock.yaml")
     lock.write_text("[" * 3000 + "]" * 3000)

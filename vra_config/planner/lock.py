@@ -251,7 +251,8 @@ def parse_lock(text: str, file: str) -> Lock:
             data, where = _load_block_yaml(text, file)
         if data is None:
             return Lock()
-        if not isinstance(data, dict) or data.get("version") != LOCK_VERSION:
+        version = data.get("version") if isinstance(data, dict) else None
+        if not isinstance(data, dict) or type(version) is not int or version != LOCK_VERSION:
             raise _Damaged(f"expected a mapping with version: {LOCK_VERSION}")
         raw = data.get("connections") or {}
         if not isinstance(raw, dict):
