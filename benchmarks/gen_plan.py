@@ -7,6 +7,12 @@ The shape is a large estate's: routers in classic with eight PowerVS connections
 (route-based, BGP) to its own enterprise site, 2-4 subnets per workspace, 1-3 networks per
 site. Every router is its own routing island, so the work per connection stays constant and
 the benchmark measures how the tool scales, not a quadratic plan.
+
+Each address block is cut into the largest subnets that give the estate enough of them
+(`_cut`): up to about 10,000 connections the plan is the same as it always was (benchmarks
+stay comparable), larger estates get smaller workspace and site subnets and /30 router
+uplinks. The limit is MAX_CONNECTIONS, set by the Transit Gateway addresses (one a second
+connection, from 192.168.0.0/16) and the /30 uplinks of 198.18.0.0/16 (one router per eight).
 """
 
 from __future__ import annotations
@@ -14,33 +20,43 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+from collections.abc import Iterator
 from ipaddress import IPv4Network
 from pathlib import Path
 
 import yaml
 
 PER_ROUTER = 8
+#: 131,068: half of them Transit Gateway links, each with a TGW address from 192.168.0.0/16.
+MAX_CONNECTIONS = 2 * (2**16 - 2)
 LOCATIONS = ["dal10", "dal12", "dal13", "wdc04", "wdc06", "wdc07", "fra04", "lon06", "tor01"]
 
 
-def _subnets(base: str, new_prefix: int) -> list[IPv4Network]:
-    return list(IPv4Network(base).subnets(new_prefix=new_prefix))
+def _cut(base: str, prefixes: tuple[int, ...], need: int) -> Iterator[IPv4Network]:
+    """`base` cut into the first prefix length of `prefixes` that gives `need` subnets."""
+    net = IPv4Network(base)
+    for prefix in prefixes:
+        if 2 ** (prefix - net.prefixlen) >= need:
+            return net.subnets(new_prefix=prefix)
+    raise ValueError(f"{base} holds fewer than {need} subnets of /{prefixes[-1]}")
 
 
 def generate(n: int, seed: int = 1) -> dict[str, object]:
     """A plan with `n` GRE connections to PowerVS (and n / 8 IPsec links)."""
+    if not 1 <= n <= MAX_CONNECTIONS:
+        raise ValueError(f"N must be from 1 to {MAX_CONNECTIONS:,}")
     rng = random.Random(seed)
-    router_nets = iter(_subnets("10.128.0.0/10", 26))  # classic private subnets
-    public_nets = iter(_subnets("198.18.0.0/16", 29))
+    n_routers = max(1, -(-n // PER_ROUTER))
+    router_nets = _cut("10.128.0.0/10", (26,), n_routers)  # classic private subnets
+    public_nets = _cut("198.18.0.0/16", (29, 30), n_routers)
     site_addresses = iter(IPv4Network("198.19.0.0/16").hosts())
-    ws_nets = iter(_subnets("100.64.0.0/10", 26))  # PowerVS and BYOIP subnets
-    site_nets = iter(_subnets("10.64.0.0/10", 22))
+    ws_nets = _cut("100.64.0.0/10", (26, 27, 28, 29), 4 * n)  # PowerVS and BYOIP subnets
+    site_nets = _cut("10.64.0.0/10", (22, 24, 26), 3 * n_routers)
     tgw_ips = iter(IPv4Network("192.168.0.0/16").hosts())
     routers: dict[str, object] = {}
     sites: dict[str, object] = {}
     powervs: dict[str, object] = {}
     connections: dict[str, object] = {}
-    n_routers = max(1, -(-n // PER_ROUTER))
     for r in range(n_routers):
         name = f"vra-{r:05d}"
         private = next(router_nets)
@@ -101,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, help="file to write (default: stdout)")
     args = parser.parse_args(argv)
+    if not 1 <= args.n <= MAX_CONNECTIONS:
+        parser.error(f"N must be from 1 to {MAX_CONNECTIONS:,}")
     text = yaml.dump(generate(args.n, args.seed), Dumper=yaml.CSafeDumper, sort_keys=False)
     if args.out:
         args.out.write_text(text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -62,7 +63,10 @@ MAX_ERRORS = 200
 
 
 def _say(text: str) -> None:
-    sys.stderr.write(text + "\n")
+    """One line to stderr, escaped: file names and plan text cannot draw on the terminal."""
+    from vra_config.plan.findings import escape
+
+    sys.stderr.write(escape(text) + "\n")
 
 
 def _print_findings(findings: Iterable[Finding]) -> None:
@@ -123,29 +127,44 @@ def _guard(action: Callable[[], T]) -> T:
         raise typer.Exit(1) from None
 
 
+def _read_running(file: str) -> str:
+    """A `--running` file's text: a regular file of bounded size, UTF-8 (else exit 2)."""
+    from vra_config.writer import RUNNING_BYTES_MAX, read_bytes_bounded
+
+    try:
+        return read_bytes_bounded(Path(file), RUNNING_BYTES_MAX).decode("utf-8")
+    except OSError as exc:
+        _fail_usage(f"--running {file}: cannot read it ({_why(exc)})")
+    except UnicodeDecodeError as exc:
+        _fail_usage(f"--running {file}: not UTF-8 text (byte {exc.start}); save it as UTF-8")
+
+
 def _running_texts(plan: Path, running: list[str] | None) -> dict[str, tuple[str, str]]:
     """`--running FILE` or `--running ROUTER=FILE` → {router: (file name, text)}."""
     out: dict[str, tuple[str, str]] = {}
     for item in running or []:
         name, _, file = item.rpartition("=")
-        path = Path(file)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            _fail_usage(f"--running {file}: cannot read it ({_why(exc)})")
-        out[name or "*"] = (path.name, text)
+        out[name or "*"] = (Path(file).name, _read_running(file))
     return out
 
 
 def _check(plan: Path, locked: bool, running: list[str] | None = None) -> Checked:
     from vra_config.pipeline import check_file
 
+    if not str(plan).isprintable():
+        # the name is printed into the lock's header and every router file's header comment
+        _fail_usage(
+            f"{plan}: the file name holds a control character; rename the file (letters, "
+            "digits, - _ . and spaces are safe)"
+        )
     if not plan.exists():
         _fail_usage(f"{plan}: no such file")
     if plan.is_dir():
         _fail_usage(f"{plan}: is a directory; give the plan file")
+    if not plan.is_file():  # a device, FIFO or socket: reading it would hang or never end
+        _fail_usage(f"{plan}: not a regular file; give the plan file")
     try:
-        plan.open("rb").close()
+        plan.open("rb").close()  # a regular file (checked above): opening cannot block
     except OSError as exc:
         _fail_usage(f"{plan}: cannot read it ({exc.strerror})")
     texts = _running_texts(plan, running)
@@ -163,7 +182,9 @@ def _check(plan: Path, locked: bool, running: list[str] | None = None) -> Checke
     return checked
 
 
-def _write_lock(checked: Checked, locked: bool) -> None:
+def _write_lock(checked: Checked, locked: bool, written: Iterable[Path] = ()) -> None:
+    """Keep the lock current; `written` are the files this run already wrote (--out), which
+    a failure must name: they hold allocations the lock then does not."""
     from vra_config.planner.lock import write_lock
 
     if checked.lock_file is None or locked:
@@ -171,7 +192,15 @@ def _write_lock(checked: Checked, locked: bool) -> None:
     try:
         write_lock(checked.lock_file, checked.address_plan.lock, Path(checked.file).name)
     except OSError as exc:
-        _say(f"{checked.lock_file}: cannot write the lock file: {exc.strerror}; nothing changed")
+        done = [str(p) for p in written]
+        after = (
+            f"; the lock is unchanged, but these files were already written with its new "
+            f"allocations: {', '.join(done)}; fix the cause and run again so that the lock "
+            "matches them"
+            if done
+            else "; nothing changed"
+        )
+        _say(f"{checked.lock_file}: cannot write the lock file: {exc.strerror or exc}{after}")
         raise typer.Exit(1) from None
     changes = checked.address_plan.lock_changes
     for change in changes[:LOCK_CHANGES_SHOWN]:
@@ -180,14 +209,17 @@ def _write_lock(checked: Checked, locked: bool) -> None:
         _say(f"{checked.lock_file}: ... and {len(changes) - LOCK_CHANGES_SHOWN} more changes")
 
 
-def _print_stream(stream: Iterable[tuple[str, str]]) -> int:
-    """Print each device's text as it is rendered, a blank line between; return the count."""
-    count = 0
-    for _, text in stream:
-        sys.stdout.write("\n" + text if count else text)
-        count += 1
+def _print_all(stream: Iterable[tuple[str, str]]) -> int:
+    """Render every device first, then print them, a blank line between; return the count.
+
+    All in memory before the first line is printed: a device that fails to render must not
+    leave the ones before it on stdout (half an estate, pasted) under a message that says
+    nothing was written.
+    """
+    texts = [text for _, text in stream]
+    sys.stdout.write("\n".join(texts))
     sys.stdout.flush()
-    return count
+    return len(texts)
 
 
 def _version(value: bool) -> None:
@@ -207,17 +239,92 @@ def _root(
 
 
 @app.command()
-def check(plan: PlanArg, locked: LockedOpt = False, running: RunningOpt = None) -> None:
+def check(
+    plan: PlanArg,
+    locked: LockedOpt = False,
+    running: RunningOpt = None,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="text (default); json for scripts; sarif (SARIF 2.1.0) for code-scanning "
+            "UIs; github for GitHub Actions annotations. Machine formats go to stdout, with "
+            "the same exit codes.",
+        ),
+    ] = "text",
+) -> None:
     """Validate a plan: model, IBM ranges, overlaps, ASNs, allocations. Writes nothing."""
+    from vra_config.check_formats import FORMATS
+
+    if output_format not in FORMATS:
+        _fail_usage(f"--format {output_format}: use one of {', '.join(FORMATS)}")
+    if output_format != "text":
+        _check_machine(plan, locked, running, output_format)
+        return
     checked = _check(plan, locked, running)
     ap = checked.address_plan
     typer.echo(
-        f"{plan}: ok: {_plural(len(checked.plan.routers), 'router')}, "
+        _escaped(f"{plan}: ok: ") + f"{_plural(len(checked.plan.routers), 'router')}, "
         f"{_plural(len(ap.connections), 'connection')}, "
         f"{_plural(len(checked.warnings) - len(checked.acknowledged), 'warning')}"
         + (f", {len(checked.acknowledged)} acknowledged" if checked.acknowledged else "")
         + (f"; the lock would change ({len(ap.lock_changes)})" if ap.lock_changes else "")
     )
+
+
+def _escaped(text: str) -> str:
+    from vra_config.plan.findings import escape
+
+    return escape(text)
+
+
+def _check_machine(plan: Path, locked: bool, running: list[str] | None, fmt: str) -> None:
+    """`check --format json|sarif|github`: findings on stdout; exit 1 when any is an error."""
+    from vra_config.check_formats import Summary, as_github, as_json, as_sarif
+    from vra_config.pipeline import check_file
+    from vra_config.plan.findings import PlanError
+    from vra_config.plan.loader import load_file
+
+    if not plan.is_file():
+        _check(plan, locked)  # the usage errors of a missing or unreadable plan (exit 2)
+    texts = _running_texts(plan, running)
+    findings: tuple[Finding, ...]
+    summary: Summary | None = None
+    try:
+        if "*" in texts:
+            routers = sorted(load_file(plan).plan.routers)
+            if len(routers) != 1:
+                _fail_usage(
+                    f"the plan has {len(routers)} routers: say which one, --running ROUTER=FILE"
+                )
+            texts[routers[0]] = texts.pop("*")
+        checked = _guard_usage(lambda: check_file(plan, locked=locked, running=texts))
+        findings = checked.warnings
+        ap = checked.address_plan
+        summary = Summary(len(checked.plan.routers), len(ap.connections), len(ap.lock_changes))
+    except PlanError as exc:
+        findings = exc.findings
+    name = str(plan)
+    if fmt == "json":
+        text = as_json(name, findings, summary)
+    elif fmt == "sarif":
+        text = as_sarif(name, findings)
+    else:
+        text = as_github(name, findings)
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    if summary is None:
+        raise typer.Exit(1)
+
+
+def _guard_usage(action: Callable[[], T]) -> T:
+    """Run a pipeline step; a usage error exits 2 (plan errors are the caller's)."""
+    from vra_config.pipeline import UsageError
+
+    try:
+        return action()
+    except UsageError as exc:
+        _fail_usage(str(exc))
 
 
 @app.command("plan")
@@ -317,9 +424,8 @@ def render(
         return
     checked = _check(plan, locked, running)
     if out is None:
-        # to stdout device by device: memory holds one router's text, not the estate's
         stream = _guard(lambda: stream_checked(checked, vendor, router, templates, show_secrets))
-        printed = _guard(lambda: _print_stream(stream))
+        printed = _guard(lambda: _print_all(stream))
         if not printed:
             # A comment, on stdout: what a pipe into a router or a checker receives stays valid.
             typer.echo(
@@ -345,7 +451,9 @@ def render(
         from vra_config.output import write_outputs
 
         mode = 0o600 if show_secrets else 0o644
-        _guard(lambda: write_outputs(out, files, force=force, report=_say, mode=mode))
+        written = _guard(lambda: write_outputs(out, files, force=force, report=_say, mode=mode))
+        _write_lock(checked, locked, written)
+        return
     _write_lock(checked, locked)
 
 
@@ -394,7 +502,9 @@ def _render_ibm_side(
         for text in files.values():
             sys.stdout.write(text)
     else:
-        _guard(lambda: write_outputs(out, files, force=force, report=_say))
+        written = _guard(lambda: write_outputs(out, files, force=force, report=_say))
+        _write_lock(checked, locked, written)
+        return
     _write_lock(checked, locked)
 
 
@@ -471,15 +581,15 @@ def _running_delta(plan: Path, running: list[str], vendor: str | None) -> None:
         pairs[name] = Path(file)
     names = set(checked.plan.link_names())
     for index, (name, source) in enumerate(sorted(pairs.items())):
-        try:
-            text = source.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            _fail_usage(f"--running {source}: cannot read it ({_why(exc)})")
+        text = _read_running(str(source))
         lines = delta(text, by_router[name], chosen[name], names)
         if index:
             typer.echo("")
-        typer.echo(
-            f"# vra-config: {name}: {_plural(len(lines), 'command')} from {source.name} to the plan"
+        typer.echo(  # a comment line: a file name's newline must not start a command line
+            _escaped(
+                f"# vra-config: {name}: {_plural(len(lines), 'command')} from {source.name} "
+                "to the plan"
+            )
         )
         for line in lines:
             typer.echo(line)
@@ -816,6 +926,13 @@ for _info in app.registered_commands:
 app.info.cls = _Group
 
 
+def _terminate(signum: int, _frame: object) -> None:
+    """SIGTERM ends the run as SIGINT does: by an exception, so every `finally` and cleanup
+    runs (an atomic write removes its temporary file) before the process exits 128+15."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
     """Console-script entry point."""
+    signal.signal(signal.SIGTERM, _terminate)
     app(prog_name="vra-config")

@@ -6,6 +6,8 @@ existing file is left alone unless the user passes `--force`.
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
@@ -20,6 +22,21 @@ class OutputError(Exception):
 def _is_ours(text: str, marks: tuple[str, ...] = (ROUTER_MARK, IBM_SIDE_MARK)) -> bool:
     first = text.split("\n", 1)[0]
     return first.lstrip("#/ ").startswith(marks)
+
+
+def _narrow_mode(target: Path, mode: int, report: Callable[[str], None]) -> None:
+    """An unchanged file keeps its content, but loses permission bits `mode` does not give:
+    `--show-secrets --out` over an identical 0644 file must still leave it 0600 (the file
+    holds the keys whether or not this run rewrote it)."""
+    current = stat.S_IMODE(target.stat().st_mode)
+    if current & ~mode:
+        try:
+            os.chmod(target, current & mode)
+        except OSError as exc:
+            raise OutputError(
+                f"{target}: cannot restrict it to mode {current & mode:04o} ({exc.strerror})"
+            ) from None
+        report(f"{target}: mode {current:04o} narrowed to {current & mode:04o}")
 
 
 def write_outputs(
@@ -44,6 +61,7 @@ def write_outputs(
                 f"{target}: cannot read the existing file ({exc}); nothing written"
             ) from None
         if current == text:
+            _narrow_mode(target, mode, report)
             report(f"{target}: unchanged")
             continue
         if current is not None and not force and not _is_ours(current):
@@ -65,6 +83,12 @@ def write_outputs(
         written.append(target)
         report(f"{target}: written")
     return written
+
+
+def _is_temporary(name: str) -> bool:
+    """A temporary file of `write_atomic` (`.NAME.XXXX.tmp`), left only if the process was
+    killed outright (SIGKILL, power loss): never a rendered file, so never "left over"."""
+    return name.startswith(".") and name.endswith(".tmp")
 
 
 def stale_outputs(out: Path, files: Mapping[str, str], mark: str = ROUTER_MARK) -> list[str]:
@@ -92,7 +116,7 @@ def stale_outputs(out: Path, files: Mapping[str, str], mark: str = ROUTER_MARK) 
             problems.append(f"{target}: differs from a fresh render ({changed} lines)")
     if out.is_dir():
         for target in sorted(out.iterdir()):
-            if target.name in files or not target.is_file():
+            if target.name in files or not target.is_file() or _is_temporary(target.name):
                 continue
             try:
                 ours = _is_ours(target.read_text(encoding="utf-8"), (mark,))

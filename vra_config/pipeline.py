@@ -23,6 +23,7 @@ from vra_config.planner.addresses import plan_addresses
 from vra_config.planner.lock import Lock, lock_path, read_lock
 from vra_config.planner.records import AddressPlan
 from vra_config.planner.redundant import origins_of, relocate
+from vra_config.writer import KEY_BYTES_MAX, read_bytes_bounded
 
 # Rendering (jinja2, the vendor packs, intent) is imported by the functions that render, so
 # `check` and `plan` do not pay for it.
@@ -208,8 +209,8 @@ def _read_key(kind: str, value: str, env: Mapping[str, str], base: Path) -> tupl
             return "", f"environment variable {value} is empty; export the pre-shared key in it"
         return env[value], None
     target = base / value
-    try:
-        raw = target.read_bytes()
+    try:  # bounded, regular files only: {file: /dev/zero} would never end
+        raw = read_bytes_bounded(target, KEY_BYTES_MAX)
     except OSError as exc:
         return "", f"cannot read the key file {target}: {exc.strerror}"
     try:

@@ -8,6 +8,7 @@ plan warns about. `--format markdown` turns it into a comment fit for a pull req
 
 from __future__ import annotations
 
+import re
 import subprocess
 import tempfile
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ from vra_config.pipeline import (
     render_checked,
     render_ibm_side,
 )
-from vra_config.plan.findings import Finding, PlanError, format_path
+from vra_config.plan.findings import Finding, PlanError, escape, format_path
 from vra_config.plan.rules import RULES
 from vra_config.planner.lock import Lock, lock_path
 
@@ -140,8 +141,15 @@ def _key(finding: Finding) -> tuple[str, str]:
 
 
 def check_at_revision(plan: Path, revision: str) -> Checked:
-    """The plan (and its lock) as committed at a git revision, checked."""
+    """The plan (and its lock) as committed at a git revision, checked.
+
+    The revision is user input passed to git: `--base=--output=PATH` would otherwise be read
+    by `git show` as an option and write files. So it is first resolved to a commit with
+    `git rev-parse --verify --end-of-options REV^{commit}` (git-rev-parse(1)), and only the
+    commit's hexadecimal name, which cannot be an option, reaches `git show`.
+    """
     directory = plan.resolve().parent
+    commit = _resolve_commit(revision, directory)
 
     def show(path: Path) -> str | None:
         try:
@@ -154,7 +162,7 @@ def check_at_revision(plan: Path, revision: str) -> Checked:
             ).stdout.strip()
             relative = path.resolve().relative_to(top).as_posix()
             done = subprocess.run(
-                ["git", "show", f"{revision}:{relative}"],
+                ["git", "show", f"{commit}:{relative}", "--"],
                 cwd=directory,
                 capture_output=True,
                 text=True,
@@ -179,6 +187,46 @@ def check_at_revision(plan: Path, revision: str) -> Checked:
                 [replace(f, message=f"(at {revision}) {f.message}") for f in exc.findings]
             ) from None
     return replace(checked, file=f"{plan}@{revision}", lock_file=None)
+
+
+def _resolve_commit(revision: str, directory: Path) -> str:
+    """The full commit name `revision` resolves to in the repository at `directory`."""
+    shown = escape(revision)
+    if not revision:
+        raise UsageError("--base: give a git revision such as HEAD or main")
+    if revision.startswith("-"):
+        raise UsageError(f"--base {shown}: not a git revision (it starts with -)")
+    try:
+        done = subprocess.run(
+            [
+                "git",
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                "--end-of-options",
+                f"{revision}^{{commit}}",
+            ],
+            cwd=directory,
+            capture_output=True,
+            text=True,
+        )
+    except OSError as exc:
+        raise UsageError(f"--base {shown}: cannot run git ({exc.strerror})") from None
+    commit = done.stdout.strip()
+    if "not a git repository" in done.stderr:
+        raise UsageError(f"--base {shown}: {directory} is not in a git repository")
+    if done.returncode != 0 or not re.fullmatch(r"[0-9a-f]{40,64}", commit):
+        raise UsageError(f"--base {shown}: no such commit in the repository of the plan")
+    return commit
+
+
+def _md(text: str) -> str:
+    """Plain text for a Markdown comment: the characters that start emphasis, code, a link or
+    image, a table cell, an HTML tag or entity, or strike-through are backslash-escaped
+    (CommonMark 0.31, "Backslash escapes": any ASCII punctuation may be), so an
+    acknowledgement reason cannot add a link, an image, a cell or markup. Commas, periods and
+    hyphens inside a line start nothing and are left as written."""
+    return re.sub(r"([\\`*_\[\]()<>|!~#&{}])", r"\\\1", escape(text))
 
 
 def as_text(r: Review) -> str:
@@ -229,7 +277,7 @@ def as_markdown(r: Review) -> str:
         out += ["", "**Acknowledged findings** (accepted in the plan, with the reason):"]
         out += [
             f"- {'🆕 ' if _key(f) not in r.old_acknowledged else ''}`{f.rule}` "
-            f"`{format_path(f.path)}`: {RULES[f.rule].title}; reason: {f.accepted}"
+            f"`{format_path(f.path)}`: {RULES[f.rule].title}; reason: {_md(f.accepted or '')}"
             for f in accepted
         ]
     if others:

@@ -31,10 +31,23 @@ from vra_config.plan.rules import RULES
 def acknowledge(findings: Sequence[Finding], entries: Sequence[Accept]) -> list[Finding]:
     """`findings` with the accepted ones marked, plus a finding for every bad entry."""
     wanted: dict[tuple[str, str], str] = {}
+    first: dict[tuple[str, str], int] = {}
     problems: list[Finding] = []
     for index, entry in enumerate(entries):
         base: PlanPath = ("accept", index)
         rule = RULES.get(entry.id)
+        seen = first.setdefault((entry.id, entry.at), index)
+        if seen != index:
+            # two reasons for one finding: a reviewer would see one, the run would use the other
+            problems.append(
+                Finding(
+                    base,
+                    f"acknowledges {entry.id} at {entry.at} again (first at accept[{seen}]); "
+                    "keep one entry with one reason",
+                    rule="VRC040",
+                )
+            )
+            continue
         if rule is None:
             # O for 0 and I or l for 1 are the usual slips; otherwise the nearest ID
             typed = entry.id.upper().translate(str.maketrans("OIL", "011"))

@@ -19,6 +19,22 @@ PathPart = str | int
 PlanPath = tuple[PathPart, ...]
 
 
+def escape(text: str) -> str:
+    """`text` with every character a terminal or log would act on shown as an escape.
+
+    Keys and values of a plan, file names and reasons are printed back to users; a control
+    character (ESC, CR, a newline) or a bidirectional override in them could redraw a line,
+    start a fake `ok` line, or hide text. Each such character becomes its Python escape
+    (`\\x1b`, `\\n`, `\\u202e`); printable text, including non-ASCII letters, is unchanged,
+    and escaping twice changes nothing more.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
+
+
 @dataclass(frozen=True, order=True)
 class Mark:
     """A position in the plan file, 1-based as editors show it."""
@@ -69,9 +85,9 @@ class Finding:
         dotted = format_path(self.path)
         prefix = f"{where}: {self.rule} {dotted}: " if dotted else f"{where}: {self.rule} "
         if self.accepted is not None:
-            return f"{prefix}acknowledged: {self.message} (reason: {self.accepted})"
+            return escape(f"{prefix}acknowledged: {self.message} (reason: {self.accepted})")
         label = "warning: " if self.severity == "warning" else ""
-        return f"{prefix}{label}{self.message}"
+        return escape(f"{prefix}{label}{self.message}")
 
 
 class PlanError(Exception):

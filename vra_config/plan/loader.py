@@ -19,6 +19,7 @@ from vra_config.plan.model import CONNECTION_KINDS, CloudConnection, Plan, Route
 from vra_config.plan.model_errors import model_findings
 from vra_config.plan.source import PlanSource, read_source
 from vra_config.plan.values import show_value
+from vra_config.writer import PLAN_BYTES_MAX, read_bytes_bounded
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ def _section_model(section: str, item: object) -> type[BaseModel] | str:
     via = item.get("via")
     if via is None:
         return f"`via` is required; say what the link is: one of {kinds}"
+    if not isinstance(via, str):  # a list or mapping is not hashable: no dict lookup
+        return f"{show_value(via)} is not a kind of connection; write one of {kinds}"
     if via not in CONNECTION_KINDS:
         close = difflib.get_close_matches(str(via), list(CONNECTION_KINDS), n=1)
         hint = f"did you mean {close[0]}? " if close else ""
@@ -109,14 +112,14 @@ def load_file(path: Path) -> LoadedPlan:
     """Read, parse and validate a plan file; unreadable files are `PlanError`s too."""
     file = str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_bytes_bounded(path, PLAN_BYTES_MAX)
     except IsADirectoryError:
         raise PlanError(
             [Finding((), "is a directory; give the plan file", file=file, rule="VRC007")]
         ) from None
     except FileNotFoundError:
         raise PlanError([Finding((), "no such file", file=file, rule="VRC007")]) from None
-    except OSError as exc:
+    except OSError as exc:  # NotRegular too: a device or FIFO would never end or hang
         raise PlanError(
             [Finding((), f"cannot read it: {exc.strerror}", file=file, rule="VRC007")]
         ) from None

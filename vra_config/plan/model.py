@@ -223,7 +223,13 @@ class Workspace(Model):
     subnets: Annotated[Prefixes, Field(min_length=1)]
 
 
-TunnelNumber = Annotated[int, Field(ge=0, le=9999)]
+#: The highest tunnel number vra-config pins, allocates or reads from a lock. Both vendors
+#: accept more: Vyatta's `tunN`/`vtiN` names are `tun[0-9]+` of at most 15 characters
+#: (DANOS vyatta-interfaces-tunnel-v1.yang, vyatta-interfaces-vti-v1.yang), and a Junos
+#: logical unit (gr-0/0/0.N, st0.N) is 0 through 16,385 ("Specifying the Logical Interface
+#: Number", Junos OS Network Interfaces). 9999 keeps one range valid on both.
+TUNNEL_NUMBER_MAX = 9999
+TunnelNumber = Annotated[int, Field(ge=0, le=TUNNEL_NUMBER_MAX)]
 
 
 class TgwTunnel(Model):

@@ -282,6 +282,13 @@ RULES: dict[str, Rule] = _rules(
         _OWN + "a field that no vendor pack renders would be silently ignored.",
         "error",
     ),
+    Rule(
+        "VRC040",
+        "duplicate acknowledgement",
+        _OWN + "two `accept:` entries for one finding (same `id` and `at`) give it two "
+        "reasons: a reviewer reads one while the run records the other. Keep one.",
+        "error",
+    ),
     # --- 1xx: IBM's reserved and filtered ranges -----------------------------------------
     Rule(
         "VRC101",

@@ -6,6 +6,11 @@ the tool uses the other), and expands alias bombs without bound. So the file is 
 YAML nodes by libyaml (`CSafeLoader`, 3x faster than pure Python on large plans), and this
 module builds plain data from the nodes itself, recording every node's mark, rejecting
 duplicate keys, non-safe tags and merge keys, and bounding alias expansion and depth.
+
+What is bounded is what aliases add, not the size of the plan: every node written out in the
+file costs memory in proportion to the file (itself bounded where it is read), so a real
+100,000-connection plan of several million values is read, while aliases that would expand a
+few lines into millions of values are refused.
 """
 
 from __future__ import annotations
@@ -25,8 +30,10 @@ try:  # libyaml is the fast path; pure Python is the fallback on platforms witho
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _YamlLoader  # type: ignore[assignment]
 
-#: Expanded nodes a plan may have (aliases counted each time they are used).
-MAX_NODES = 1_000_000
+#: Values that aliases may add to a plan, counted at their full size each time one is used.
+#: Anchors and aliases in a plan share a tunnel setting or a subnet list; a million values
+#: is far beyond that and far below what exhausts memory.
+MAX_ALIAS_VALUES = 1_000_000
 #: Nesting a plan may have; a real plan is about six levels deep.
 MAX_DEPTH = 64
 
@@ -76,7 +83,7 @@ class _EventBuilder:
     No recursion: nesting deeper than `MAX_DEPTH` is refused as soon as it is met, before the
     parser reads further (libyaml's own composer recurses in C and crashes on very deep
     input). Aliases are shared, not copied, and counted at their full size, so an alias bomb
-    stops at `MAX_NODES` in time linear in the file.
+    stops at `MAX_ALIAS_VALUES` in time linear in the file.
     """
 
     def __init__(self, file: str) -> None:
@@ -86,7 +93,7 @@ class _EventBuilder:
         self.anchors: dict[str, tuple[object, int]] = {}
         self.stack: list[_Frame] = []
         self.root: object = _DISCARD
-        self.total = 0
+        self.expanded = 0  # values added by aliases
         self.documents = 0
         self._resolver = Resolver()
         self._constructor = SafeConstructor()
@@ -119,14 +126,14 @@ class _EventBuilder:
             top.value[top.key] = value
         top.key = None
 
-    def _count(self, size: int, mark: Mark) -> None:
-        self.total += size
-        if self.total > MAX_NODES:
+    def _count_alias(self, size: int, mark: Mark) -> None:
+        self.expanded += size
+        if self.expanded > MAX_ALIAS_VALUES:
             raise _TooBig(
                 Finding(
                     (),
-                    f"aliases expand this plan to more than {MAX_NODES:,} values; refusing it "
-                    "(a YAML alias bomb?)",
+                    f"aliases add more than {MAX_ALIAS_VALUES:,} values to this file; refusing "
+                    "it (a YAML alias bomb?)",
                     file=self.file,
                     mark=mark,
                     rule="VRC011",
@@ -164,7 +171,6 @@ class _EventBuilder:
         elif isinstance(event, yaml.ScalarEvent):
             self.marks.setdefault(path, mark)
             value = self._scalar(event, path, mark)
-            self._count(1, mark)
             if event.anchor:
                 self.anchors[event.anchor] = (value, 1)
             self._deliver(value, 1)
@@ -188,7 +194,6 @@ class _EventBuilder:
                     rule="VRC012",
                 )
             )
-        self._count(1, mark)
         mapping = isinstance(event, yaml.MappingStartEvent)
         if event.tag and event.tag not in ("!", f"{_T}map" if mapping else f"{_T}seq"):
             self._bad_tag(event.tag, path, mark)
@@ -225,7 +230,7 @@ class _EventBuilder:
             self._deliver(None, 1)
             return
         value, size = self.anchors[event.anchor]
-        self._count(size, mark)
+        self._count_alias(size, mark)
         self.marks.setdefault(path, mark)
         self._deliver(value, size)
 

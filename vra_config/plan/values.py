@@ -50,6 +50,17 @@ def show_value(value: object) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
+def show_kind(value: object) -> str:
+    """What kind of value a user wrote, without the value: for fields that hold secrets."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "text" if value else "empty text"
+    return show_value(value)  # nothing, a list or a mapping: no key material in those words
+
+
 def parse_prefix(value: object) -> IPv4Network:
     """A network prefix: `192.168.50.0/24`; host bits set is an error that shows the network."""
     text = _need_str(value, "an IPv4 prefix", "192.168.50.0/24")
@@ -210,7 +221,14 @@ Asn = Annotated[int, Field(ge=1, le=4_294_967_295, strict=True)]
 
 
 def parse_tcp_mss(value: object) -> int | str:
-    """`auto` (clamp when the tunnel MTU needs it), `off`, or a fixed MSS in bytes."""
+    """`auto` (clamp when the tunnel MTU needs it), `off`, or a fixed MSS in bytes.
+
+    YAML 1.1 (PyYAML's dialect) reads a bare `off` (and `no`, `false`) as the boolean false,
+    so `tcp_mss: off` as the README writes it arrives as False: that is `off`. True has no
+    documented meaning here and stays an error.
+    """
+    if value is False:
+        return "off"
     if value in ("auto", "off"):
         return str(value)
     if isinstance(value, int) and not isinstance(value, bool) and 536 <= value <= 8960:
@@ -227,7 +245,13 @@ TcpMss = Annotated[
     int | str,
     PlainValidator(parse_tcp_mss),
     WithJsonSchema(
-        {"anyOf": [{"enum": ["auto", "off"]}, {"type": "integer", "minimum": 536, "maximum": 8960}]}
+        {
+            "anyOf": [
+                # false: YAML 1.1 reads a bare `off` as false (editors using the schema do too)
+                {"enum": ["auto", "off", False]},
+                {"type": "integer", "minimum": 536, "maximum": 8960},
+            ]
+        }
     ),
 ]
 
@@ -260,7 +284,8 @@ def parse_secret(value: object) -> Secret:
         "vra_secret",
         "a key is given as {env: VARIABLE} or {file: PATH} (a literal key works but is "
         "a warning); got {got}",
-        {"got": show_value(value)},
+        # never the value itself: a number or a mapping here may be the key
+        {"got": show_kind(value)},
     )
 
 

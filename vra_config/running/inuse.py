@@ -6,11 +6,25 @@ them as plain data (`InUse`), so planning never reads a configuration itself.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from vra_config.planner.records import InUse
 from vra_config.running.config import guess_vendor, parse
 from vra_config.running.ownership import ownership, roots_of
+
+_NUMBER = re.compile(r"[0-9]{1,12}")
+
+
+def _number(text: str) -> int | None:
+    """An interface number as a router could hold one, else None.
+
+    ASCII digits only (`str.isdigit` takes `²` and other digits `int` refuses), and at most
+    12 of them: a Vyatta `tunN` name has at most 15 characters (DANOS
+    vyatta-interfaces-tunnel-v1.yang), a Junos unit is at most 16,385; a longer run of
+    digits cannot be a number vra-config would allocate (and `int` refuses 4,300 digits).
+    """
+    return int(text) if _NUMBER.fullmatch(text) else None
 
 
 def in_use(text: str, file: str, plan_connections: Iterable[str]) -> InUse:
@@ -29,11 +43,13 @@ def in_use(text: str, file: str, plan_connections: Iterable[str]) -> InUse:
             continue  # ours from an earlier render: the lock keeps it
         if vendor == "vyatta" and w[1] in ("tunnel", "vti"):
             family = "gre" if w[1] == "tunnel" else "vti"
-            digits = w[2][3:]  # tun12 / vti12
-            if digits.isdigit():
-                numbers[family].setdefault(int(digits), s.line)
-        if vendor == "vsrx" and w[1] in ("gr-0/0/0", "st0") and len(w) > 3 and w[3].isdigit():
-            numbers["gre" if w[1] == "gr-0/0/0" else "vti"].setdefault(int(w[3]), s.line)
+            number = _number(w[2][3:])  # tun12 / vti12
+            if number is not None:
+                numbers[family].setdefault(number, s.line)
+        if vendor == "vsrx" and w[1] in ("gr-0/0/0", "st0") and len(w) > 3:
+            number = _number(w[3])
+            if number is not None:
+                numbers["gre" if w[1] == "gr-0/0/0" else "vti"].setdefault(number, s.line)
         if "address" in w[:-1] and "/" in w[-1]:
             addresses.append((w[-1], s.line))
     return InUse(file, vendor, numbers, tuple(addresses))
