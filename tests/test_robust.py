@@ -51,7 +51,7 @@ def test_via_of_the_wrong_type_is_a_located_error(plan: Path, via: str, shown: s
     run = run_cli(["check", str(plan)])
     assert (run.exit_code, run.stderr) == (
         1,
-        f"{plan}:43:5: VRC030 connections.cc-dal12.via: {shown} is not a kind of connection; "
+        f"{plan}:44:5: VRC030 connections.cc-dal12.via: {shown} is not a kind of connection; "
         "write one of cloud-connection, transit-gateway, gre, ipsec, megaport\n"
         "1 error, 0 warnings: nothing was written\n",
     )
@@ -503,7 +503,7 @@ def test_diff_base_head_still_works(plan: Path, tmp_path: Path) -> None:
     _git(tmp_path, "commit", "-q", "-m", "plan")
     run = run_cli(["diff", "--base=HEAD", str(plan)])
     assert run.exit_code == 0, run.stderr
-    assert run.stdout.startswith("no change to any router between")
+    assert run.stdout.startswith("no change to any router or to IBM's side between")
 
 
 # --- item 15: escaping, key material, duplicate and hostile acknowledgements ----------------
@@ -521,7 +521,7 @@ def test_escape_sequences_in_a_plan_cannot_fake_an_ok_line(tmp_path: Path) -> No
     assert run.exit_code == 1
     assert "\x1b" not in run.stderr and "\r" not in run.stderr
     first = run.stderr.splitlines()[0]
-    assert first.startswith(f"{plan}:44:5: VRC020 connections.cc-dal12.")
+    assert first.startswith(f"{plan}:45:5: VRC020 connections.cc-dal12.")
     assert "`\\r\\x1b[2Kplan.yaml: ok: 1 router\\n`" in first
 
 

@@ -82,7 +82,8 @@ def _why(exc: OSError | UnicodeDecodeError) -> str:
     """Why a file could not be read, in words (not Python's `[Errno 2] ...: 'x'`)."""
     if isinstance(exc, UnicodeDecodeError):
         return f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
-    return (exc.strerror or str(exc)).lower().rstrip(".")
+    said = exc.strerror or str(exc)  # the first letter only: "FIFO", "MiB" keep their case
+    return (said[:1].lower() + said[1:]).rstrip(".")
 
 
 def _fail_usage(message: str) -> NoReturn:
