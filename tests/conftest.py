@@ -65,3 +65,15 @@ def run_cli(args: Sequence[str]) -> Run:
 
 def sample_plans() -> list[Path]:
     return sorted(p for p in SAMPLES.glob("*.yaml") if not p.name.endswith(".lock.yaml"))
+
+
+def vra_pair_for_vsrx(plan: Path, vendor: str) -> bool:
+    """A plan with a VRA pair (`ha:`) rendered for the vSRX: refused (VRC952), not rendered.
+
+    A vSRX pair is a chassis cluster (`cluster:`); the pack would make a VRA pair one
+    stand-alone vSRX on the reth addresses, with no failover.
+    """
+    import yaml
+
+    routers = (yaml.safe_load(plan.read_text(encoding="utf-8")) or {}).get("routers") or {}
+    return vendor == "vsrx" and any("ha" in (r or {}) for r in routers.values())

@@ -122,7 +122,9 @@ def _running_texts(plan: Path, running: list[str] | None) -> dict[str, tuple[str
     return out
 
 
-def _check(plan: Path, locked: bool, running: list[str] | None = None) -> Checked:
+def _check(
+    plan: Path, locked: bool, running: list[str] | None = None, vendor: str | None = None
+) -> Checked:
     from vra_config.pipeline import check_file
 
     if not plan.exists():
@@ -143,7 +145,7 @@ def _check(plan: Path, locked: bool, running: list[str] | None = None) -> Checke
                 f"the plan has {len(routers)} routers: say which one, --running ROUTER=FILE"
             )
         texts[routers[0]] = texts.pop("*")
-    checked = _guard(lambda: check_file(plan, locked=locked, running=texts))
+    checked = _guard(lambda: check_file(plan, locked=locked, running=texts, vendor=vendor))
     _print_findings(checked.warnings)
     return checked
 
@@ -192,9 +194,21 @@ def _root(
 
 
 @app.command()
-def check(plan: PlanArg, locked: LockedOpt = False, running: RunningOpt = None) -> None:
-    """Validate a plan: model, IBM ranges, overlaps, ASNs, allocations. Writes nothing."""
-    checked = _check(plan, locked, running)
+def check(
+    plan: PlanArg,
+    locked: LockedOpt = False,
+    running: RunningOpt = None,
+    vendor: Annotated[
+        str | None,
+        typer.Option(
+            help="Hold every device to this vendor pack (vyatta or vsrx), as `render --vendor` "
+            "renders it. Default: each one's `vendor:`; a router without one to every pack."
+        ),
+    ] = None,
+) -> None:
+    """Validate a plan: model, IBM ranges, overlaps, ASNs, allocations, and what each
+    device's vendor pack refuses. Writes nothing."""
+    checked = _check(plan, locked, running, vendor)
     ap = checked.address_plan
     typer.echo(
         f"{plan}: ok: {_plural(len(checked.plan.routers), 'router')}, "
@@ -300,7 +314,7 @@ def render(
                 )
         _render_ibm_side(plan, target, out, force, check_only, locked, running)
         return
-    checked = _check(plan, locked, running)
+    checked = _check(plan, locked, running, vendor)
     if out is None:
         # to stdout device by device: memory holds one router's text, not the estate's
         stream = _guard(lambda: stream_checked(checked, vendor, router, templates, show_secrets))
