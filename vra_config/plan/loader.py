@@ -52,7 +52,7 @@ def _section_model(section: str, item: object) -> type[BaseModel] | str:
     via = item.get("via")
     if via is None:
         return f"`via` is required; say what the link is: one of {kinds}"
-    if via not in CONNECTION_KINDS:
+    if not isinstance(via, str) or via not in CONNECTION_KINDS:  # a list or mapping too
         close = difflib.get_close_matches(str(via), list(CONNECTION_KINDS), n=1)
         hint = f"did you mean {close[0]}? " if close else ""
         return f"{show_value(via)} is not a kind of connection; {hint}use one of {kinds}"
