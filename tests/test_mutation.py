@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 from conftest import run_cli, sample_plans
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from vra_config.targets.ibm import TARGETS
@@ -132,7 +132,7 @@ def _run(args: list[str]) -> int:
 
 
 @settings(
-    max_examples=200,
+    max_examples=1000,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -147,7 +147,9 @@ def test_mutated_samples_never_crash_and_check_gates_render(case: tuple[str, str
         if lock.exists():
             (Path(tmp) / lock.name).write_text(lock.read_text(encoding="utf-8"), "utf-8")
         if _run(["check", str(plan)]) != 0:
+            event("check refused the plan")
             return
+        event("check passed: render, targets and each pack's check --vendor run")
         routers = (yaml.safe_load(text) or {}).get("routers") or {}
         # a router without `vendor:` renders only with --vendor (exit 2 without): below
         vendored = all(isinstance(r, dict) and r.get("vendor") for r in routers.values())

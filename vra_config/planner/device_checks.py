@@ -146,8 +146,9 @@ def lab_name_findings(plan: Plan) -> Iterator[Finding]:
     taken: dict[str, tuple[str, ...]] = {}
     for name in sorted(plan.routers):
         taken.setdefault(name, ("routers", name))
-    for name in sorted(plan.sites):
-        taken.setdefault(name, ("sites", name))
+    for name, site in sorted(plan.sites.items()):
+        if site.vendor is not None:  # a site without one is not run in the lab
+            taken.setdefault(name, ("sites", name))
     for name in sorted(plan.powervs):
         if name in taken:
             yield Finding(
