@@ -113,3 +113,22 @@ def test_ipsec_mtu_that_fits_passes() -> None:
     with pytest.raises(PlanError) as exc:
         check_text(yaml.safe_dump(plan, sort_keys=False), "p.yaml")
     assert [f.rule for f in exc.value.findings] == ["VRC920"]
+
+
+def test_a_lan_route_over_a_gre_endpoint_with_its_host_route_is_fine() -> None:
+    """A Direct Link site's GRE end gets a host route to the far endpoint, which a shorter
+    LAN route (10.0.0.0/8 here) does not override; a host route of the plan's own through
+    the LAN does (VRC131)."""
+    plan = yaml.safe_load((SAMPLES / "direct-link-dc.yaml").read_text(encoding="utf-8"))
+    routes = plan["sites"]["dc-west"]["routes"]
+    routes.append({"prefix": "10.0.0.0/8", "next_hop": "10.59.255.2"})
+    check_text(yaml.safe_dump(plan, sort_keys=False), "p.yaml")
+    routes.append({"prefix": "10.72.14.10/32", "next_hop": "10.59.255.2"})
+    with pytest.raises(PlanError) as exc:
+        check_text(yaml.safe_dump(plan, sort_keys=False), "p.yaml")
+    assert [f.format() for f in exc.value.findings] == [
+        "p.yaml:27:15: VRC131 sites.dc-west.routes[2].prefix: the route to 10.72.14.10/32 via "
+        "10.59.255.2 covers 10.72.14.10, the far end of gre-dc-west, so dc-west sends the "
+        "tunnel's own packets into the LAN and the tunnel never comes up; remove it: "
+        "vra-config renders the host route to 10.72.14.10 via 172.31.255.1"
+    ]

@@ -42,6 +42,8 @@ IBM_BCR_ROUTES: tuple[IPv4Network, ...] = (
     IPv4Network("166.8.0.0/14"),
 )
 DEFAULT_ROUTE = IPv4Network("0.0.0.0/0")
+#: Links that are GRE tunnels on the router (their far endpoint may get a host route).
+GRE_KINDS = ("cloud-connection", "transit-gateway", "gre")
 
 #: What a route or a connected network may not be inside of (or, for connected, overlap).
 _ROUTE_SPACE = {"pool": "tunnel pool", "vti_pool": "VTI pool", "tunnel": "tunnel subnet"}
@@ -267,15 +269,21 @@ def endpoint_findings(plan: Plan, links: Iterable[PlannedLink]) -> Iterator[Find
     for link in links:
         if link.local_ip is None or link.remote_ip is None:
             continue
-        ends = [(link.router, link.local_ip, link.remote_ip)]
+        ends = [(link.router, link.local_ip, link.remote_ip, link.router_gateway)]
         if link.peer_kind in ("router", "site"):
-            ends.append((link.peer, link.remote_ip, link.local_ip))
-        for device, local, remote in ends:
+            ends.append((link.peer, link.remote_ip, link.local_ip, link.peer_gateway))
+        for device, local, remote, gateway in ends:
+            # A GRE end with an underlay gateway gets a host route to the far endpoint
+            # (intent/router.py), which no shorter route overrides; only a host route of the
+            # plan's own to the endpoint, through another next hop, competes with it.
+            pinned = gateway if link.via in GRE_KINDS else None
             section = "routers" if device in plan.routers else "sites"
             routes = (plan.routers[device] if section == "routers" else plan.sites[device]).routes
             source = [net for net in _source_subnets(plan, section, device, local) if local in net]
             for i, route in enumerate(routes):
                 if remote not in route.prefix:
+                    continue
+                if pinned is not None and (route.prefix.prefixlen < 32 or route.next_hop == pinned):
                     continue
                 if any(route.next_hop in net for net in source):
                     continue  # out of the interface the tunnel starts on: its own underlay
@@ -283,8 +291,12 @@ def endpoint_findings(plan: Plan, links: Iterable[PlannedLink]) -> Iterator[Find
                     (section, device, "routes", i, "prefix"),
                     f"the route to {route.prefix} via {route.next_hop} covers {remote}, the "
                     f"far end of {link.name}, so {device} sends the tunnel's own packets "
-                    "into the LAN and the tunnel never comes up; route a narrower prefix "
-                    "that leaves the tunnel endpoint out",
+                    "into the LAN and the tunnel never comes up; "
+                    + (
+                        f"remove it: vra-config renders the host route to {remote} via {pinned}"
+                        if pinned is not None
+                        else "route a narrower prefix that leaves the tunnel endpoint out"
+                    ),
                     rule="VRC131",
                 )
 
