@@ -84,6 +84,7 @@ def check_loaded(
         findings += design_findings(address_plan, routes)
         if not any(f.is_error for f in findings):
             findings += vendor_findings(address_plan, routes, vendor)
+            findings += ibm_side_findings(address_plan)
     findings = acknowledge(findings, loaded.plan.accept)
     if locked and address_plan.lock_changes and not any(f.is_error for f in findings):
         name = lock_file.name if lock_file else "the lock"
@@ -178,6 +179,19 @@ def vendor_findings(
                     for finding in exc.findings:
                         found[_assumed(finding, name, pack, chosen)] = None
     return list(found)
+
+
+def ibm_side_findings(address_plan: AddressPlan) -> list[Finding]:
+    """What `render --target terraform|ibmcloud` would refuse (IBM's naming rules), found
+    by `check` too: the IBM-side records are built, not printed."""
+    from vra_config.targets.base import TargetError
+    from vra_config.targets.ibm.side import ibm_side
+
+    try:
+        ibm_side(address_plan)
+    except TargetError as exc:
+        return list(exc.findings)
+    return []
 
 
 def _assumed(finding: Finding, device: str, pack: str, chosen: str | None) -> Finding:
