@@ -671,10 +671,10 @@ RULES: dict[str, Rule] = _rules(
         "VRC710",
         "vSRX interface in two zones, or a reserved unit",
         "Junos binds an interface (unit) to one security zone, and a configuration that "
-        "lists it in two does not commit; a site's LAN unit that is its WAN unit or a tunnel unit "
-        "(st0, gr-0/0/0), does that; a WAN zone that is the LAN's zone puts the Internet side under the LAN's policies. Units of the tunnels "
-        "(st0, gr-0/0/0), the loopback (lo0) and the management ports (fxp0, em0) are not a "
-        "site's LAN or WAN port.",
+        "lists it in two does not commit: a site's LAN unit that is its WAN unit or a tunnel "
+        "unit does that. A WAN zone that is the LAN's zone puts the Internet side under the "
+        "LAN's policies. Units of the tunnels (st0, gr-0/0/0), the loopback (lo0) and the "
+        "management ports (fxp0, em0) are not a site's LAN or WAN port.",
         "error",
         (JUNIPER_ZONES, JUNOS_YANG),
     ),
