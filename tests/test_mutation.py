@@ -81,7 +81,7 @@ def mutated(draw: st.DrawFn) -> tuple[str, str]:
     name = draw(st.sampled_from(sorted(PLANS)))
     plan = copy.deepcopy(PLANS[name])
     duplicate: tuple[Any, ...] | None = None
-    for _ in range(draw(st.integers(1, 3))):
+    for _ in range(draw(st.sampled_from([1, 1, 1, 2, 3]))):  # mostly one edit: more pass check
         paths = _paths(plan)
         if not paths:
             break
@@ -132,7 +132,7 @@ def _run(args: list[str]) -> int:
 
 
 @settings(
-    max_examples=1000,
+    max_examples=800,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
