@@ -132,3 +132,16 @@ def test_a_lan_route_over_a_gre_endpoint_with_its_host_route_is_fine() -> None:
         "tunnel's own packets into the LAN and the tunnel never comes up; remove it: "
         "vra-config renders the host route to 10.72.14.10 via 172.31.255.1"
     ]
+
+
+def test_a_cluster_node_management_address_is_not_a_next_hop() -> None:
+    """fxp0 is the node's own address: a route through it loops back into the cluster."""
+    plan = yaml.safe_load((SAMPLES / "vsrx-cluster-gre.yaml").read_text(encoding="utf-8"))
+    plan["routers"]["vsrx-dal"]["routes"][0]["next_hop"] = "10.186.30.40"
+    with pytest.raises(PlanError) as exc:
+        check_text(yaml.safe_dump(plan, sort_keys=False), "p.yaml")
+    assert [f.format() for f in exc.value.findings] == [
+        "p.yaml:18:17: VRC132 routers.vsrx-dal.routes[0].next_hop: next hop 10.186.30.40 is "
+        "vsrx-dal's own address; a route through itself never resolves: use the LAN router "
+        "that reaches 10.40.0.0/16"
+    ]

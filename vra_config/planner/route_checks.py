@@ -67,6 +67,9 @@ def _own_addresses(plan: Plan, section: str, name: str) -> set[IPv4Address]:
         if router.ha is not None:
             for member in router.ha.members.values():
                 own |= {a.ip for a in (member.private, member.public) if a is not None}
+        if router.cluster is not None:
+            nodes = (router.cluster.node0, router.cluster.node1)
+            own |= {n.management for n in nodes if n.management is not None}
         return own
     site = plan.sites[name]
     return {site.address} if site.address is not None else set()
