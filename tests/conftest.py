@@ -71,3 +71,15 @@ def unacknowledged(stderr: str) -> list[str]:
     """What a command said on stderr besides the findings the plan acknowledges (`accept:`),
     which are shown wherever reviewers look; a clean sample says nothing else."""
     return [line for line in stderr.splitlines() if ": acknowledged: " not in line]
+
+
+def vra_pair_for_vsrx(plan: Path, vendor: str) -> bool:
+    """A plan with a VRA pair (`ha:`) rendered for the vSRX: refused (VRC952), not rendered.
+
+    A vSRX pair is a chassis cluster (`cluster:`); the pack would make a VRA pair one
+    stand-alone vSRX on the reth addresses, with no failover.
+    """
+    import yaml
+
+    routers = (yaml.safe_load(plan.read_text(encoding="utf-8")) or {}).get("routers") or {}
+    return vendor == "vsrx" and any("ha" in (r or {}) for r in routers.values())

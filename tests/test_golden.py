@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import GOLDEN, Golden, run_cli, sample_plans, unacknowledged
+from conftest import GOLDEN, Golden, run_cli, sample_plans, unacknowledged, vra_pair_for_vsrx
 
 from vra_config.targets.routers import PACKS
 
@@ -33,6 +33,11 @@ def test_there_are_samples() -> None:
 @pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
 def test_render_golden(plan: Path, vendor: str, golden: Golden) -> None:
     run = run_cli(["render", "--locked", "--vendor", vendor, str(plan)])
+    if vra_pair_for_vsrx(plan, vendor):
+        assert run.exit_code == 1 and run.stdout == ""
+        assert " VRC952 " in run.stderr and "no failover" in run.stderr
+        assert not (GOLDEN / f"{plan.stem}.{vendor}.set").exists()
+        return
     assert run.exit_code == 0, run.stderr
     assert unacknowledged(run.stderr) == []
     golden.check(GOLDEN / f"{plan.stem}.{vendor}.set", run.stdout)

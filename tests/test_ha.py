@@ -100,11 +100,13 @@ def test_router_option_takes_a_member() -> None:
     assert list(_members(run.stdout)) == ["vra-ha-b"]
 
 
-def test_vsrx_renders_the_pair_as_one_cluster_on_reth() -> None:
+def test_vsrx_refuses_a_vra_pair() -> None:
+    """It used to render one stand-alone vSRX on reth1.0, with no failover (issue 20, item
+    5); the exact text is in tests/test_gate.py."""
     run = run_cli(["render", "--locked", "--vendor", "vsrx", str(SAMPLE)])
-    assert run.exit_code == 0, run.stderr
-    assert "external-interface reth1.0" in run.stdout
-    assert "vra-ha-a" not in run.stdout
+    assert run.exit_code == 1
+    assert run.stdout == ""
+    assert " VRC952 routers.vra-ha.ha: " in run.stderr
 
 
 PAIR = """\

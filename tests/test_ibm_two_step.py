@@ -27,22 +27,33 @@ def plan_without_asn(tmp_path: Path) -> Path:
     return plan
 
 
-def test_check_warns_and_ibm_side_renders_without_the_assigned_asn(tmp_path: Path) -> None:
+def test_ibm_side_renders_without_the_assigned_asn_and_warns(tmp_path: Path) -> None:
     plan = plan_without_asn(tmp_path)
-    run = run_cli(["check", "--locked", str(plan)])
-    assert run.exit_code == 0, run.stderr
-    assert (
-        f"{plan}:41:5: VRC980 connections.tgw-wdc06.transit_gateway.asn: warning: the Transit "
-        "Gateway assigns this Local BGP ASN when the connection is created; IBM's side can be "
-        "rendered and applied now; the router cannot be rendered until then: apply IBM's side "
-        "first (`vra-config render --target terraform|ibmcloud`), then `ibmcloud tg connection "
-        "GATEWAY_ID CONNECTION_ID --output json` shows it as local_bgp_asn (the Terraform "
-        "output's `read_local_bgp_asn` is that command); then set `asn:` here"
-    ) in run.stderr.splitlines()
     for target in ("terraform", "ibmcloud"):
         run = run_cli(["render", "--locked", "--target", target, str(plan)])
         assert run.exit_code == 0, run.stderr
         assert "(assigned by IBM at creation)" in run.stdout
+        assert (
+            f"{plan}:41:5: VRC980 connections.tgw-wdc06.transit_gateway.asn: warning: the "
+            "Transit Gateway assigns this Local BGP ASN when the connection is created; IBM's "
+            "side can be rendered and applied now; the router cannot be rendered until then: "
+            "apply IBM's side first (`vra-config render --target terraform|ibmcloud`), then "
+            "`ibmcloud tg connection GATEWAY_ID CONNECTION_ID --output json` shows it as "
+            "local_bgp_asn (the Terraform output's `read_local_bgp_asn` is that command); then "
+            "set `asn:` here"
+        ) in run.stderr.splitlines()
+
+
+def test_check_refuses_what_router_render_refuses(tmp_path: Path) -> None:
+    """check is the gate: a plan whose router cannot be rendered yet does not pass it."""
+    plan = plan_without_asn(tmp_path)
+    run = run_cli(["check", "--locked", str(plan)])
+    assert run.exit_code == 1
+    assert (
+        f"{plan}:41:5: VRC980 connections.tgw-wdc06.transit_gateway.asn: the Transit Gateway "
+        "assigns this Local BGP ASN when the connection is created; the router's BGP session "
+        "needs it, so the router cannot be rendered yet: apply IBM's side first"
+    ) in run.stderr
 
 
 def test_the_router_waits_for_the_asn(tmp_path: Path) -> None:

@@ -87,7 +87,7 @@ def test_one_router_tunnel_and_one_bgp_session_per_ibm_tunnel() -> None:
     assert [(n.local_preference, n.prepend) for n in tgw] == [(None, 0), (90, 1)]
 
 
-def test_the_backup_is_less_preferred_both_ways_on_every_renderer() -> None:
+def test_the_backup_is_less_preferred_both_ways_on_every_renderer(tmp_path: Path) -> None:
     vyatta = run_cli(["render", "--locked", "--vendor", "vyatta", str(SAMPLE)]).stdout
     assert (
         _lines(vyatta, "set local-preference")
@@ -97,7 +97,13 @@ def test_the_backup_is_less_preferred_both_ways_on_every_renderer() -> None:
         _lines(vyatta, "as-path-prepend")
         == ["set policy route route-map RM-tgw-dal-2-OUT rule 10 set as-path-prepend '64880'"] * 2
     )
-    vsrx = run_cli(["render", "--locked", "--vendor", "vsrx", str(SAMPLE)]).stdout
+    # a VRA pair is refused for the vSRX (VRC952): the same router, stand-alone, is a vSRX
+    single = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    del single["routers"]["vra-ha"]["ha"]
+    single["routers"]["vra-ha"]["vendor"] = "vsrx"
+    plan = tmp_path / SAMPLE.name
+    plan.write_text(yaml.safe_dump(single, sort_keys=False), encoding="utf-8")
+    vsrx = run_cli(["render", "--vendor", "vsrx", str(plan)]).stdout
     assert _lines(vsrx, "then local-preference") == [
         "set policy-options policy-statement IMPORT-tgw-dal-2 term planned then local-preference 90"
     ]

@@ -149,7 +149,13 @@ def _running_texts(plan: Path, running: list[str] | None) -> dict[str, tuple[str
     return out
 
 
-def _check(plan: Path, locked: bool, running: list[str] | None = None) -> Checked:
+def _check(
+    plan: Path,
+    locked: bool,
+    running: list[str] | None = None,
+    vendor: str | None = None,
+    ibm_side_only: bool = False,
+) -> Checked:
     from vra_config.pipeline import check_file
 
     if not str(plan).isprintable():
@@ -178,7 +184,11 @@ def _check(plan: Path, locked: bool, running: list[str] | None = None) -> Checke
                 f"the plan has {len(routers)} routers: say which one, --running ROUTER=FILE"
             )
         texts[routers[0]] = texts.pop("*")
-    checked = _guard(lambda: check_file(plan, locked=locked, running=texts))
+    checked = _guard(
+        lambda: check_file(
+            plan, locked=locked, running=texts, vendor=vendor, ibm_side_only=ibm_side_only
+        )
+    )
     _print_findings(checked.warnings)
     return checked
 
@@ -253,16 +263,24 @@ def check(
             "the same exit codes.",
         ),
     ] = "text",
+    vendor: Annotated[
+        str | None,
+        typer.Option(
+            help="Hold every device to this vendor pack (vyatta or vsrx), as `render --vendor` "
+            "renders it. Default: each one's `vendor:`; a router without one to every pack."
+        ),
+    ] = None,
 ) -> None:
-    """Validate a plan: model, IBM ranges, overlaps, ASNs, allocations. Writes nothing."""
+    """Validate a plan: model, IBM ranges, overlaps, ASNs, allocations, and what each
+    device's vendor pack refuses. Writes nothing."""
     from vra_config.check_formats import FORMATS
 
     if output_format not in FORMATS:
         _fail_usage(f"--format {output_format}: use one of {', '.join(FORMATS)}")
     if output_format != "text":
-        _check_machine(plan, locked, running, output_format)
+        _check_machine(plan, locked, running, output_format, vendor)
         return
-    checked = _check(plan, locked, running)
+    checked = _check(plan, locked, running, vendor)
     ap = checked.address_plan
     typer.echo(
         _escaped(f"{plan}: ok: ") + f"{_plural(len(checked.plan.routers), 'router')}, "
@@ -279,7 +297,9 @@ def _escaped(text: str) -> str:
     return escape(text)
 
 
-def _check_machine(plan: Path, locked: bool, running: list[str] | None, fmt: str) -> None:
+def _check_machine(
+    plan: Path, locked: bool, running: list[str] | None, fmt: str, vendor: str | None = None
+) -> None:
     """`check --format json|sarif|github`: findings on stdout; exit 1 when any is an error."""
     from vra_config.check_formats import Summary, as_github, as_json, as_sarif
     from vra_config.pipeline import check_file
@@ -299,7 +319,9 @@ def _check_machine(plan: Path, locked: bool, running: list[str] | None, fmt: str
                     f"the plan has {len(routers)} routers: say which one, --running ROUTER=FILE"
                 )
             texts[routers[0]] = texts.pop("*")
-        checked = _guard_usage(lambda: check_file(plan, locked=locked, running=texts))
+        checked = _guard_usage(
+            lambda: check_file(plan, locked=locked, running=texts, vendor=vendor)
+        )
         findings = checked.warnings
         ap = checked.address_plan
         summary = Summary(len(checked.plan.routers), len(ap.connections), len(ap.lock_changes))
@@ -423,7 +445,7 @@ def render(
                 )
         _render_ibm_side(plan, target, out, force, check_only, locked, running)
         return
-    checked = _check(plan, locked, running)
+    checked = _check(plan, locked, running, vendor)
     if out is None:
         stream = _guard(lambda: stream_checked(checked, vendor, router, templates, show_secrets))
         printed = _guard(lambda: _print_all(stream))
@@ -487,7 +509,7 @@ def _render_ibm_side(
     from vra_config.pipeline import render_ibm_side
     from vra_config.targets.base import IBM_SIDE_MARK
 
-    checked = _check(plan, locked, running)
+    checked = _check(plan, locked, running, ibm_side_only=True)
     files = _guard(lambda: render_ibm_side(checked, target))
     if check_only:
         assert out is not None

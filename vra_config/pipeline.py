@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,14 +59,23 @@ def check_loaded(
     lock_file: Path | None,
     locked: bool,
     running: Mapping[str, tuple[str, str]] | None = None,
+    vendor: str | None = None,
+    ibm_side_only: bool = False,
 ) -> Checked:
     """Plan addresses; raise `PlanError` with every finding if any is an error.
 
+    `ibm_side_only` is `render --target terraform|ibmcloud`: IBM's side is applied before
+    the Transit Gateway assigns its Local BGP ASN, so a missing one is a warning there; for
+    `check` and the routers it is an error (VRC980), since no router can be rendered yet.
+
     `running` maps a router to (file name, text) of its running configuration: what it uses
-    that the plan does not own is avoided.
+    that the plan does not own is avoided. `vendor` is `check --vendor`: every device is
+    held to that pack, as `render --vendor` would render it; without it each device to its
+    own `vendor:`, and a router that names none to every pack.
     """
     from vra_config.running.inuse import in_use
 
+    vendor = vendor.lower() if vendor is not None else None  # `--vendor VSRX` is vsrx
     unknown = sorted(set(running or {}) - set(loaded.plan.routers) - set(loaded.plan.sites))
     if unknown:
         raise UsageError(f"--running {unknown[0]}=...: no such router or site in the plan")
@@ -75,13 +84,18 @@ def check_loaded(
     address_plan = plan_addresses(loaded.plan, lock, used)
     findings = list(loaded.errors)
     findings += [f for f in address_plan.findings if not _refers_to_invalid(f, loaded)]
+    waiting = assigned.missing_asns(loaded.plan, "warning" if ibm_side_only else "error")
+    findings += waiting
     routes: Mapping[str, LinkRoutes] | None = None
     if not any(f.is_error for f in findings):
         # Design checks read the routing of a sound plan: on a broken one they would only
         # repeat, less clearly, what is already wrong.
         routes = link_routes(loaded.plan, address_plan.connections)
         findings += design_findings(address_plan, routes)
-    findings += assigned.missing_asns(loaded.plan, "warning")
+        if not any(f.is_error for f in findings):
+            if not waiting:  # the routers' intents need the ASN IBM assigns
+                findings += vendor_findings(address_plan, routes, vendor)
+            findings += ibm_side_findings(address_plan)
     findings += assigned.public_gateway_ips(loaded.plan)
     findings = acknowledge(findings, loaded.plan.accept)
     if locked and address_plan.lock_changes and not any(f.is_error for f in findings):
@@ -116,17 +130,119 @@ def _refers_to_invalid(finding: Finding, loaded: LoadedPlan) -> bool:
 
 
 def check_file(
-    path: Path, locked: bool = False, running: Mapping[str, tuple[str, str]] | None = None
+    path: Path,
+    locked: bool = False,
+    running: Mapping[str, tuple[str, str]] | None = None,
+    vendor: str | None = None,
+    ibm_side_only: bool = False,
 ) -> Checked:
     """Load a plan file and its lock (beside it) and check them."""
     loaded = load_file(path)
     lock_file = lock_path(path)
-    return check_loaded(loaded, read_lock(lock_file), lock_file, locked, running)
+    return check_loaded(
+        loaded, read_lock(lock_file), lock_file, locked, running, vendor, ibm_side_only
+    )
 
 
-def check_text(text: str, file: str = "<plan>", lock: Lock | None = None) -> Checked:
+def check_text(
+    text: str, file: str = "<plan>", lock: Lock | None = None, vendor: str | None = None
+) -> Checked:
     """Check plan text (no files): for the library API and tests."""
-    return check_loaded(load_text(text, file), lock or Lock(), None, locked=False)
+    return check_loaded(load_text(text, file), lock or Lock(), None, False, None, vendor)
+
+
+def vendor_findings(
+    address_plan: AddressPlan, routes: Mapping[str, LinkRoutes], vendor: str | None
+) -> list[Finding]:
+    """What the vendor packs would refuse at render time, found by `check`.
+
+    The packs' guards run (their `context`, not the templates) for each device's vendor as
+    `render` would choose it: `vendor` (`--vendor`) for every device, else each device's
+    own `vendor:`. A router that names none is rendered only with `--vendor`, which `check`
+    cannot know, so it is held to every pack and the message says so. A site that names no
+    vendor is never rendered. Keys are not read: the guards see the withheld key, as a
+    review render does.
+    """
+    from vra_config.intent.pairs import expand_pairs
+    from vra_config.intent.router import router_intents
+    from vra_config.targets.base import REDACTED_KEY, VendorError
+    from vra_config.targets.routers import PACKS
+
+    if vendor is not None and vendor not in PACKS:
+        packs = ", ".join(sorted(PACKS))
+        raise UsageError(f"vendor {vendor} has no template pack yet; available: {packs}")
+    plan = address_plan.plan
+    intents = router_intents(address_plan, routes)
+    secrets = {n: REDACTED_KEY for n, link in address_plan.connections.items() if link.ipsec}
+    found: dict[Finding, None] = {}
+    for name in sorted(intents):
+        site = plan.sites.get(name)
+        own = site.vendor if site is not None else plan.routers[name].vendor
+        if site is not None and own is None:
+            continue
+        chosen = vendor or own
+        for pack in [chosen] if chosen is not None else sorted(PACKS):
+            if pack not in PACKS:
+                continue  # the model admits only vendors with a pack
+            for finding in pair_vendor_findings(plan, {name: pack}):
+                found[_assumed(finding, name, pack, chosen)] = None
+            members, _ = expand_pairs({name: intents[name]}, {name: pack}, plan)
+            for member in sorted(members):
+                try:
+                    PACKS[pack].context(members[member], secrets)
+                except VendorError as exc:
+                    for finding in exc.findings:
+                        found[_assumed(finding, name, pack, chosen)] = None
+    return list(found)
+
+
+def ibm_side_findings(address_plan: AddressPlan) -> list[Finding]:
+    """What `render --target terraform|ibmcloud` would refuse (IBM's naming rules), found
+    by `check` too: the IBM-side records are built, not printed."""
+    from vra_config.targets.base import TargetError
+    from vra_config.targets.ibm.side import ibm_side
+
+    try:
+        ibm_side(address_plan)
+    except TargetError as exc:
+        return list(exc.findings)
+    return []
+
+
+def _assumed(finding: Finding, device: str, pack: str, chosen: str | None) -> Finding:
+    """A pack's finding about a router with no `vendor:`, saying which pack was assumed."""
+    if chosen is not None:
+        return finding
+    return replace(
+        finding,
+        message=f"{finding.message} (router {device} names no vendor, so check holds it to "
+        f"every pack, here {pack}; set `vendor:` or run `check --vendor`)",
+    )
+
+
+def pair_vendor_findings(plan: Plan, vendors: Mapping[str, str]) -> list[Finding]:
+    """A VRA pair (`ha:`) rendered for the vSRX: a vSRX pair is a chassis cluster, not VRRP,
+    so the pack would make it one stand-alone vSRX bound to reth1.0 with no failover."""
+    from vra_config.planner.cluster import HA_DEFAULT, VRRP_FIELDS
+
+    out = []
+    for name, vendor in sorted(vendors.items()):
+        router = plan.routers.get(name)
+        if router is None or router.ha is None or router.cluster is not None:
+            continue
+        if vendor == "vsrx" and router.vendor != "vsrx":  # vendor: vsrx is refused earlier
+            out.append(
+                Finding(
+                    ("routers", name, "ha"),
+                    f"router {name} is a VRA pair (`ha:`), rendered here for the vSRX, whose "
+                    f"high-availability pair is a chassis cluster, not VRRP: {VRRP_FIELDS} "
+                    "do not exist on it, and the render would be one stand-alone vSRX with "
+                    "no failover. Render it for vyatta, or describe the vSRX pair with "
+                    f"`cluster:` naming node0 and node1 ({HA_DEFAULT})",
+                    rule="VRC952",
+                )
+            )
+    return out
 
 
 def vendors_for(plan: Plan, vendor: str | None, devices: list[str]) -> dict[str, str]:
@@ -253,6 +369,8 @@ def _prepared(
             raise UsageError(f"--router {router}: no such router or site in the plan ({known})")
         names = [router]
     vendors = vendors_for(checked.plan, vendor, names)
+    if pairs := pair_vendor_findings(checked.plan, vendors):
+        raise PlanError(sorted_located(pairs, checked.file, checked.marks))
     intents, vendors = expand_pairs(intents, vendors, checked.plan)
     if router in vendors and router in members:
         vendors = {router: vendors[router]}

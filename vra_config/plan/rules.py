@@ -158,6 +158,11 @@ DANOS_IPSEC = Source(
     "https://github.com/danos/vyatta-security-vpn",
 )
 JUNOS_YANG = Source("Juniper junos-es YANG, 23.4R2", "https://github.com/Juniper/yang")
+JUNIPER_ZONES = Source(
+    "Juniper: Security Zones and Interfaces Overview",
+    "https://www.juniper.net/documentation/en_US/junos12.1x47/topics/concept/"
+    "zone-and-interface-overview.html",
+)
 
 
 def _rules(*rules: Rule) -> dict[str, Rule]:
@@ -379,6 +384,61 @@ RULES: dict[str, Rule] = _rules(
         "error",
         (DL_ORDER,),
     ),
+    Rule(
+        "VRC130",
+        "static route that overrides PowerVS's or IBM's routes",
+        "A static route is preferred over a BGP route of the same prefix and wins over a "
+        "shorter one, so a route equal to or inside a PowerVS subnet sends the workspace's "
+        "traffic to the route's next hop instead of the tunnel: a black hole. Classic routers "
+        "carry IBM's static routes to the BCR (10.0.0.0/8, 161.26.0.0/16, 166.8.0.0/14) and "
+        "a default route; the same prefix through another next hop replaces them and cuts "
+        "the router off from IBM's service network or the Internet.",
+        "error",
+        (CLASSIC_IP_RANGES,),
+    ),
+    Rule(
+        "VRC131",
+        "static route covering a tunnel's far endpoint",
+        _OWN + "a route whose prefix holds the far end of one of the device's tunnels, "
+        "through a next hop off the subnet the tunnel starts on, sends the tunnel's own "
+        "outer packets into the LAN, and the tunnel never comes up.",
+        "error",
+        (_rfc(2784), _rfc(4301)),
+    ),
+    Rule(
+        "VRC132",
+        "next hop or gateway that is not a host",
+        _OWN + "a next hop or gateway that is the device's own address, or the network or "
+        "broadcast address of its subnet, never resolves to a neighbour: the route never "
+        "becomes active, or the router refuses it.",
+        "error",
+        (_rfc(1812),),
+    ),
+    Rule(
+        "VRC133",
+        "two static routes for one prefix",
+        _OWN + "the same route twice would print one `set` line twice; two next hops for one "
+        "prefix (ECMP, or a floating route) are not rendered: vra-config renders one next "
+        "hop per prefix.",
+        "error",
+    ),
+    Rule(
+        "VRC134",
+        "BGP identifier 0.0.0.0 or 255.255.255.255",
+        "RFC 6286 requires a non-zero BGP identifier and RFC 4271 (section 6.2) a valid "
+        "unicast host address; a peer refuses the OPEN with 'Bad BGP Identifier'.",
+        "error",
+        (_rfc(6286), _rfc(4271)),
+    ),
+    Rule(
+        "VRC135",
+        "pair member address off the pair's subnet",
+        "VRRP holds the virtual address on an interface whose own address is on the same "
+        "subnet; a member whose address is on another subnet cannot hold the pair's virtual "
+        "address (IBM assigns both from the same VLAN's subnet).",
+        "error",
+        (VRA_VRRP, _rfc(5798)),
+    ),
     # --- 2xx: overlaps ----------------------------------------------------------------------
     Rule(
         "VRC201",
@@ -474,6 +534,14 @@ RULES: dict[str, Rule] = _rules(
         "VRC406",
         "far endpoint is the router itself",
         _OWN + "a tunnel whose far end is the router's own address never comes up.",
+        "error",
+    ),
+    Rule(
+        "VRC410",
+        "two devices the lab would give one name",
+        _OWN + "the lab runs every router, site and PowerVS workspace as a network namespace "
+        "named after it, and the Transit Gateway of a connection as `<connection>-tgw`; two "
+        "of one name would be one namespace.",
         "error",
     ),
     # --- 5xx: allocation, the lock, the running configuration -------------------------------
@@ -611,6 +679,25 @@ RULES: dict[str, Rule] = _rules(
         (TGW_CLI,),
     ),
     Rule(
+        "VRC710",
+        "vSRX interface in two zones, or a reserved unit",
+        "Junos binds an interface (unit) to one security zone, and a configuration that "
+        "lists it in two does not commit: a site's LAN unit that is its WAN unit or a tunnel "
+        "unit does that. A WAN zone that is the LAN's zone puts the Internet side under the "
+        "LAN's policies. Units of the tunnels (st0, gr-0/0/0), the loopback (lo0) and the "
+        "management ports (fxp0, em0) are not a site's LAN or WAN port.",
+        "error",
+        (JUNIPER_ZONES, JUNOS_YANG),
+    ),
+    Rule(
+        "VRC711",
+        "vSRX-only setting on a device rendered for another vendor",
+        _OWN + "`lan_interface`, `wan_zone` and `zone` of a site are read only by the vSRX "
+        "pack; on a Vyatta site they are silently ignored, so what the plan says is not "
+        "what the router gets.",
+        "warning",
+    ),
+    Rule(
         "VRC703",
         "no interface name for this vendor",
         _OWN + "a per-vendor interface name is missing for the vendor being rendered.",
@@ -697,6 +784,16 @@ RULES: dict[str, Rule] = _rules(
         "becomes active, so the prefix it serves is never announced.",
         "error",
     ),
+    Rule(
+        "VRC920",
+        "IPsec tunnel MTU above what the underlay carries",
+        "ESP in tunnel mode adds an outer IPv4 header (20), NAT-T UDP (8), the ESP header "
+        "(8), the cipher's IV, padding to its block, the trailer (2) and the ICV; a VTI MTU "
+        "whose packets grow past the underlay's MTU fragments or drops large packets while "
+        "IKE and BGP stay up.",
+        "error",
+        (_rfc(4303), _rfc(3948), _rfc(3602), _rfc(4106), _rfc(4868)),
+    ),
     # --- 95x: high availability (gateway pairs) ---
     Rule(
         "VRC950",
@@ -772,9 +869,10 @@ RULES: dict[str, Rule] = _rules(
         "when the connection is created and shows it only then. IBM's side needs only what "
         "you choose (gateway and tunnel IPs, zone), so it renders without the ASN and is "
         "applied first; the rendered Terraform outputs the assigned ASN. The router's BGP "
-        "session needs it: a warning while the plan only drives IBM's side, an error when "
-        "the router is rendered.",
-        "warning",
+        "session needs it: an error for `check` and for rendering a router (neither can "
+        "pass a plan whose router cannot be rendered), a warning for `render --target "
+        "terraform|ibmcloud`, which is step one.",
+        "error",
         (TGW_UNBOUND_GRE, TGW_REDUNDANT_GRE),
     ),
     Rule(

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from vra_config.plan.model import IpsecLink, Plan
+from vra_config.planner import device_checks, route_checks
 from vra_config.planner.allocation import (
     allocate_numbers,
     allocate_subnets,
@@ -56,6 +57,12 @@ def plan_addresses(
     findings += pair_findings(plan)
     findings += cluster_findings(plan)
     findings += asn_findings(plan)
+    findings += device_checks.router_id_findings(plan)
+    findings += device_checks.pair_subnet_findings(plan)
+    findings += device_checks.lab_name_findings(plan)
+    findings += device_checks.vyatta_site_findings(plan)
+    findings += route_checks.next_hop_findings(plan)
+    findings += route_checks.duplicate_route_findings(plan)
     usable, ref_findings = usable_links(plan)
     findings += ref_findings
     far_asns, far_asn_findings = peer_asns(plan, usable)
@@ -78,6 +85,7 @@ def plan_addresses(
     )
     findings += reserved_findings(uses)
     findings += overlap_findings(uses)
+    findings += route_checks.prefix_findings(plan, uses)
     numbers, peer_numbers, number_findings = allocate_numbers(plan, usable, lock, running)
     findings += number_findings
 
@@ -100,6 +108,8 @@ def plan_addresses(
         findings += session_findings(link)
         links[name] = link
     links = preference(links, origins)
+    findings += route_checks.endpoint_findings(plan, links.values())
+    findings += device_checks.ipsec_mtu_findings(plan, links.values())
 
     new_lock = Lock(
         {

@@ -364,17 +364,23 @@ def peer_asns(
             out[name] = device_asn(plan, conn.peer)
     # A link whose own ASN or peer's ASN is missing cannot run BGP.
     for name, conn in usable.items():
-        if name not in out or conn.via == "megaport" or getattr(conn, "routing", "bgp") != "bgp":
+        if name not in out or getattr(conn, "routing", "bgp") != "bgp":
             continue
         if isinstance(conn, IpsecLink) and conn.mode == "policy":
             continue
         for end in (conn.router, *([peer_name(conn)] if conn.via in ("gre", "ipsec") else [])):
             if device_asn(plan, end) is None:
+                # A Megaport VXC is always BGP with the PowerVS router (IBM's support case
+                # asks for the customer ASN): there is no static alternative to offer.
+                fix = (
+                    "add its ASN (IBM's support case for the VXC asks for it)"
+                    if isinstance(conn, MegaportLink)
+                    else "add its ASN or use `routing: static`"
+                )
                 findings.append(
                     Finding(
                         ("sites", end, "asn"),
-                        f"site {end} has no `asn`, but connection {name} runs BGP with it; "
-                        "add its ASN or use `routing: static`",
+                        f"site {end} has no `asn`, but connection {name} runs BGP with it; " + fix,
                         rule="VRC305",
                     )
                 )
@@ -439,6 +445,8 @@ def list_duplicates(plan: Plan) -> Iterable[Finding]:
     ]
     lists += [(("routers", n, "advertise"), r.advertise) for n, r in plan.routers.items()]
     lists += [(("sites", n, "networks"), s.networks) for n, s in plan.sites.items()]
+    lists += [(("routers", n, "connected"), r.connected) for n, r in plan.routers.items()]
+    lists += [(("sites", n, "connected"), s.connected) for n, s in plan.sites.items()]
     lists += [(("powervs", n, "subnets"), w.subnets) for n, w in plan.powervs.items()]
     lists += [
         (("connections", n, "advertise"), c.advertise or ()) for n, c in plan.connections.items()

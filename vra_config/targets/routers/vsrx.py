@@ -156,6 +156,7 @@ def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
     }
     ctx.update(_ipsec(intent, secrets, problems))
     ctx.update(_zones_and_policies(intent))
+    problems.found += _site_zone_problems(intent, ctx)
     ctx["protect_terms"] = _protect_terms(intent)
     ctx["protect_filter"] = intent.loopback_filter
     ctx["firewalls"] = [_firewall(f) for f in intent.filters]
@@ -378,6 +379,68 @@ def _zones_and_policies(intent: RouterIntent) -> dict[str, Any]:
         "addresses": [{"name": _net(p), "prefix": str(p)} for p in sorted(used)],
         "policies": sorted(policies, key=lambda p: (p["from"], p["to"], p["name"])),
     }
+
+
+#: Units that are never a site's LAN or WAN port: tunnels (st0, gr-, ip-, lt-), the loopback
+#: and the management and cluster-control ports (fxp, em).
+NOT_A_PORT = re.compile(r"(?:st0|gr-|ip-|lt-|lo0|fxp[0-9]|em[0-9])")
+
+
+def _site_zone_problems(intent: RouterIntent, ctx: dict[str, Any]) -> list[Finding]:
+    """A site's units each in one zone, its LAN and WAN on ports, and its WAN zone apart.
+
+    Junos puts an interface in exactly one security zone, so a LAN unit that is the WAN unit
+    or a tunnel unit would be listed in two and the commit fails; a WAN zone equal to the LAN
+    zone puts the Internet side under the policies written for the LAN's networks.
+    """
+    if not intent.site:
+        return []
+    base: PlanPath = ("sites", intent.name)
+    found: list[Finding] = []
+    flagged: set[str] = set()
+    for key, unit in (
+        ("interface", intent.site_interface),
+        ("lan_interface", intent.site_lan_interface),
+    ):
+        if unit is not None and NOT_A_PORT.match(unit):
+            flagged.add(unit)
+            found.append(
+                Finding(
+                    (*base, key),
+                    f"{unit} is not a port: st0 and gr-0/0/0 are the tunnels' units, lo0 the "
+                    "loopback, fxp0 and em0 management; name the ge- (or xe-, reth, ae) unit "
+                    f"{'towards the networks' if key == 'lan_interface' else 'holding address'}",
+                    rule="VRC710",
+                )
+            )
+    zones: dict[str, str] = {}
+    for line in [*ctx["zone_bindings"], *ctx["zone_interfaces"]]:
+        first = zones.setdefault(line["interface"], line["zone"])
+        if first != line["zone"] and line["interface"] not in flagged:
+            key = "lan_interface" if intent.site_lan_interface else "interface"
+            found.append(
+                Finding(
+                    (*base, key),
+                    f"{line['interface']} would be in zones {first} and {line['zone']}, and "
+                    "Junos puts an interface in exactly one security zone (the commit "
+                    "fails); give the LAN its own unit, apart from the WAN unit and the "
+                    "tunnels' st0/gr-0/0/0 units",
+                    rule="VRC710",
+                )
+            )
+    wan = intent.site_wan_zone or DEFAULT_SITE_WAN_ZONE
+    lan = intent.own_zone or DEFAULT_OWN_ZONE["site"]
+    if intent.links and intent.own_prefixes and wan == lan:
+        found.append(
+            Finding(
+                (*base, "wan_zone"),
+                f"wan_zone {wan} is also the zone of the site's networks, so the WAN side "
+                "would pass every policy written for the LAN's networks; give the WAN its "
+                f"own zone (Juniper's default: {DEFAULT_SITE_WAN_ZONE})",
+                rule="VRC710",
+            )
+        )
+    return found
 
 
 def _site_wan(intent: RouterIntent) -> dict[str, Any]:
