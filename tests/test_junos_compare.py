@@ -34,7 +34,7 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> list[Compared]:
 
 @needs_junos_frr
 def test_every_vsrx_router_routes_as_the_lab_runs_it(results: list[Compared]) -> None:
-    assert len(results) >= 11  # every sample's routers
+    assert len(results) >= 10  # every router of every sample the vSRX pack renders
     differing = [r for r in results if r.exit_code != 0]
     assert not differing, "\n\n".join(
         f"{r.sample} {r.file.name} (lab device {r.device}):\n{r.output}" for r in differing
