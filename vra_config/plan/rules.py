@@ -154,6 +154,15 @@ DANOS_IPSEC = Source(
     "https://github.com/danos/vyatta-security-vpn",
 )
 JUNOS_YANG = Source("Juniper junos-es YANG, 23.4R2", "https://github.com/Juniper/yang")
+DANOS_BGP = Source(
+    "DANOS vyatta-protocols-frr-bgp-v1.yang and its FRR command templates (the 5600's BGP)",
+    "https://github.com/danos/vyatta-protocols-frr",
+)
+FRR_BGP = Source("FRR BGP (remove-private-AS, administrative distance)", FRR_IMPORT_CHECK.url)
+DANOS_POLICY = Source(
+    "DANOS vyatta-policy-route-v1.yang (route-map `set local-preference`, uint32)",
+    "https://github.com/danos/vyatta-protocols-common",
+)
 
 
 def _rules(*rules: Rule) -> dict[str, Rule]:
@@ -686,6 +695,26 @@ RULES: dict[str, Rule] = _rules(
         "becomes active, so the prefix it serves is never announced.",
         "error",
     ),
+    Rule(
+        "VRC907",
+        "re-originated prefix pinned to one of several links",
+        "Two PowerVS locations that share an ASN (64999) drop each other's routes as a loop "
+        "(RFC 4271 9.1.2). The 5600's BGP cannot rewrite the path: its YANG has no "
+        "`as-override`, and its only `remove-private-as` is FRR's plain `neighbor X "
+        "remove-private-AS`, which keeps a private ASN that is the neighbour's own. So the "
+        "Vyatta pack re-originates the far prefix: a static route to one link's BGP peer "
+        "(distance 1) and `network`. A GRE tunnel stays up when its far end dies, so the "
+        "static outlives the session and beats a backup link's eBGP route (distance 20): "
+        "traffic goes into the dead tunnel, and the backup never takes over. DANOS's "
+        "public YANG has no path monitor to withdraw the static, and FRR's `network` "
+        "import-check does not count BGP's own routes. Where the prefix arrives over one "
+        "link only, the static also stays (and is advertised) while that far end is "
+        "silent, but there is no other path to fail over to. Use a vSRX (`as-override`), "
+        "keep one link from this router to that workspace, or do not carry that "
+        "workspace's prefixes to the other location over this router (`advertise:`).",
+        "error",
+        (DANOS_BGP, FRR_BGP, _rfc(4271)),
+    ),
     # --- 95x: high availability (gateway pairs) ---
     Rule(
         "VRC950",
@@ -738,6 +767,17 @@ RULES: dict[str, Rule] = _rules(
         "vra-config gives each tunnel its own /30, tunnel interface and BGP session.",
         "error",
         (TGW_PLANNING, TGW_REDUNDANT_GRE),
+    ),
+    Rule(
+        "VRC961",
+        "more links to one workspace than can be ranked",
+        "A router's backup links to one workspace learn at local-preference 100 - 10 x "
+        "their rank (RFC 4271 9.1.1: the higher wins). Both OSes take only 0..4294967295 "
+        "there (DANOS route-map `set local-preference` uint32; Junos `then "
+        "local-preference`), so the ninth backup (10) is the last one that can be ranked: "
+        "at most ten BGP links from one router to one workspace.",
+        "error",
+        (_rfc(4271), DANOS_POLICY, JUNOS_YANG),
     ),
 )
 

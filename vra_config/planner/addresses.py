@@ -99,7 +99,8 @@ def plan_addresses(
         findings += link_findings
         findings += session_findings(link)
         links[name] = link
-    links = preference(links, origins)
+    links, rank_findings = preference(links, origins)
+    findings += rank_findings
 
     new_lock = Lock(
         {
