@@ -3,12 +3,15 @@ states what a router must do when a part fails, not only which line exists."""
 
 from __future__ import annotations
 
+import json
+import os
 from typing import Any
 
 import pytest
 import yaml
-from conftest import SAMPLES
+from conftest import ROOT, SAMPLES, run_cli
 
+from vra_config.lab.daemons import find_frr
 from vra_config.pipeline import check_text, render_checked
 from vra_config.plan.findings import PlanError
 from vra_config.planner.redundant import MAX_BACKUPS
@@ -97,3 +100,146 @@ def test_a_twelfth_link_to_one_workspace_is_refused_where_it_is_written() -> Non
         "5600 and Junos take (backup 11 would get -10); keep at most 10 links from vra1 to ws1 "
         "(the last one ranked is tgw09)",
     ]
+
+
+# --- 1. Re-originated prefixes that never fail over (Vyatta) --------------------------------
+
+
+def _two_workspaces_one_with_a_backup() -> dict[str, Any]:
+    """gw-a reaches ws-a over cc-a1 (preferred) and cc-a2 (backup), and ws-c, also AS 64999,
+    over cc-c: ws-a's subnet must be re-originated towards ws-c."""
+    return {
+        "version": 1,
+        "routers": {
+            "gw-a": {
+                "vendor": "vyatta",
+                "asn": 64880,
+                "private": {"address": "10.148.252.83/26", "gateway": "10.148.252.65"},
+            }
+        },
+        "powervs": {
+            "ws-a": {"location": "dal12", "subnets": ["192.168.50.0/24"]},
+            "ws-c": {"location": "dal13", "subnets": ["192.168.90.0/24"]},
+        },
+        "pools": {"tunnels": ["172.16.30.0/24"]},
+        "connections": {
+            "cc-a1": {"router": "gw-a", "powervs": "ws-a", "via": "cloud-connection"},
+            "cc-a2": {"router": "gw-a", "powervs": "ws-a", "via": "cloud-connection"},
+            "cc-c": {"router": "gw-a", "powervs": "ws-c", "via": "cloud-connection"},
+        },
+    }
+
+
+def test_vyatta_refuses_a_re_originated_prefix_that_a_backup_link_also_brings() -> None:
+    """The static route to cc-a1's peer would outlive cc-a1's far end (a VRA GRE tunnel stays
+    up) and outrank cc-a2's eBGP route: ws-c would lose ws-a until cc-a1 came back."""
+    assert errors(_two_workspaces_one_with_a_backup()) == [
+        "plan.yaml:26:3: VRC907 connections.cc-a2: 192.168.50.0/24 reaches gw-a over cc-a1 and "
+        "cc-a2, and gw-a must re-originate it for a neighbour in the AS it came from (the "
+        "Vyatta 5600 has no `as-override`, and `remove-private-as` keeps the neighbour's own "
+        "AS): its static route to cc-a1's BGP peer (distance 1) stays while cc-a1's tunnel is "
+        "up, and a GRE tunnel stays up when its far end dies, so it outranks cc-a2's eBGP "
+        "route (distance 20) and traffic keeps going into the dead tunnel; render gw-a as a "
+        "vSRX (`as-override`), keep one link to where 192.168.50.0/24 comes from, or do not "
+        "send 192.168.50.0/24 to that neighbour (`advertise:` on its link)"
+    ]
+
+
+def test_the_vsrx_rewrites_the_path_instead_and_follows_bgp() -> None:
+    """`as-override` rewrites the path of the route BGP chose, so it moves with BGP: no static
+    route, nothing to refuse."""
+    text = render(_two_workspaces_one_with_a_backup(), "vsrx")["gw-a.vsrx.set"]
+    assert "set protocols bgp group cc-c as-override" in text
+    assert not lines(text, "static route 192.168.50.0/24")
+
+
+def test_advertising_elsewhere_lets_the_vyatta_render_without_re_origination() -> None:
+    """The fix the message offers: keep ws-a's subnet away from ws-c."""
+    plan = _two_workspaces_one_with_a_backup()
+    plan["connections"]["cc-c"]["advertise"] = ["10.148.252.64/26"]
+    plan["routers"]["gw-a"]["advertise"] = ["10.148.252.64/26"]
+    text = render(plan)["gw-a.vyatta.set"]
+    assert not lines(text, "static route 192.168.50.0/24")
+    # ws-c's subnet still is re-originated towards ws-a: cc-c alone brings it
+    assert lines(text, "static route 192.168.90.0/24", "next-hop") == [
+        "set protocols static route 192.168.90.0/24 next-hop 172.16.30.21"
+    ]
+
+
+def _lab_missing() -> str | None:
+    if os.uname().sysname != "Linux":
+        return "the lab needs Linux network namespaces"
+    if os.geteuid() != 0:
+        return "the lab needs root (network namespaces)"
+    if find_frr() is None:
+        return "FRR is not installed"
+    return None
+
+
+LAB_MISSING = _lab_missing()
+needs_lab = pytest.mark.skipif(LAB_MISSING is not None, reason=f"lab not run: {LAB_MISSING}")
+SAME_ASN_BACKUP = ROOT / "tests" / "lab" / "same-asn-backup.yaml"
+
+
+def _lab(*args: str) -> dict[str, Any]:
+    run = run_cli(["lab", "--locked", "--json", *args, str(SAME_ASN_BACKUP)])
+    assert run.exit_code in (0, 1), run.stdout + run.stderr
+    result: dict[str, Any] = json.loads(run.stdout)
+    return result
+
+
+@needs_lab
+@pytest.mark.parametrize("failed", ["cc-a1", "cc-a2"])
+def test_same_asn_transit_survives_either_link_to_a_workspace_with_a_backup(failed: str) -> None:
+    """The shape the Vyatta pack renders: nothing re-originates ws-a's subnet over cc-a1, so
+    when either of gw-a's links to ws-a fails, BGP moves to the other and both locations still
+    reach each other (gw-b's static points at gw-a over the backbone, which still has it).
+    `--fail` takes the interface down; after the failure lab is merged, run the same plan with
+    silent far ends too: `vra-config lab --locked --failures tests/lab/same-asn-backup.yaml`."""
+    result = _lab("--fail", failed)
+    states = {s["link"]: s["state"] for s in result["sessions"]}
+    assert states[failed] == "down (--fail)"
+    other = "cc-a2" if failed == "cc-a1" else "cc-a1"
+    assert states[other] == "Established"
+    assert result["matrix"] and all(c["reaches"] for c in result["matrix"])
+    assert result["passed"] is True, result["findings"]
+
+
+@needs_lab
+@pytest.mark.xfail(
+    strict=True,
+    reason="VRC908: a re-originating static route follows its own link, not the prefix; "
+    "gw-a keeps advertising ws-b's subnet to ws-a after cc-b fails (no DANOS mechanism "
+    "withdraws it). Strict, so a fix shows up here.",
+)
+def test_a_re_originated_prefix_is_withdrawn_when_its_source_fails() -> None:
+    result = _lab("--fail", "cc-b")
+    assert result["passed"] is True, result["findings"]
+
+
+def test_a_vyatta_re_origination_from_one_link_is_a_warning_that_says_what_it_keeps() -> None:
+    plan = sample("proxy-multi-location")
+    del plan["accept"]
+    found = [f.format() for f in check_text(dump(plan), "plan.yaml").warnings]
+    assert found == [
+        "plan.yaml:38:3: VRC908 connections.gw-backbone: warning: gw-dal12 re-originates "
+        "192.168.80.0/24 towards cc-dal12 (a static route to its BGP peer on gw-backbone, then "
+        "`network`): the Vyatta 5600 cannot take AS 64999 out of the path. That static stays "
+        "while gw-backbone's tunnel is up, also when 192.168.80.0/24 is gone behind it (its far "
+        "end silent, or 192.168.80.0/24 withdrawn further on), so gw-dal12 keeps advertising "
+        "192.168.80.0/24 and drops its traffic, and a path to 192.168.80.0/24 that avoids "
+        "gw-dal12 would lose to it; nothing else brings 192.168.80.0/24 to gw-dal12, so no "
+        "backup of its own is kept out. Acknowledge it with `accept:` if no other path to "
+        "192.168.80.0/24 exists, or render gw-dal12 as a vSRX (`as-override` follows BGP)",
+        "plan.yaml:38:3: VRC908 connections.gw-backbone: warning: gw-wdc06 re-originates "
+        "192.168.50.0/24 towards cc-wdc06 (a static route to its BGP peer on gw-backbone, then "
+        "`network`): the Vyatta 5600 cannot take AS 64999 out of the path. That static stays "
+        "while gw-backbone's tunnel is up, also when 192.168.50.0/24 is gone behind it (its far "
+        "end silent, or 192.168.50.0/24 withdrawn further on), so gw-wdc06 keeps advertising "
+        "192.168.50.0/24 and drops its traffic, and a path to 192.168.50.0/24 that avoids "
+        "gw-wdc06 would lose to it; nothing else brings 192.168.50.0/24 to gw-wdc06, so no "
+        "backup of its own is kept out. Acknowledge it with `accept:` if no other path to "
+        "192.168.50.0/24 exists, or render gw-wdc06 as a vSRX (`as-override` follows BGP)",
+    ]
+    plan["routers"]["gw-dal12"]["vendor"] = plan["routers"]["gw-wdc06"]["vendor"] = "vsrx"
+    assert not check_text(dump(plan), "plan.yaml").warnings  # as-override follows BGP

@@ -34,7 +34,85 @@ def design_findings(address_plan: AddressPlan, routes: Mapping[str, LinkRoutes])
     findings = list(_unrouted_advertisements(plan, address_plan.connections, routes))
     for name, link in sorted(address_plan.connections.items()):
         findings += _recursion(plan, link, routes[name])
+    findings += _static_reoriginations(plan, address_plan.connections, routes)
     return findings
+
+
+def _vyatta(plan: Plan, device: str) -> bool:
+    """A device the Vyatta pack renders: a router saying so or naming no vendor (`render
+    --vendor vyatta`), or a site saying so."""
+    if device in plan.routers:
+        return plan.routers[device].vendor in (None, "vyatta")
+    return device in plan.sites and plan.sites[device].vendor == "vyatta"
+
+
+def _static_reoriginations(
+    plan: Plan, links: Mapping[str, PlannedLink], routes: Mapping[str, LinkRoutes]
+) -> Iterable[Finding]:
+    """VRC908: a prefix a Vyatta device re-originates (a static route to the BGP peer of the
+    one link that brings it, then `network`, since the 5600 cannot take a shared AS out of
+    the path): the static does not follow BGP, so the device keeps advertising the prefix
+    when it is gone behind that link. Two links bringing it are refused by the Vyatta pack
+    (VRC907), so only the one-link case is reported here, once per device and prefix."""
+    asns = {n: r.asn for n, r in plan.routers.items()}
+    asns.update({n: s.asn for n, s in plan.sites.items() if s.asn is not None})
+    # (device, link, far ASN, what arrives, what leaves, the ASNs each leaving prefix crossed)
+    ends: list[
+        tuple[
+            str,
+            str,
+            int | None,
+            tuple[IPv4Network, ...],
+            tuple[IPv4Network, ...],
+            Mapping[IPv4Network, frozenset[int]],
+        ]
+    ] = []
+    for name, link in sorted(links.items()):
+        if link.routing != "bgp":
+            continue
+        r = routes[name]
+        ends.append(
+            (link.router, name, link.peer_asn, r.peer_exports, r.router_exports, r.router_paths)
+        )
+        if link.peer_kind != "powervs":
+            ends.append(
+                (
+                    link.peer,
+                    name,
+                    asns.get(link.router),
+                    r.router_exports,
+                    r.peer_exports,
+                    r.peer_paths,
+                )
+            )
+    arrivals: dict[tuple[str, IPv4Network], list[str]] = defaultdict(list)
+    for device, name, _, imports, _, _ in ends:
+        for p in imports:
+            arrivals[(device, p)].append(name)
+    seen: set[tuple[str, IPv4Network]] = set()
+    for device, name, far_asn, _, exports, paths in ends:
+        if far_asn is None or not _vyatta(plan, device):
+            continue
+        for p in exports:
+            bringing = arrivals.get((device, p), [])
+            if far_asn not in paths.get(p, frozenset()) or len(bringing) != 1:
+                continue
+            if (device, p) in seen:
+                continue
+            seen.add((device, p))
+            yield Finding(
+                ("connections", bringing[0]),
+                f"{device} re-originates {p} towards {name} (a static route to its BGP peer on "
+                f"{bringing[0]}, then `network`): the Vyatta 5600 cannot take AS {far_asn} out "
+                f"of the path. That static stays while {bringing[0]}'s tunnel is up, also when "
+                f"{p} is gone behind it (its far end silent, or {p} withdrawn further on), so "
+                f"{device} keeps advertising {p} and drops its traffic, and a path to {p} that "
+                f"avoids {device} would lose to it; nothing else brings {p} to {device}, so no "
+                f"backup of its own is kept out. Acknowledge it with `accept:` if no other path "
+                f"to {p} exists, or render {device} as a vSRX (`as-override` follows BGP)",
+                severity="warning",
+                rule="VRC908",
+            )
 
 
 def _exports(

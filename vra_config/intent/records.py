@@ -76,6 +76,10 @@ class StaticRoute:
     #: a route that re-originates a prefix learned from a peer whose ASN a neighbour shares,
     #: for OSes that cannot override the AS path (the 5600's BGP has no `as-override`)
     reoriginate: bool = False
+    #: a re-originating route: every link that brings its prefix, the one routed first (the
+    #: preferred). More than one means the route pins the prefix to one link while the others
+    #: could take over, which a static route never lets them do (rule VRC907).
+    arrivals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -304,7 +304,9 @@ def _reoriginated(
     """Static routes that make this device the origin of each looping prefix: to the BGP peer
     of the link the prefix arrives by (the preferred one where several bring it, as BGP would
     choose; then by name), so the route is in the RIB and `network` originates it with this
-    device's AS alone in the path."""
+    device's AS alone in the path. Each route lists every link that brings its prefix
+    (`StaticRoute.arrivals`): with several, the static outlives the preferred link's far end
+    and no backup can take over, which the Vyatta pack refuses (rule VRC907)."""
     rank = {n.connection: n.backup for n in neighbors}
     arrivals = sorted(
         (e for e in b.links if e.bgp_peer is not None),
@@ -316,9 +318,10 @@ def _reoriginated(
         for prefix in n.own_as_in_path:
             if prefix in done:
                 continue
-            via = next((e for e in arrivals if prefix in e.imports), None)
-            if via is None:  # learned by a static link: already routed and originated
+            bringing = [e for e in arrivals if prefix in e.imports]
+            if not bringing:  # learned by a static link: already routed and originated
                 continue
+            via = bringing[0]
             done.add(prefix)
             routes.append(
                 StaticRoute(
@@ -326,6 +329,7 @@ def _reoriginated(
                     f"{via.connection}: re-originated so AS {n.remote_as} accepts it",
                     next_hop=via.bgp_peer,
                     reoriginate=True,
+                    arrivals=tuple(e.connection for e in bringing),
                 )
             )
     return routes, done

@@ -715,6 +715,22 @@ RULES: dict[str, Rule] = _rules(
         "error",
         (DANOS_BGP, FRR_BGP, _rfc(4271)),
     ),
+    Rule(
+        "VRC908",
+        "re-originated prefix that outlives its source",
+        "Where one link brings a prefix the Vyatta pack must re-originate (see VRC907), its "
+        "static route stays as long as that link's tunnel or interface is up, not as long "
+        "as the prefix is reachable behind it: when the far end goes silent (a VRA GRE "
+        "tunnel stays up) or withdraws the prefix (it lost it further on), the router keeps "
+        "advertising it and drops its traffic. No backup of this router is kept out, but "
+        "any other path to the prefix loses to it. DANOS's public YANG has no path monitor "
+        "that could withdraw the static, and FRR's `network` import-check ignores BGP's own "
+        "routes. Acknowledge it where no other path exists; a vSRX (`as-override`) follows "
+        "BGP.",
+        "warning",
+        (DANOS_BGP, FRR_BGP, _rfc(4271)),
+        acknowledgeable=True,
+    ),
     # --- 95x: high availability (gateway pairs) ---
     Rule(
         "VRC950",

@@ -129,6 +129,7 @@ def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
             if r.family is not None
         ],
     }
+    _pinned_reoriginations(intent, problems)
     ctx["firewalls"] = [_firewall(f, problems) for f in intent.filters]
     ctx["vrrp"] = vyatta_ha.vrrp(intent)
     ctx.update(_ipsec(intent, secrets, problems))
@@ -136,6 +137,40 @@ def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
     if problems.found:
         raise VendorError(problems.found)
     return ctx
+
+
+def _pinned_reoriginations(intent: RouterIntent, problems: _Problems) -> None:
+    """Refuse a re-originated prefix that more than one link brings (rule VRC907).
+
+    The 5600 cannot take the shared AS out of the path (its BGP YANG has no `as-override`;
+    `remove-private-as` renders FRR's plain `neighbor X remove-private-AS`, which keeps the
+    neighbour's own AS), so the prefix is re-originated from a static route to one link's
+    BGP peer. A static route has distance 1 and an eBGP route 20, and a VRA GRE tunnel stays
+    up when its far end dies, so the static keeps the prefix on the dead link and no backup
+    takes over; DANOS's public YANG has no path monitor that could withdraw it, and FRR's
+    `network` import-check ignores BGP's own routes, so nothing BGP-native follows the link
+    either. With one link the static also outlives a silent far end, but nothing could
+    take over anyway (docs/before-you-paste.md)."""
+    name = intent.ha.pair if intent.ha is not None else intent.name
+    for r in intent.static_routes:
+        if not r.reoriginate or len(r.arrivals) < 2:
+            continue
+        preferred, backup = r.arrivals[0], r.arrivals[1]
+        problems.found.append(
+            Finding(
+                ("connections", backup),
+                f"{r.prefix} reaches {name} over {' and '.join(r.arrivals)}, and "
+                f"{name} must re-originate it for a neighbour in the AS it came from "
+                "(the Vyatta 5600 has no `as-override`, and `remove-private-as` keeps the "
+                f"neighbour's own AS): its static route to {preferred}'s BGP peer (distance 1) "
+                f"stays while {preferred}'s tunnel is up, and a GRE tunnel stays up when its "
+                f"far end dies, so it outranks {backup}'s eBGP route (distance 20) and traffic "
+                f"keeps going into the dead tunnel; render {name} as a vSRX "
+                f"(`as-override`), keep one link to where {r.prefix} comes from, or do not "
+                f"send {r.prefix} to that neighbour (`advertise:` on its link)",
+                rule="VRC907",
+            )
+        )
 
 
 def _tunnel_interface(item: Any, family: str, problems: _Problems) -> dict[str, Any]:
