@@ -103,9 +103,12 @@ def test_site_zone_and_interfaces_come_from_the_plan() -> None:
 
 def test_a_gre_only_site_binds_its_underlay_interface_too() -> None:
     text = render(sample("direct-link-dc"), "vsrx")["dc-west.vsrx.set"]
+    # ... keeping the Direct Link's own BGP session there (issue 19 item 4)
     assert lines(text, "security-zone untrust") == [
         "set security zones security-zone untrust interfaces ge-0/0/0.0 host-inbound-traffic "
-        "system-services ping"
+        "system-services ping",
+        "set security zones security-zone untrust interfaces ge-0/0/0.0 host-inbound-traffic "
+        "protocols bgp",
     ]
 
 
@@ -224,7 +227,7 @@ def test_a_route_whose_next_hop_is_on_no_subnet_of_the_router_is_an_error() -> N
 
 def test_vsrx_clamps_native_gre_with_all_tcp_and_st0_with_ipsec_vpn() -> None:
     text = render(sample("private-ipsec"), "vsrx")["vra-dal12.vsrx.set"]
-    assert lines(text, "security flow tcp-mss") == [
+    assert lines(text, "set security flow tcp-mss") == [
         "set security flow tcp-mss all-tcp mss 1436",
         "set security flow tcp-mss ipsec-vpn mss 1360",
     ]

@@ -243,3 +243,59 @@ def test_a_vyatta_re_origination_from_one_link_is_a_warning_that_says_what_it_ke
     ]
     plan["routers"]["gw-dal12"]["vendor"] = plan["routers"]["gw-wdc06"]["vendor"] = "vsrx"
     assert not check_text(dump(plan), "plan.yaml").warnings  # as-override follows BGP
+
+
+# --- 4. Site filters that keep what the zone allowed (vSRX) ---------------------------------
+
+WAN_NOTE = (
+    "# ge-0/0/0.0: host-inbound-traffic set on the interface ({}) replaces what zone untrust "
+    "allows to the box on it (Juniper, Understanding How to Control Inbound Traffic Based on "
+    "Traffic Types); add any other service it must keep (ssh, dhcp, another BGP session) to "
+    "this interface before committing"
+)
+
+
+def test_a_site_whose_links_start_on_vlans_leaves_its_wan_unit_alone() -> None:
+    """Megaport VXCs are VLAN units: no link uses ge-0/0/0.0, so nothing of ours replaces
+    what its zone lets in (before: `... ge-0/0/0.0 host-inbound-traffic system-services ping`
+    took SSH and everything else away from it)."""
+    plan = sample("megaport-multi-location")
+    plan["sites"]["mp-edge"]["vendor"] = "vsrx"
+    text = render(plan)["mp-edge.vsrx.set"]
+    assert "ge-0/0/0.0" not in text
+    assert lines(text, "host-inbound-traffic") == [
+        f"set security zones security-zone IBM-CLOUD interfaces ge-0/0/2.{vlan} "
+        f"host-inbound-traffic {what}"
+        for vlan in (101, 102)
+        for what in ("system-services ping", "protocols bgp")
+    ]
+
+
+def test_a_direct_link_site_keeps_its_direct_link_bgp_on_the_gre_underlay_unit() -> None:
+    """The GRE rides the Direct Link, whose own BGP session with IBM arrives on the same
+    side: without `protocols bgp` on the unit, commit drops that session and the GRE with it."""
+    text = render(sample("direct-link-dc"), "vsrx")["dc-west.vsrx.set"]
+    assert WAN_NOTE.format("ping, bgp") in text.splitlines()
+    assert (
+        "set security zones security-zone untrust interfaces ge-0/0/0.0 host-inbound-traffic "
+        "protocols bgp" in text
+    )
+
+
+def test_an_ipsec_site_lets_ike_in_and_says_what_it_replaces() -> None:
+    text = render(sample("private-ipsec"), "vsrx")["dc-east.vsrx.set"]
+    assert WAN_NOTE.format("ping, ike") in text.splitlines()
+    assert not lines(text, "ge-0/0/0.0 host-inbound-traffic protocols")  # no Direct Link
+
+
+# --- 7. The vSRX's TCP MSS clamp is box-wide ------------------------------------------------
+
+
+def test_the_vsrx_header_says_the_gre_clamp_is_box_wide() -> None:
+    text = render(sample("powervs-gre-bgp"), "vsrx")["vra-dal12.vsrx.set"]
+    head = text.split("\nset ", 1)[0].splitlines()
+    assert (
+        "# security flow tcp-mss all-tcp mss 1436 clamps every TCP session through this vSRX, "
+        "not only the GRE tunnels' (Juniper, tcp-mss (Security Flow))" in head
+    )
+    assert "set security flow tcp-mss all-tcp mss 1436" in text

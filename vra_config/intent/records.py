@@ -216,6 +216,9 @@ class RouterIntent:
     site_interface: str | None = None
     site_wan_zone: str | None = None
     site_lan_interface: str | None = None
+    #: a site that reaches IBM Cloud over a Direct Link: its own BGP session with IBM runs on
+    #: its WAN side, which a filter of ours there must keep
+    site_direct_link: bool = False
     #: a member of a VRA high-availability pair: its VRRP role (see `intent/pairs.py`)
     ha: HaMember | None = None
     #: a vSRX chassis cluster: one configuration for both nodes (see `intent/cluster.py`)

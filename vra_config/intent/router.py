@@ -95,6 +95,7 @@ def router_intents(
             site_wan_zone=site.wan_zone,
             site_lan_interface=site.lan_interface,
             own_routes=site.routes,
+            site_direct_link=site.direct_link is not None,
         )
     return with_clusters(intents, plan)
 
@@ -349,6 +350,7 @@ def _finish(
     site_wan_zone: str | None = None,
     site_lan_interface: str | None = None,
     own_routes: tuple[Route, ...] = (),
+    site_direct_link: bool = False,
 ) -> RouterIntent:
     neighbors = [
         BgpNeighbor(
@@ -401,4 +403,5 @@ def _finish(
         site_interface=site_interface,
         site_wan_zone=site_wan_zone,
         site_lan_interface=site_lan_interface,
+        site_direct_link=site_direct_link,
     )
