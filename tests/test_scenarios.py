@@ -163,6 +163,13 @@ def test_firewall_filters_each_link_to_what_its_far_end_may_send() -> None:
     assert "set interfaces dataplane dp0p192p1 vif 101 firewall in FW-vxc-wdc04-IN\n" in text
     rules = [line for line in text.splitlines() if "FW-vxc-wdc04-IN rule" in line]
     assert rules == [
+        # ICMP errors from any hop (RFC 1191 path-MTU discovery; issue 19 item 7)
+        "set security firewall name FW-vxc-wdc04-IN rule 1 action accept",
+        "set security firewall name FW-vxc-wdc04-IN rule 1 protocol icmp",
+        "set security firewall name FW-vxc-wdc04-IN rule 1 icmp name destination-unreachable",
+        "set security firewall name FW-vxc-wdc04-IN rule 2 action accept",
+        "set security firewall name FW-vxc-wdc04-IN rule 2 protocol icmp",
+        "set security firewall name FW-vxc-wdc04-IN rule 2 icmp name time-exceeded",
         "set security firewall name FW-vxc-wdc04-IN rule 10 action accept",
         "set security firewall name FW-vxc-wdc04-IN rule 10 source address 172.18.0.4/30",
         "set security firewall name FW-vxc-wdc04-IN rule 20 action accept",

@@ -299,3 +299,72 @@ def test_the_vsrx_header_says_the_gre_clamp_is_box_wide() -> None:
         "not only the GRE tunnels' (Juniper, tcp-mss (Security Flow))" in head
     )
     assert "set security flow tcp-mss all-tcp mss 1436" in text
+
+
+# --- 7. The router's own subnet, exported over any kind of link -----------------------------
+
+
+def test_advertising_the_routers_own_subnet_into_its_gre_to_powervs_warns() -> None:
+    """Hosts on the VRA's subnet answer through the BCR, and the subnet holds the tunnel's
+    own endpoint (before: only GRE to a Direct Link site was warned of)."""
+    plan = sample("powervs-tgw-gre")
+    plan["routers"]["vra-wdc06"]["advertise"].append("10.186.22.0/26")
+    found = [f.format() for f in check_text(dump(plan), "plan.yaml").warnings]
+    assert found == [
+        "plan.yaml:26:3: VRC903 connections.tgw-wdc06: warning: vra-wdc06 advertises its own "
+        "private subnet 10.186.22.0/26 to the Transit Gateway to PowerVS wdc06-per over "
+        "tgw-wdc06, but hosts there use the BCR (10.186.22.1) as their gateway, not vra-wdc06: "
+        "their replies leave by the BCR, not by this link, so they are lost or dropped by a "
+        "stateful firewall on the way; 10.186.22.0/26 also holds 10.186.22.10, this tunnel's "
+        "own endpoint on vra-wdc06, which the Transit Gateway to PowerVS wdc06-per must keep "
+        "reaching outside the tunnel; advertise the subnets routed through the router (its "
+        "`connected:` VLANs) instead, with `advertise:` on the router or the link"
+    ]
+
+
+def test_advertising_the_routers_own_subnet_over_ipsec_warns_too() -> None:
+    plan = sample("private-ipsec")
+    plan["routers"]["vra-dal12"]["advertise"] = ["10.148.252.64/26"]
+    found = [f.format() for f in check_text(dump(plan), "plan.yaml").warnings]
+    assert [f.split(": warning: ")[0].split(" ", 1)[1] for f in found] == [
+        "VRC903 connections.cc-dal12",
+        "VRC903 connections.vpn-dc-east",
+        "VRC903 connections.vpn-branch-01",
+    ]
+
+
+def test_no_sample_advertises_a_routers_own_subnet() -> None:
+    """The samples are what plans start from: none exports the BCR-gatewayed subnet."""
+    for path in sorted(SAMPLES.glob("*.yaml")):
+        if path.name.endswith(".lock.yaml"):
+            continue
+        checked = check_text(path.read_text(), path.name)
+        assert not [f for f in checked.warnings if f.rule == "VRC903"], path.name
+
+
+def test_vyatta_link_filters_accept_icmp_errors_from_transit_hops() -> None:
+    """A hop that cannot forward a full-size packet answers "fragmentation needed" from its
+    own address, which no planned source covers: dropping it breaks path-MTU discovery
+    (RFC 1191), so large transfers hang while BGP and ping stay up."""
+    text = render(sample("private-ipsec"), "vyatta")["vra-dal12.vyatta.set"]
+    assert lines(text, "FW-cc-dal12-IN rule 1 ") + lines(text, "FW-cc-dal12-IN rule 2 ") == [
+        "set security firewall name FW-cc-dal12-IN rule 1 action accept",
+        "set security firewall name FW-cc-dal12-IN rule 1 protocol icmp",
+        "set security firewall name FW-cc-dal12-IN rule 1 icmp name destination-unreachable",
+        "set security firewall name FW-cc-dal12-IN rule 2 action accept",
+        "set security firewall name FW-cc-dal12-IN rule 2 protocol icmp",
+        "set security firewall name FW-cc-dal12-IN rule 2 icmp name time-exceeded",
+    ]
+
+
+def test_vsrx_link_filters_accept_icmp_errors_before_discarding_the_rest() -> None:
+    text = render(sample("private-ipsec"), "vsrx")["vra-dal12.vsrx.set"]
+    terms = lines(text, "firewall filter FW-cc-dal12-IN term")
+    assert terms[-6:] == [
+        "set firewall filter FW-cc-dal12-IN term planned then accept",
+        "set firewall filter FW-cc-dal12-IN term icmp-errors from protocol icmp",
+        "set firewall filter FW-cc-dal12-IN term icmp-errors from icmp-type unreachable",
+        "set firewall filter FW-cc-dal12-IN term icmp-errors from icmp-type time-exceeded",
+        "set firewall filter FW-cc-dal12-IN term icmp-errors then accept",
+        "set firewall filter FW-cc-dal12-IN term other then discard",
+    ]

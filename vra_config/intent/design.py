@@ -34,6 +34,8 @@ def design_findings(address_plan: AddressPlan, routes: Mapping[str, LinkRoutes])
     findings = list(_unrouted_advertisements(plan, address_plan.connections, routes))
     for name, link in sorted(address_plan.connections.items()):
         findings += _recursion(plan, link, routes[name])
+    for name, link in sorted(address_plan.connections.items()):
+        findings += _own_subnet_exports(plan, link, routes[name])
     findings += _static_reoriginations(plan, address_plan.connections, routes)
     return findings
 
@@ -196,17 +198,60 @@ def _recursion(plan: Plan, link: PlannedLink, routes: LinkRoutes) -> Iterable[Fi
             severity="warning",
             rule="VRC902",
         )
-    router = plan.routers[link.router]
-    own = router.private.address.network
-    if site.direct_link is not None and any(p.overlaps(own) for p in routes.router_exports):
+
+
+#: What the far end of each kind of link is called in VRC903's message.
+_FAR = {
+    "cloud-connection": "PowerVS {}",
+    "transit-gateway": "the Transit Gateway to PowerVS {}",
+    "megaport": "PowerVS {}",
+}
+
+
+def _own_subnet_exports(plan: Plan, link: PlannedLink, routes: LinkRoutes) -> Iterable[Finding]:
+    """VRC903 on every kind of link: a router (either end) that advertises its own private
+    subnet, whose hosts use IBM's BCR as their gateway. Their replies to the far end leave
+    by the BCR, not by this link; a tunnel whose own endpoint (or VIP) sits in that subnet
+    would also route its outer packets into itself once the far end believed the route."""
+    ends = [(link.router, routes.router_exports, link.peer, link.local_ip)]
+    if link.peer_kind == "router":
+        ends.append((link.peer, routes.peer_exports, link.router, link.remote_ip))
+    for device, exports, far, endpoint in ends:
+        router = plan.routers.get(device)
+        if router is None:  # a site: its networks are behind it, not beside it
+            continue
+        own = router.private.address.network
+        if not any(p.overlaps(own) for p in exports):
+            continue
+        site = plan.sites.get(far) if link.peer_kind == "site" else None
+        if site is not None and site.direct_link is not None and link.via == "gre":
+            yield Finding(
+                ("connections", link.name),
+                f"{device} advertises its own private subnet {own} to {far}, but hosts "
+                f"there use the BCR ({router.private.gateway}) as their gateway, not "
+                f"{device}: their replies to {far} return by the BCR and the Direct "
+                "Link, not through this tunnel, and a stateful firewall at the site drops "
+                "them; advertise the subnets routed through the router (its `connected:` "
+                "VLANs) instead, with `advertise:` on the router or the link",
+                severity="warning",
+                rule="VRC903",
+            )
+            continue
+        name = _FAR.get(link.via, "{}").format(link.powervs or far)
+        holds = (
+            f"; {own} also holds {endpoint}, this tunnel's own endpoint on {device}, which "
+            f"{name} must keep reaching outside the tunnel"
+            if endpoint is not None and endpoint in own and link.via != "megaport"
+            else ""
+        )
         yield Finding(
-            base,
-            f"{link.router} advertises its own private subnet {own} to {link.peer}, but hosts "
-            f"there use the BCR ({router.private.gateway}) as their gateway, not "
-            f"{link.router}: their replies to {link.peer} return by the BCR and the Direct "
-            "Link, not through this tunnel, and a stateful firewall at the site drops them; "
-            "advertise the subnets routed through the router (its `connected:` VLANs) "
-            "instead, with `advertise:` on the router or the link",
+            ("connections", link.name),
+            f"{device} advertises its own private subnet {own} to {name} over {link.name}, "
+            f"but hosts there use the BCR ({router.private.gateway}) as their gateway, not "
+            f"{device}: their replies leave by the BCR, not by this link, so they are lost "
+            f"or dropped by a stateful firewall on the way{holds}; advertise the subnets "
+            "routed through the router (its `connected:` VLANs) instead, with `advertise:` "
+            "on the router or the link",
             severity="warning",
             rule="VRC903",
         )

@@ -463,6 +463,13 @@ def _term(
     }
 
 
+#: ICMP errors a link filter lets in from any source: unreachable (type 3, with
+#: "fragmentation needed", which path-MTU discovery needs from whichever hop cannot forward a
+#: packet: RFC 1191, RFC 792) and time-exceeded (type 11), both sent by transit hops the
+#: planned sources do not cover. Junos firewall filter match condition `icmp-type`.
+ICMP_ERRORS = ("unreachable", "time-exceeded")
+
+
 def _firewall(f: Any) -> dict[str, Any]:
     if f.family is not None:
         unit = unit_name(f.family, f.number)
@@ -474,6 +481,7 @@ def _firewall(f: Any) -> dict[str, Any]:
         "interface": interface,
         "unit": number,
         "sources": [str(p) for p in f.sources],
+        "icmp_errors": list(ICMP_ERRORS),
     }
 
 

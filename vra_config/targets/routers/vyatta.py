@@ -214,6 +214,17 @@ def _interface_kind(connection: str, interface: str, problems: _Problems) -> str
 #: Firewall rules are numbered 1..9999 (vyatta-security-firewall-v1.yang).
 FIREWALL_RULE_MAX = 9999
 
+#: ICMP errors a link filter lets in from any source, numbered below the first source rule:
+#: destination unreachable (type 3, with "fragmentation needed", which path-MTU discovery
+#: needs from whichever hop cannot forward a packet: RFC 1191, RFC 792) and time exceeded
+#: (type 11, traceroute and loops), both sent by transit hops the sources do not cover.
+#: vyatta-npf-v1.yang `rule N icmp name`; vyatta-fw-types-v1.yang: destination-unreachable is
+#: "Type 3" (every code), time-exceeded "Type 11".
+ICMP_ERRORS = (
+    {"number": 1, "name": "destination-unreachable"},
+    {"number": 2, "name": "time-exceeded"},
+)
+
 
 def _firewall(f: Any, problems: _Problems) -> dict[str, Any]:
     if f.family is not None:
@@ -233,6 +244,7 @@ def _firewall(f: Any, problems: _Problems) -> dict[str, Any]:
         "name": f"FW-{f.connection}-IN",
         "description": quote(f.description),
         "attach": attach,
+        "icmp_errors": list(ICMP_ERRORS),
         "rules": [
             {"number": (i + 1) * RULE_STEP, "source": str(p)} for i, p in enumerate(f.sources)
         ],
