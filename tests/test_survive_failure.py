@@ -368,3 +368,89 @@ def test_vsrx_link_filters_accept_icmp_errors_before_discarding_the_rest() -> No
         "set firewall filter FW-cc-dal12-IN term icmp-errors then accept",
         "set firewall filter FW-cc-dal12-IN term other then discard",
     ]
+
+
+# --- 5. One ASN model for a workspace behind a Transit Gateway ------------------------------
+
+
+def _cc_and_tgw(ws_asn: int | None = None) -> dict[str, Any]:
+    """One VRA with a cloud connection to dal12 (64999) and a Transit Gateway GRE to a wdc06
+    workspace: IBM's table gives wdc06 64999 too, and the workspace keeps it behind the
+    gateway's 64490 (IBM's route reports: the origin ASN after the gateway's own segment)."""
+    wdc06: dict[str, Any] = {"location": "wdc06", "subnets": ["172.20.10.0/24"]}
+    if ws_asn is not None:
+        wdc06["asn"] = ws_asn
+    return {
+        "version": 1,
+        "routers": {
+            "vra1": {
+                "vendor": "vyatta",
+                "asn": 64880,
+                "private": {"address": "10.186.22.10/26", "gateway": "10.186.22.1"},
+            }
+        },
+        "powervs": {
+            "dal12-prod": {"location": "dal12", "subnets": ["192.168.50.0/24"]},
+            "wdc06-per": wdc06,
+        },
+        "pools": {"tunnels": ["172.16.10.0/24"]},
+        "connections": {
+            "cc-dal12": {"router": "vra1", "powervs": "dal12-prod", "via": "cloud-connection"},
+            "tgw-wdc06": {
+                "router": "vra1",
+                "powervs": "wdc06-per",
+                "via": "transit-gateway",
+                "transit_gateway": {
+                    "gateway_ip": "192.168.255.1",
+                    "asn": 64490,
+                    "zone": "us-east-1",
+                },
+            },
+        },
+    }
+
+
+def test_a_workspace_behind_a_transit_gateway_keeps_its_own_asn_in_the_path() -> None:
+    """Before, the planner saw only 64490 behind the gateway: dal12's subnet went out with
+    64999 in its path and wdc06 (64999) dropped it. Now the Vyatta re-originates it."""
+    checked = check_text(dump(_cc_and_tgw()), "plan.yaml")
+    link = checked.address_plan.connections["tgw-wdc06"]
+    assert (link.peer_asn, link.workspace_asn, link.far_asns) == (64490, 64999, {64490, 64999})
+    text = render(_cc_and_tgw())["vra1.vyatta.set"]
+    assert lines(text, "static route 192.168.50.0/24") == [
+        "set protocols static route 192.168.50.0/24 next-hop 172.16.10.5",
+        "set protocols static route 192.168.50.0/24 description 'cc-dal12: re-originated so AS "
+        "64999 accepts it'",
+    ]
+
+
+def test_a_workspace_asn_the_plan_sets_behind_a_transit_gateway_is_used() -> None:
+    """`asn:` on the workspace is no longer ignored behind a gateway: a different ASN means
+    no loop, so nothing is re-originated towards it."""
+    checked = check_text(dump(_cc_and_tgw(ws_asn=65100)), "plan.yaml")
+    assert checked.address_plan.connections["tgw-wdc06"].workspace_asn == 65100
+    text = render(_cc_and_tgw(ws_asn=65100))["vra1.vyatta.set"]
+    assert not lines(text, "static route 192.168.50.0/24")
+
+
+def test_the_vsrx_refuses_what_as_override_cannot_rewrite_behind_a_gateway() -> None:
+    assert errors(_cc_and_tgw(), "vsrx") == [
+        "plan.yaml:26:3: VRC909 connections.tgw-wdc06: 192.168.50.0/24 reaches vra1 with AS "
+        "64999 in its path, and tgw-wdc06 sends it to a Transit Gateway whose PowerVS "
+        "workspace is AS 64999 too: the workspace drops it as a loop (RFC 4271 9.1.2), and "
+        "`as-override` rewrites only the gateway's AS 64490; do not send 192.168.50.0/24 over "
+        "tgw-wdc06 (`advertise:` on the link), or give the workspaces different ASNs where IBM "
+        "allows it"
+    ]
+
+
+def test_the_lab_stands_the_workspace_in_with_the_planners_asn() -> None:
+    """One model: the lab's stand-in for a workspace behind a gateway runs the ASN the
+    planner's routing used (`PlannedLink.workspace_asn`)."""
+    from vra_config.lab.topology import build
+
+    for ws_asn, expected in ((None, 64999), (65100, 65100)):
+        checked = check_text(dump(_cc_and_tgw(ws_asn)), "plan.yaml")
+        topology = build(checked.address_plan)
+        assert topology.nodes["wdc06-per"].asn == expected
+        assert topology.nodes["tgw-wdc06-tgw"].asn == 64490

@@ -58,12 +58,12 @@ def _static_reoriginations(
     (VRC907), so only the one-link case is reported here, once per device and prefix."""
     asns = {n: r.asn for n, r in plan.routers.items()}
     asns.update({n: s.asn for n, s in plan.sites.items() if s.asn is not None})
-    # (device, link, far ASN, what arrives, what leaves, the ASNs each leaving prefix crossed)
+    # (device, link, far ASNs, what arrives, what leaves, the ASNs each leaving prefix crossed)
     ends: list[
         tuple[
             str,
             str,
-            int | None,
+            frozenset[int],
             tuple[IPv4Network, ...],
             tuple[IPv4Network, ...],
             Mapping[IPv4Network, frozenset[int]],
@@ -74,14 +74,15 @@ def _static_reoriginations(
             continue
         r = routes[name]
         ends.append(
-            (link.router, name, link.peer_asn, r.peer_exports, r.router_exports, r.router_paths)
+            (link.router, name, link.far_asns, r.peer_exports, r.router_exports, r.router_paths)
         )
         if link.peer_kind != "powervs":
+            router_asn = asns.get(link.router)
             ends.append(
                 (
                     link.peer,
                     name,
-                    asns.get(link.router),
+                    frozenset({router_asn} if router_asn is not None else ()),
                     r.router_exports,
                     r.peer_exports,
                     r.peer_paths,
@@ -92,13 +93,23 @@ def _static_reoriginations(
         for p in imports:
             arrivals[(device, p)].append(name)
     seen: set[tuple[str, IPv4Network]] = set()
-    for device, name, far_asn, _, exports, paths in ends:
-        if far_asn is None or not _vyatta(plan, device):
+    for device, name, far, _, exports, paths in ends:
+        if not far or not _vyatta(plan, device):
             continue
         for p in exports:
             bringing = arrivals.get((device, p), [])
-            if far_asn not in paths.get(p, frozenset()) or len(bringing) != 1:
+            looping = sorted(far & paths.get(p, frozenset()))
+            if not looping or len(bringing) != 1:
                 continue
+            far_asn = looping[0]
+            # `as-override` rewrites the neighbour's own AS only, not a workspace's behind a
+            # Transit Gateway (VRC909)
+            behind = far_asn not in (links[name].peer_asn, asns.get(links[name].router))
+            instead = (
+                f"do not send {p} over {name} (`advertise:` on the link)"
+                if behind
+                else f"render {device} as a vSRX (`as-override` follows BGP)"
+            )
             if (device, p) in seen:
                 continue
             seen.add((device, p))
@@ -111,7 +122,7 @@ def _static_reoriginations(
                 f"{device} keeps advertising {p} and drops its traffic, and a path to {p} that "
                 f"avoids {device} would lose to it; nothing else brings {p} to {device}, so no "
                 f"backup of its own is kept out. Acknowledge it with `accept:` if no other path "
-                f"to {p} exists, or render {device} as a vSRX (`as-override` follows BGP)",
+                f"to {p} exists, or {instead}",
                 severity="warning",
                 rule="VRC908",
             )

@@ -98,6 +98,12 @@ class BgpNeighbor:
     #: `as-override`) or they are re-originated here (`StaticRoute.reoriginate`).
     own_as_in_path: tuple[IPv4Network, ...] = ()
     multihop: int | None = None
+    #: ASNs behind the neighbour that see what it is sent: the PowerVS workspace behind a
+    #: Transit Gateway (`PlannedLink.far_asns`). A route whose path holds one is dropped
+    #: there as a loop, and `as-override`, which rewrites only the neighbour's AS, cannot help.
+    behind: tuple[int, ...] = ()
+    #: the prefixes of `own_as_in_path` that loop at an ASN in `behind`
+    loops_behind: tuple[IPv4Network, ...] = ()
     #: 0: the preferred session (or the only one) to its workspace; n > 0: the n-th backup,
     #: learned routes at `local_preference`, own AS prepended `prepend` times on the way out.
     backup: int = 0

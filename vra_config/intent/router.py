@@ -272,6 +272,7 @@ def _add_end(
                 ibm.BGP_HOLDTIME,
                 multihop=link.ebgp_multihop,
                 backup=link.backup if is_router else 0,
+                behind=tuple(sorted(link.far_asns - {remote_as})) if is_router else (),
             )
         )
         b.paths[link.name] = routes.router_paths if is_router else routes.peer_paths
@@ -295,8 +296,19 @@ def _loops(n: BgpNeighbor, paths: Mapping[IPv4Network, frozenset[int]]) -> tuple
     """The routes sent to `n` that have already crossed `n`'s ASN (both PowerVS locations often
     use 64999): `n` drops them as a loop. `remove-private-as` does not help: FRR and Junos
     both keep the neighbour's own AS (Juniper's `remove-private` reference points to
-    `as-override` for exactly this)."""
-    return tuple(p for p in n.advertise if n.remote_as in paths.get(p, frozenset()))
+    `as-override` for exactly this). A workspace behind a Transit Gateway (`n.behind`)
+    drops the routes whose path holds its own ASN in the same way."""
+    seen = {n.remote_as, *n.behind}
+    return tuple(p for p in n.advertise if seen & paths.get(p, frozenset()))
+
+
+def _loops_behind(
+    n: BgpNeighbor, paths: Mapping[IPv4Network, frozenset[int]]
+) -> tuple[IPv4Network, ...]:
+    """The routes sent to `n` that a workspace behind it (a Transit Gateway's) drops as a
+    loop: their path holds that workspace's ASN, which `as-override` does not rewrite."""
+    behind = set(n.behind)
+    return tuple(p for p in n.advertise if behind & paths.get(p, frozenset()))
 
 
 def _reoriginated(
@@ -324,10 +336,11 @@ def _reoriginated(
                 continue
             via = bringing[0]
             done.add(prefix)
+            asn = n.behind[0] if prefix in n.loops_behind else n.remote_as
             routes.append(
                 StaticRoute(
                     prefix,
-                    f"{via.connection}: re-originated so AS {n.remote_as} accepts it",
+                    f"{via.connection}: re-originated so AS {asn} accepts it",
                     next_hop=via.bgp_peer,
                     reoriginate=True,
                     arrivals=tuple(e.connection for e in bringing),
@@ -366,6 +379,8 @@ def _finish(
             own_as_in_path=_loops(n, b.paths[n.connection]),
             multihop=n.multihop,
             backup=n.backup,
+            behind=n.behind,
+            loops_behind=_loops_behind(n, b.paths[n.connection]),
         )
         for n in b.neighbors
     ]

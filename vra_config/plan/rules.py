@@ -154,6 +154,10 @@ DANOS_IPSEC = Source(
     "https://github.com/danos/vyatta-security-vpn",
 )
 JUNOS_YANG = Source("Juniper junos-es YANG, 23.4R2", "https://github.com/Juniper/yang")
+TGW_ROUTE_REPORTS = Source(
+    "Generating a route report (Transit Gateway)",
+    "https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-route-reports",
+)
 DANOS_BGP = Source(
     "DANOS vyatta-protocols-frr-bgp-v1.yang and its FRR command templates (the 5600's BGP)",
     "https://github.com/danos/vyatta-protocols-frr",
@@ -730,6 +734,18 @@ RULES: dict[str, Rule] = _rules(
         "warning",
         (DANOS_BGP, FRR_BGP, _rfc(4271)),
         acknowledgeable=True,
+    ),
+    Rule(
+        "VRC909",
+        "route a workspace behind a Transit Gateway drops as a loop",
+        "A PowerVS workspace behind a Transit Gateway keeps its own ASN in the path: IBM's "
+        "route reports show the origin ASN after the gateway's own segment. A route that "
+        "already crossed that ASN (another location's 64999) is dropped there as a loop "
+        "(RFC 4271 9.1.2). Junos `as-override` rewrites only the neighbour's AS, the "
+        "gateway's, so the vSRX cannot deliver it; the Vyatta pack re-originates it "
+        "instead (with VRC907 and VRC908's limits).",
+        "error",
+        (TGW_ROUTE_REPORTS, _rfc(4271)),
     ),
     # --- 95x: high availability (gateway pairs) ---
     Rule(

@@ -159,12 +159,31 @@ def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
     ctx["protect_filter"] = intent.loopback_filter
     ctx["firewalls"] = [_firewall(f) for f in intent.filters]
     ctx.update(_bgp(intent))
+    _loops_behind(intent, problems)
     # a chassis cluster (IBM's vSRX HA pair): tunnels on the reths, notes on where they start
     problems.found += vsrx_cluster.check(intent, ctx)
     ctx["cluster_notes"] = vsrx_cluster.notes(intent, comment) + _notes(intent, ctx)
     if problems.found:
         raise VendorError(problems.found)
     return ctx
+
+
+def _loops_behind(intent: RouterIntent, problems: _Problems) -> None:
+    """Refuse a route a workspace behind a Transit Gateway would drop as a loop (VRC909):
+    `as-override` rewrites only the neighbour's AS (the gateway's), not the workspace's
+    behind it, and Junos has no re-origination the pack could render instead."""
+    for n in intent.bgp_neighbors:
+        for prefix in n.loops_behind:
+            problems.add(
+                ("connections", n.connection),
+                f"{prefix} reaches {intent.name} with AS {n.behind[0]} in its path, and "
+                f"{n.connection} sends it to a Transit Gateway whose PowerVS workspace is AS "
+                f"{n.behind[0]} too: the workspace drops it as a loop (RFC 4271 9.1.2), and "
+                f"`as-override` rewrites only the gateway's AS {n.remote_as}; do not send "
+                f"{prefix} over {n.connection} (`advertise:` on the link), or give the "
+                "workspaces different ASNs where IBM allows it",
+                rule="VRC909",
+            )
 
 
 def _st0_units(intent: RouterIntent) -> list[dict[str, Any]]:
@@ -509,7 +528,7 @@ def _bgp(intent: RouterIntent) -> dict[str, Any]:
                 # Juniper: `remove-private` keeps the neighbour's own AS and points to
                 # `as-override`; Junos also withholds routes from peers in the AS they were
                 # learned from unless `advertise-peer-as` (both under `protocols bgp group`).
-                "as_override": bool(n.own_as_in_path),
+                "as_override": bool(set(n.own_as_in_path) - set(n.loops_behind)),
                 "multihop": n.multihop,
                 # a backup link (Junos policy `then local-preference`, `then as-path-prepend`)
                 "local_preference": n.local_preference,
