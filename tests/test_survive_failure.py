@@ -145,10 +145,25 @@ def test_vyatta_refuses_a_re_originated_prefix_that_a_backup_link_also_brings() 
     ]
 
 
+def test_check_refuses_it_for_a_router_the_plan_names_a_vyatta() -> None:
+    """`check` (what CI runs) says it before anything is rendered, in the same words."""
+    with pytest.raises(PlanError) as info:
+        check_text(dump(_two_workspaces_one_with_a_backup()), "plan.yaml")
+    assert [f.format() for f in info.value.errors] == errors(_two_workspaces_one_with_a_backup())
+    plan = _two_workspaces_one_with_a_backup()
+    del plan["routers"]["gw-a"]["vendor"]  # rendered as either: the pack says it
+    assert [f.rule for f in check_text(dump(plan), "plan.yaml").warnings] == ["VRC908"]
+    with pytest.raises(PlanError) as info:
+        render(plan, "vyatta")
+    assert [f.rule for f in info.value.errors] == ["VRC907"]
+
+
 def test_the_vsrx_rewrites_the_path_instead_and_follows_bgp() -> None:
     """`as-override` rewrites the path of the route BGP chose, so it moves with BGP: no static
     route, nothing to refuse."""
-    text = render(_two_workspaces_one_with_a_backup(), "vsrx")["gw-a.vsrx.set"]
+    plan = _two_workspaces_one_with_a_backup()
+    plan["routers"]["gw-a"]["vendor"] = "vsrx"
+    text = render(plan)["gw-a.vsrx.set"]
     assert "set protocols bgp group cc-c as-override" in text
     assert not lines(text, "static route 192.168.50.0/24")
 
@@ -454,3 +469,11 @@ def test_the_lab_stands_the_workspace_in_with_the_planners_asn() -> None:
         topology = build(checked.address_plan)
         assert topology.nodes["wdc06-per"].asn == expected
         assert topology.nodes["tgw-wdc06-tgw"].asn == 64490
+
+
+def test_check_refuses_the_loop_behind_a_gateway_for_a_router_the_plan_names_a_vsrx() -> None:
+    plan = _cc_and_tgw()
+    plan["routers"]["vra1"]["vendor"] = "vsrx"
+    with pytest.raises(PlanError) as info:
+        check_text(dump(plan), "plan.yaml")
+    assert [f.format() for f in info.value.errors] == errors(_cc_and_tgw(), "vsrx")

@@ -13,7 +13,7 @@ Pure functions: findings out, nothing printed.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from ipaddress import IPv4Network
 
 from vra_config.intent.routing import LinkRoutes
@@ -37,7 +37,73 @@ def design_findings(address_plan: AddressPlan, routes: Mapping[str, LinkRoutes])
     for name, link in sorted(address_plan.connections.items()):
         findings += _own_subnet_exports(plan, link, routes[name])
     findings += _static_reoriginations(plan, address_plan.connections, routes)
+    findings += _loops_behind_gateways(plan, address_plan.connections, routes)
     return findings
+
+
+def pinned_reorigination(device: str, prefix: IPv4Network, arrivals: Sequence[str]) -> Finding:
+    """VRC907, said alike by `check` (a router whose plan says `vendor: vyatta`) and by the
+    Vyatta pack (any router rendered with it): the re-originating static would pin `prefix`
+    to the first of `arrivals` (the preferred link) and keep the others from taking over."""
+    preferred, backup = arrivals[0], arrivals[1]
+    return Finding(
+        ("connections", backup),
+        f"{prefix} reaches {device} over {' and '.join(arrivals)}, and {device} must "
+        "re-originate it for a neighbour in the AS it came from (the Vyatta 5600 has no "
+        "`as-override`, and `remove-private-as` keeps the neighbour's own AS): its static "
+        f"route to {preferred}'s BGP peer (distance 1) stays while {preferred}'s tunnel is "
+        "up, and a GRE tunnel stays up when its far end dies, so it outranks "
+        f"{backup}'s eBGP route (distance 20) and traffic keeps going into the dead tunnel; "
+        f"render {device} as a vSRX (`as-override`), keep one link to where {prefix} comes "
+        f"from, or do not send {prefix} to that neighbour (`advertise:` on its link)",
+        rule="VRC907",
+    )
+
+
+def loop_behind_gateway(
+    device: str, prefix: IPv4Network, connection: str, workspace_asn: int, gateway_asn: int
+) -> Finding:
+    """VRC909, said alike by `check` (`vendor: vsrx`) and by the vSRX pack: a route the
+    workspace behind a Transit Gateway drops as a loop, which `as-override` cannot fix."""
+    return Finding(
+        ("connections", connection),
+        f"{prefix} reaches {device} with AS {workspace_asn} in its path, and {connection} "
+        "sends it to a Transit Gateway whose PowerVS workspace is AS "
+        f"{workspace_asn} too: the workspace drops it as a loop (RFC 4271 9.1.2), and "
+        f"`as-override` rewrites only the gateway's AS {gateway_asn}; do not send {prefix} "
+        f"over {connection} (`advertise:` on the link), or give the workspaces different ASNs "
+        "where IBM allows it",
+        rule="VRC909",
+    )
+
+
+def _loops_behind_gateways(
+    plan: Plan, links: Mapping[str, PlannedLink], routes: Mapping[str, LinkRoutes]
+) -> Iterable[Finding]:
+    """VRC909 for routers whose plan says `vendor: vsrx` (the pack says it for the rest)."""
+    for name, link in sorted(links.items()):
+        router = plan.routers.get(link.router)
+        ws, gw = link.workspace_asn, link.peer_asn
+        if router is None or router.vendor != "vsrx" or link.routing != "bgp":
+            continue
+        if link.via != "transit-gateway" or ws is None or gw is None or ws == gw:
+            continue
+        paths = routes[name].router_paths
+        for p in routes[name].router_exports:
+            if ws in paths.get(p, frozenset()):
+                yield loop_behind_gateway(link.router, p, name, ws, gw)
+
+
+def _says_vyatta(plan: Plan, device: str) -> bool:
+    """The plan names the Vyatta for this device (a vendor-less router is refused only when
+    rendered with `--vendor vyatta`, by the pack)."""
+    device_plan = plan.routers.get(device) or plan.sites.get(device)
+    return device_plan is not None and device_plan.vendor == "vyatta"
+
+
+def _rank(link: PlannedLink, device: str) -> int:
+    """A link's rank among the device's links to one workspace, as BGP prefers them."""
+    return link.backup if device == link.router else 0
 
 
 def _vyatta(plan: Plan, device: str) -> bool:
@@ -99,7 +165,13 @@ def _static_reoriginations(
         for p in exports:
             bringing = arrivals.get((device, p), [])
             looping = sorted(far & paths.get(p, frozenset()))
-            if not looping or len(bringing) != 1:
+            if not looping or not bringing or (device, p) in seen:
+                continue
+            if len(bringing) > 1:
+                seen.add((device, p))
+                if _says_vyatta(plan, device):
+                    ranked = sorted(bringing, key=lambda n: (_rank(links[n], device), n))
+                    yield pinned_reorigination(device, p, ranked)
                 continue
             far_asn = looping[0]
             # `as-override` rewrites the neighbour's own AS only, not a workspace's behind a

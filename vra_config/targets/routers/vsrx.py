@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from ipaddress import IPv4Network
 from typing import Any
 
+from vra_config.intent.design import loop_behind_gateway
 from vra_config.intent.records import IpsecPeer, LinkEnd, RouterIntent
 from vra_config.plan.findings import Finding, PlanPath
 from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface, withheld_key
@@ -174,15 +175,8 @@ def _loops_behind(intent: RouterIntent, problems: _Problems) -> None:
     behind it, and Junos has no re-origination the pack could render instead."""
     for n in intent.bgp_neighbors:
         for prefix in n.loops_behind:
-            problems.add(
-                ("connections", n.connection),
-                f"{prefix} reaches {intent.name} with AS {n.behind[0]} in its path, and "
-                f"{n.connection} sends it to a Transit Gateway whose PowerVS workspace is AS "
-                f"{n.behind[0]} too: the workspace drops it as a loop (RFC 4271 9.1.2), and "
-                f"`as-override` rewrites only the gateway's AS {n.remote_as}; do not send "
-                f"{prefix} over {n.connection} (`advertise:` on the link), or give the "
-                "workspaces different ASNs where IBM allows it",
-                rule="VRC909",
+            problems.found.append(
+                loop_behind_gateway(intent.name, prefix, n.connection, n.behind[0], n.remote_as)
             )
 
 

@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from vra_config.intent.design import pinned_reorigination
 from vra_config.intent.records import BgpNeighbor, IpsecPeer, RouterIntent
 from vra_config.plan.findings import Finding, PlanPath
 from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface, withheld_key
@@ -153,24 +154,8 @@ def _pinned_reoriginations(intent: RouterIntent, problems: _Problems) -> None:
     take over anyway (docs/before-you-paste.md)."""
     name = intent.ha.pair if intent.ha is not None else intent.name
     for r in intent.static_routes:
-        if not r.reoriginate or len(r.arrivals) < 2:
-            continue
-        preferred, backup = r.arrivals[0], r.arrivals[1]
-        problems.found.append(
-            Finding(
-                ("connections", backup),
-                f"{r.prefix} reaches {name} over {' and '.join(r.arrivals)}, and "
-                f"{name} must re-originate it for a neighbour in the AS it came from "
-                "(the Vyatta 5600 has no `as-override`, and `remove-private-as` keeps the "
-                f"neighbour's own AS): its static route to {preferred}'s BGP peer (distance 1) "
-                f"stays while {preferred}'s tunnel is up, and a GRE tunnel stays up when its "
-                f"far end dies, so it outranks {backup}'s eBGP route (distance 20) and traffic "
-                f"keeps going into the dead tunnel; render {name} as a vSRX "
-                f"(`as-override`), keep one link to where {r.prefix} comes from, or do not "
-                f"send {r.prefix} to that neighbour (`advertise:` on its link)",
-                rule="VRC907",
-            )
-        )
+        if r.reoriginate and len(r.arrivals) > 1:
+            problems.found.append(pinned_reorigination(name, r.prefix, r.arrivals))
 
 
 def _tunnel_interface(item: Any, family: str, problems: _Problems) -> dict[str, Any]:
