@@ -670,8 +670,12 @@ RULES: dict[str, Rule] = _rules(
         "VRC903",
         "asymmetric return path around a tunnel",
         _OWN + "hosts on the router's own private subnet use IBM's BCR as their gateway, so "
-        "their replies to a Direct Link site return by the Direct Link, not through the "
-        "tunnel, and a stateful firewall at the site drops them.",
+        "their replies to whatever sits across a link (PowerVS behind a cloud connection or "
+        "Transit Gateway, a site over GRE or IPsec) leave by the BCR, not by that link: a "
+        "Direct Link site's stateful firewall drops them, and elsewhere they are lost. The "
+        "subnet also holds the router's own tunnel endpoint (or VIP), which the far end must "
+        "keep reaching outside the tunnel. Advertise the subnets routed through the router "
+        "instead.",
         "warning",
         (PVS_ARCHITECTURE,),
         acknowledgeable=True,
