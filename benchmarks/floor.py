@@ -148,6 +148,9 @@ def main(path: Path) -> None:
                     f"{hosts[1]}/30",
                 )
                 asn = c["transit_gateway"]["asn"]
+                # the workspace keeps its own ASN behind the gateway (IBM's route reports)
+                ws = powervs[far]
+                behind = ws.get("asn") or DEFAULT_ASN.get(ws["location"], 64999)
                 ctx["tunnels"].append(
                     {
                         "name": f"tun{entry['tunnel']}",
@@ -255,15 +258,20 @@ def main(path: Path) -> None:
                     "multihop": None,
                     "far": far,
                     "conn": name,
+                    # every ASN a route from (or to) the far end crosses
+                    "far_asns": {asn, behind} if c["via"] == "transit-gateway" else {asn},
                 }
             )
-        # a workspace's subnets sent to another neighbour in the same AS (64999 twice) are
-        # re-originated: a static route to the workspace's peer, and a `network`
+        # a workspace's subnets sent to another neighbour that shares an ASN with their path
+        # (64999 twice, also behind a Transit Gateway) are re-originated: a static route to
+        # the workspace's peer, and a `network`
         reoriginated: set[str] = set()
         for n in neighbors:
+            behind_n = sorted(n["far_asns"] - {n["remote_as"]})
             for m in neighbors:
-                if m is n or m["far"] not in powervs or m["remote_as"] != n["remote_as"]:
+                if m is n or m["far"] not in powervs or not (m["far_asns"] & n["far_asns"]):
                     continue
+                dropping = behind_n[0] if set(behind_n) & m["far_asns"] else n["remote_as"]
                 for prefix in own[m["far"]]:
                     if prefix in reoriginated or prefix in own[n["far"]]:
                         continue
@@ -273,7 +281,7 @@ def main(path: Path) -> None:
                             "prefix": prefix,
                             "next_hop": m["address"],
                             "description": q(
-                                f"{m['conn']}: re-originated so AS {m['remote_as']} accepts it"
+                                f"{m['conn']}: re-originated so AS {dropping} accepts it"
                             ),
                         }
                     )

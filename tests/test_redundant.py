@@ -13,6 +13,7 @@ from ipaddress import IPv4Network
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from conftest import ROOT, run_cli
 from hypothesis import given, settings
@@ -20,6 +21,7 @@ from hypothesis import strategies as st
 
 from vra_config.intent.router import router_intents
 from vra_config.pipeline import check_file
+from vra_config.plan.findings import PlanError
 from vra_config.plan.model import Plan
 from vra_config.planner.addresses import plan_addresses
 from vra_config.planner.lock import Lock
@@ -248,9 +250,18 @@ def test_a_re_originated_prefix_follows_the_preferred_tunnel_not_the_first_name(
         "via": "transit-gateway",
         "transit_gateway": {"gateway_ip": "192.168.255.9", "asn": 64490, "zone": "us-south-1"},
     }
+    # no `vendor:`: `check` leaves the Vyatta's refusal (VRC907) to `render --vendor vyatta`
+    del plan["routers"]["vra-ha"]["vendor"]
     checked = check_text(yaml.safe_dump(plan, sort_keys=False), "plan.yaml")
     links = checked.address_plan.connections
     preferred = links["tgw-dal-z"].peer_address
     assert preferred is not None
-    text = render_checked(checked, "vyatta")["vra-ha-a.vyatta.set"]
-    assert f"set protocols static route 172.20.10.0/24 next-hop {preferred.ip}" in text, text
+    intent = router_intents(checked.address_plan)["vra-ha"]
+    (route,) = [r for r in intent.static_routes if r.reoriginate and len(r.arrivals) > 1]
+    assert str(route.prefix) == "172.20.10.0/24"
+    assert (route.next_hop, route.arrivals) == (preferred.ip, ("tgw-dal-z", "tgw-dal-a"))
+    # ... and the Vyatta pack refuses it: the static would outlive tgw-dal-z's far end and
+    # keep the backup from taking over (issue 19 item 1, tests/test_survive_failure.py)
+    with pytest.raises(PlanError) as info:
+        render_checked(checked, "vyatta")
+    assert [f.rule for f in info.value.errors] == ["VRC907"]

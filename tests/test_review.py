@@ -28,7 +28,7 @@ def test_text_review_and_no_change(monkeypatch: pytest.MonkeyPatch) -> None:
         "no change to any router or to IBM's side between old.yaml and old.yaml\n"
     )
     text = run_cli(["diff", "old.yaml", "new.yaml"]).stdout.splitlines()
-    assert text[0] == "vra-dal12.vyatta.set (changed): +43 -1"
+    assert text[0] == "vra-dal12.vyatta.set (changed): +52 -1"
     assert "- set policy route prefix-list PL-cc-dal12-OUT rule 20 prefix 10.148.252.64/26" in text
 
 
@@ -47,7 +47,7 @@ def test_review_against_a_git_revision(tmp_path: Path) -> None:
     shutil.copy(REVIEW / "new.lock.yaml", tmp_path / "plan.lock.yaml")
     run = run_cli(["diff", "--base", "HEAD", str(tmp_path / "plan.yaml")])
     assert run.exit_code == 0, run.stderr
-    assert run.stdout.splitlines()[0] == "vra-dal12.vyatta.set (changed): +43 -1"
+    assert run.stdout.splitlines()[0] == "vra-dal12.vyatta.set (changed): +52 -1"
     missing = run_cli(["diff", "--base", "HEAD~5", str(tmp_path / "plan.yaml")])
     assert missing.exit_code == 2
 

@@ -105,6 +105,11 @@ def test_one_gateway_with_global_routing_transits_between_two_64999_locations() 
     plan["connections"]["cc-wdc06"]["router"] = "gw-dal12"
     del plan["connections"]["gw-backbone"]
     del plan["routers"]["gw-wdc06"]
+    # each re-originating static now points into a cloud connection, where VRC908 is found
+    plan["accept"] = [
+        {"id": "VRC908", "at": f"connections.{c}", "reason": "one path to each location"}
+        for c in ("cc-dal12", "cc-wdc06")
+    ]
     text = render_text(plan)["gw-dal12.vyatta.set"]
     assert "remove-private-as" not in text
     for prefix, peer in (("192.168.50.0/24", "172.16.30.5"), ("192.168.80.0/24", "172.16.30.13")):
@@ -123,6 +128,7 @@ def test_one_gateway_with_global_routing_transits_between_two_64999_locations() 
 def test_static_routing_between_two_gateways_mirrors_the_routes() -> None:
     plan = yaml.safe_load((SAMPLES / "proxy-multi-location.yaml").read_text())
     plan["connections"]["gw-backbone"]["routing"] = "static"
+    del plan["accept"]  # static routes carry the subnets: nothing is re-originated (VRC908)
     files = render_text(plan)
     dal12, wdc06 = files["gw-dal12.vyatta.set"], files["gw-wdc06.vyatta.set"]
     assert "set protocols static interface-route 192.168.80.0/24 next-hop-interface tun1" in dal12
@@ -157,6 +163,13 @@ def test_firewall_filters_each_link_to_what_its_far_end_may_send() -> None:
     assert "set interfaces dataplane dp0p192p1 vif 101 firewall in FW-vxc-wdc04-IN\n" in text
     rules = [line for line in text.splitlines() if "FW-vxc-wdc04-IN rule" in line]
     assert rules == [
+        # ICMP errors from any hop (RFC 1191 path-MTU discovery; issue 19 item 7)
+        "set security firewall name FW-vxc-wdc04-IN rule 1 action accept",
+        "set security firewall name FW-vxc-wdc04-IN rule 1 protocol icmp",
+        "set security firewall name FW-vxc-wdc04-IN rule 1 icmp name destination-unreachable",
+        "set security firewall name FW-vxc-wdc04-IN rule 2 action accept",
+        "set security firewall name FW-vxc-wdc04-IN rule 2 protocol icmp",
+        "set security firewall name FW-vxc-wdc04-IN rule 2 icmp name time-exceeded",
         "set security firewall name FW-vxc-wdc04-IN rule 10 action accept",
         "set security firewall name FW-vxc-wdc04-IN rule 10 source address 172.18.0.4/30",
         "set security firewall name FW-vxc-wdc04-IN rule 20 action accept",

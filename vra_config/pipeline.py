@@ -22,7 +22,7 @@ from vra_config.planner import assigned
 from vra_config.planner.addresses import plan_addresses
 from vra_config.planner.lock import Lock, lock_path, read_lock
 from vra_config.planner.records import AddressPlan
-from vra_config.planner.redundant import origins_of, relocate
+from vra_config.planner.redundant import origins_of, relocate, relocate_findings
 from vra_config.writer import KEY_BYTES_MAX, read_bytes_bounded
 
 # Rendering (jinja2, the vendor packs, intent) is imported by the functions that render, so
@@ -411,7 +411,10 @@ def stream_checked(
     try:
         return iter_rendered(*prepared)
     except VendorError as exc:
-        raise PlanError(sorted_located(exc.findings, checked.file, checked.marks)) from None
+        # A redundant GRE's tunnel is found where the plan lists it; the members of a VRA
+        # pair share their links, so the same finding about both is said once.
+        found = relocate_findings(list(dict.fromkeys(exc.findings)), origins_of(checked.plan))
+        raise PlanError(sorted_located(found, checked.file, checked.marks)) from None
 
 
 def render_ibm_side(checked: Checked, target: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ Pure functions: findings out, nothing printed.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from ipaddress import IPv4Network
 
 from vra_config.intent.routing import LinkRoutes
@@ -34,7 +34,170 @@ def design_findings(address_plan: AddressPlan, routes: Mapping[str, LinkRoutes])
     findings = list(_unrouted_advertisements(plan, address_plan.connections, routes))
     for name, link in sorted(address_plan.connections.items()):
         findings += _recursion(plan, link, routes[name])
+    for name, link in sorted(address_plan.connections.items()):
+        findings += _own_subnet_exports(plan, link, routes[name])
+    findings += _static_reoriginations(plan, address_plan.connections, routes)
+    findings += _loops_behind_gateways(plan, address_plan.connections, routes)
     return findings
+
+
+def pinned_reorigination(device: str, prefix: IPv4Network, arrivals: Sequence[str]) -> Finding:
+    """VRC907, said alike by `check` (a router whose plan says `vendor: vyatta`) and by the
+    Vyatta pack (any router rendered with it): the re-originating static would pin `prefix`
+    to the first of `arrivals` (the preferred link) and keep the others from taking over."""
+    preferred, backup = arrivals[0], arrivals[1]
+    return Finding(
+        ("connections", backup),
+        f"{prefix} reaches {device} over {' and '.join(arrivals)}, and {device} must "
+        "re-originate it for a neighbour in the AS it came from (the Vyatta 5600 has no "
+        "`as-override`, and `remove-private-as` keeps the neighbour's own AS): its static "
+        f"route to {preferred}'s BGP peer (distance 1) stays while {preferred}'s tunnel is "
+        "up, and a GRE tunnel stays up when its far end dies, so it outranks "
+        f"{backup}'s eBGP route (distance 20) and traffic keeps going into the dead tunnel; "
+        f"render {device} as a vSRX (`as-override`), keep one link to where {prefix} comes "
+        f"from, or do not send {prefix} to that neighbour (`advertise:` on its link)",
+        rule="VRC907",
+    )
+
+
+def loop_behind_gateway(
+    device: str, prefix: IPv4Network, connection: str, workspace_asn: int, gateway_asn: int
+) -> Finding:
+    """VRC909, said alike by `check` (`vendor: vsrx`) and by the vSRX pack: a route the
+    workspace behind a Transit Gateway drops as a loop, which `as-override` cannot fix."""
+    return Finding(
+        ("connections", connection),
+        f"{prefix} reaches {device} with AS {workspace_asn} in its path, and {connection} "
+        "sends it to a Transit Gateway whose PowerVS workspace is AS "
+        f"{workspace_asn} too: the workspace drops it as a loop (RFC 4271 9.1.2), and "
+        f"`as-override` rewrites only the gateway's AS {gateway_asn}; do not send {prefix} "
+        f"over {connection} (`advertise:` on the link), or give the workspaces different ASNs "
+        "where IBM allows it",
+        rule="VRC909",
+    )
+
+
+def _loops_behind_gateways(
+    plan: Plan, links: Mapping[str, PlannedLink], routes: Mapping[str, LinkRoutes]
+) -> Iterable[Finding]:
+    """VRC909 for routers whose plan says `vendor: vsrx` (the pack says it for the rest)."""
+    for name, link in sorted(links.items()):
+        router = plan.routers.get(link.router)
+        ws, gw = link.workspace_asn, link.peer_asn
+        if router is None or router.vendor != "vsrx" or link.routing != "bgp":
+            continue
+        if link.via != "transit-gateway" or ws is None or gw is None or ws == gw:
+            continue
+        paths = routes[name].router_paths
+        for p in routes[name].router_exports:
+            if ws in paths.get(p, frozenset()):
+                yield loop_behind_gateway(link.router, p, name, ws, gw)
+
+
+def _says_vyatta(plan: Plan, device: str) -> bool:
+    """The plan names the Vyatta for this device (a vendor-less router is refused only when
+    rendered with `--vendor vyatta`, by the pack)."""
+    device_plan = plan.routers.get(device) or plan.sites.get(device)
+    return device_plan is not None and device_plan.vendor == "vyatta"
+
+
+def _rank(link: PlannedLink, device: str) -> int:
+    """A link's rank among the device's links to one workspace, as BGP prefers them."""
+    return link.backup if device == link.router else 0
+
+
+def _vyatta(plan: Plan, device: str) -> bool:
+    """A device the Vyatta pack renders: a router saying so or naming no vendor (`render
+    --vendor vyatta`), or a site saying so."""
+    if device in plan.routers:
+        return plan.routers[device].vendor in (None, "vyatta")
+    return device in plan.sites and plan.sites[device].vendor == "vyatta"
+
+
+def _static_reoriginations(
+    plan: Plan, links: Mapping[str, PlannedLink], routes: Mapping[str, LinkRoutes]
+) -> Iterable[Finding]:
+    """VRC908: a prefix a Vyatta device re-originates (a static route to the BGP peer of the
+    one link that brings it, then `network`, since the 5600 cannot take a shared AS out of
+    the path): the static does not follow BGP, so the device keeps advertising the prefix
+    when it is gone behind that link. Two links bringing it are refused by the Vyatta pack
+    (VRC907), so only the one-link case is reported here, once per device and prefix."""
+    asns = {n: r.asn for n, r in plan.routers.items()}
+    asns.update({n: s.asn for n, s in plan.sites.items() if s.asn is not None})
+    # (device, link, far ASNs, what arrives, what leaves, the ASNs each leaving prefix crossed)
+    ends: list[
+        tuple[
+            str,
+            str,
+            frozenset[int],
+            tuple[IPv4Network, ...],
+            tuple[IPv4Network, ...],
+            Mapping[IPv4Network, frozenset[int]],
+        ]
+    ] = []
+    for name, link in sorted(links.items()):
+        if link.routing != "bgp":
+            continue
+        r = routes[name]
+        ends.append(
+            (link.router, name, link.far_asns, r.peer_exports, r.router_exports, r.router_paths)
+        )
+        if link.peer_kind != "powervs":
+            router_asn = asns.get(link.router)
+            ends.append(
+                (
+                    link.peer,
+                    name,
+                    frozenset({router_asn} if router_asn is not None else ()),
+                    r.router_exports,
+                    r.peer_exports,
+                    r.peer_paths,
+                )
+            )
+    arrivals: dict[tuple[str, IPv4Network], list[str]] = defaultdict(list)
+    for device, name, _, imports, _, _ in ends:
+        for p in imports:
+            arrivals[(device, p)].append(name)
+    seen: set[tuple[str, IPv4Network]] = set()
+    for device, name, far, _, exports, paths in ends:
+        if not far or not _vyatta(plan, device):
+            continue
+        for p in exports:
+            bringing = arrivals.get((device, p), [])
+            looping = sorted(far & paths.get(p, frozenset()))
+            if not looping or not bringing or (device, p) in seen:
+                continue
+            if len(bringing) > 1:
+                seen.add((device, p))
+                if _says_vyatta(plan, device):
+                    ranked = sorted(bringing, key=lambda n: (_rank(links[n], device), n))
+                    yield pinned_reorigination(device, p, ranked)
+                continue
+            far_asn = looping[0]
+            # `as-override` rewrites the neighbour's own AS only, not a workspace's behind a
+            # Transit Gateway (VRC909)
+            behind = far_asn not in (links[name].peer_asn, asns.get(links[name].router))
+            instead = (
+                f"do not send {p} over {name} (`advertise:` on the link)"
+                if behind
+                else f"render {device} as a vSRX (`as-override` follows BGP)"
+            )
+            if (device, p) in seen:
+                continue
+            seen.add((device, p))
+            yield Finding(
+                ("connections", bringing[0]),
+                f"{device} re-originates {p} towards {name} (a static route to its BGP peer on "
+                f"{bringing[0]}, then `network`): the Vyatta 5600 cannot take AS {far_asn} out "
+                f"of the path. That static stays while {bringing[0]}'s tunnel is up, also when "
+                f"{p} is gone behind it (its far end silent, or {p} withdrawn further on), so "
+                f"{device} keeps advertising {p} and drops its traffic, and a path to {p} that "
+                f"avoids {device} would lose to it; nothing else brings {p} to {device}, so no "
+                f"backup of its own is kept out. Acknowledge it with `accept:` if no other path "
+                f"to {p} exists, or {instead}",
+                severity="warning",
+                rule="VRC908",
+            )
 
 
 def _exports(
@@ -118,17 +281,60 @@ def _recursion(plan: Plan, link: PlannedLink, routes: LinkRoutes) -> Iterable[Fi
             severity="warning",
             rule="VRC902",
         )
-    router = plan.routers[link.router]
-    own = router.private.address.network
-    if site.direct_link is not None and any(p.overlaps(own) for p in routes.router_exports):
+
+
+#: What the far end of each kind of link is called in VRC903's message.
+_FAR = {
+    "cloud-connection": "PowerVS {}",
+    "transit-gateway": "the Transit Gateway to PowerVS {}",
+    "megaport": "PowerVS {}",
+}
+
+
+def _own_subnet_exports(plan: Plan, link: PlannedLink, routes: LinkRoutes) -> Iterable[Finding]:
+    """VRC903 on every kind of link: a router (either end) that advertises its own private
+    subnet, whose hosts use IBM's BCR as their gateway. Their replies to the far end leave
+    by the BCR, not by this link; a tunnel whose own endpoint (or VIP) sits in that subnet
+    would also route its outer packets into itself once the far end believed the route."""
+    ends = [(link.router, routes.router_exports, link.peer, link.local_ip)]
+    if link.peer_kind == "router":
+        ends.append((link.peer, routes.peer_exports, link.router, link.remote_ip))
+    for device, exports, far, endpoint in ends:
+        router = plan.routers.get(device)
+        if router is None:  # a site: its networks are behind it, not beside it
+            continue
+        own = router.private.address.network
+        if not any(p.overlaps(own) for p in exports):
+            continue
+        site = plan.sites.get(far) if link.peer_kind == "site" else None
+        if site is not None and site.direct_link is not None and link.via == "gre":
+            yield Finding(
+                ("connections", link.name),
+                f"{device} advertises its own private subnet {own} to {far}, but hosts "
+                f"there use the BCR ({router.private.gateway}) as their gateway, not "
+                f"{device}: their replies to {far} return by the BCR and the Direct "
+                "Link, not through this tunnel, and a stateful firewall at the site drops "
+                "them; advertise the subnets routed through the router (its `connected:` "
+                "VLANs) instead, with `advertise:` on the router or the link",
+                severity="warning",
+                rule="VRC903",
+            )
+            continue
+        name = _FAR.get(link.via, "{}").format(link.powervs or far)
+        holds = (
+            f"; {own} also holds {endpoint}, this tunnel's own endpoint on {device}, which "
+            f"{name} must keep reaching outside the tunnel"
+            if endpoint is not None and endpoint in own and link.via != "megaport"
+            else ""
+        )
         yield Finding(
-            base,
-            f"{link.router} advertises its own private subnet {own} to {link.peer}, but hosts "
-            f"there use the BCR ({router.private.gateway}) as their gateway, not "
-            f"{link.router}: their replies to {link.peer} return by the BCR and the Direct "
-            "Link, not through this tunnel, and a stateful firewall at the site drops them; "
-            "advertise the subnets routed through the router (its `connected:` VLANs) "
-            "instead, with `advertise:` on the router or the link",
+            ("connections", link.name),
+            f"{device} advertises its own private subnet {own} to {name} over {link.name}, "
+            f"but hosts there use the BCR ({router.private.gateway}) as their gateway, not "
+            f"{device}: their replies leave by the BCR, not by this link, so they are lost "
+            f"or dropped by a stateful firewall on the way{holds}; advertise the subnets "
+            "routed through the router (its `connected:` VLANs) instead, with `advertise:` "
+            "on the router or the link",
             severity="warning",
             rule="VRC903",
         )

@@ -76,6 +76,10 @@ class StaticRoute:
     #: a route that re-originates a prefix learned from a peer whose ASN a neighbour shares,
     #: for OSes that cannot override the AS path (the 5600's BGP has no `as-override`)
     reoriginate: bool = False
+    #: a re-originating route: every link that brings its prefix, the one routed first (the
+    #: preferred). More than one means the route pins the prefix to one link while the others
+    #: could take over, which a static route never lets them do (rule VRC907).
+    arrivals: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,12 @@ class BgpNeighbor:
     #: seconds between attempts to open the session (`timers connect`); set on the members of
     #: a VRA pair (`intent/pairs.py`), None elsewhere (the OS default, 120 s in FRR)
     connect_retry: int | None = None
+    #: ASNs behind the neighbour that see what it is sent: the PowerVS workspace behind a
+    #: Transit Gateway (`PlannedLink.far_asns`). A route whose path holds one is dropped
+    #: there as a loop, and `as-override`, which rewrites only the neighbour's AS, cannot help.
+    behind: tuple[int, ...] = ()
+    #: the prefixes of `own_as_in_path` that loop at an ASN in `behind`
+    loops_behind: tuple[IPv4Network, ...] = ()
     #: 0: the preferred session (or the only one) to its workspace; n > 0: the n-th backup,
     #: learned routes at `local_preference`, own AS prepended `prepend` times on the way out.
     backup: int = 0
@@ -215,6 +225,9 @@ class RouterIntent:
     site_interface: str | None = None
     site_wan_zone: str | None = None
     site_lan_interface: str | None = None
+    #: a site that reaches IBM Cloud over a Direct Link: its own BGP session with IBM runs on
+    #: its WAN side, which a filter of ours there must keep
+    site_direct_link: bool = False
     #: a member of a VRA high-availability pair: its VRRP role (see `intent/pairs.py`)
     ha: HaMember | None = None
     #: a vSRX chassis cluster: one configuration for both nodes (see `intent/cluster.py`)

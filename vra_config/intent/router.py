@@ -95,6 +95,7 @@ def router_intents(
             site_wan_zone=site.wan_zone,
             site_lan_interface=site.lan_interface,
             own_routes=site.routes,
+            site_direct_link=site.direct_link is not None,
         )
     return with_clusters(intents, plan)
 
@@ -271,6 +272,7 @@ def _add_end(
                 ibm.BGP_HOLDTIME,
                 multihop=link.ebgp_multihop,
                 backup=link.backup if is_router else 0,
+                behind=tuple(sorted(link.far_asns - {remote_as})) if is_router else (),
             )
         )
         b.paths[link.name] = routes.router_paths if is_router else routes.peer_paths
@@ -294,8 +296,19 @@ def _loops(n: BgpNeighbor, paths: Mapping[IPv4Network, frozenset[int]]) -> tuple
     """The routes sent to `n` that have already crossed `n`'s ASN (both PowerVS locations often
     use 64999): `n` drops them as a loop. `remove-private-as` does not help: FRR and Junos
     both keep the neighbour's own AS (Juniper's `remove-private` reference points to
-    `as-override` for exactly this)."""
-    return tuple(p for p in n.advertise if n.remote_as in paths.get(p, frozenset()))
+    `as-override` for exactly this). A workspace behind a Transit Gateway (`n.behind`)
+    drops the routes whose path holds its own ASN in the same way."""
+    seen = {n.remote_as, *n.behind}
+    return tuple(p for p in n.advertise if seen & paths.get(p, frozenset()))
+
+
+def _loops_behind(
+    n: BgpNeighbor, paths: Mapping[IPv4Network, frozenset[int]]
+) -> tuple[IPv4Network, ...]:
+    """The routes sent to `n` that a workspace behind it (a Transit Gateway's) drops as a
+    loop: their path holds that workspace's ASN, which `as-override` does not rewrite."""
+    behind = set(n.behind)
+    return tuple(p for p in n.advertise if behind & paths.get(p, frozenset()))
 
 
 def _reoriginated(
@@ -304,7 +317,9 @@ def _reoriginated(
     """Static routes that make this device the origin of each looping prefix: to the BGP peer
     of the link the prefix arrives by (the preferred one where several bring it, as BGP would
     choose; then by name), so the route is in the RIB and `network` originates it with this
-    device's AS alone in the path."""
+    device's AS alone in the path. Each route lists every link that brings its prefix
+    (`StaticRoute.arrivals`): with several, the static outlives the preferred link's far end
+    and no backup can take over, which the Vyatta pack refuses (rule VRC907)."""
     rank = {n.connection: n.backup for n in neighbors}
     arrivals = sorted(
         (e for e in b.links if e.bgp_peer is not None),
@@ -316,16 +331,19 @@ def _reoriginated(
         for prefix in n.own_as_in_path:
             if prefix in done:
                 continue
-            via = next((e for e in arrivals if prefix in e.imports), None)
-            if via is None:  # learned by a static link: already routed and originated
+            bringing = [e for e in arrivals if prefix in e.imports]
+            if not bringing:  # learned by a static link: already routed and originated
                 continue
+            via = bringing[0]
             done.add(prefix)
+            asn = n.behind[0] if prefix in n.loops_behind else n.remote_as
             routes.append(
                 StaticRoute(
                     prefix,
-                    f"{via.connection}: re-originated so AS {n.remote_as} accepts it",
+                    f"{via.connection}: re-originated so AS {asn} accepts it",
                     next_hop=via.bgp_peer,
                     reoriginate=True,
+                    arrivals=tuple(e.connection for e in bringing),
                 )
             )
     return routes, done
@@ -345,6 +363,7 @@ def _finish(
     site_wan_zone: str | None = None,
     site_lan_interface: str | None = None,
     own_routes: tuple[Route, ...] = (),
+    site_direct_link: bool = False,
 ) -> RouterIntent:
     neighbors = [
         BgpNeighbor(
@@ -360,6 +379,8 @@ def _finish(
             own_as_in_path=_loops(n, b.paths[n.connection]),
             multihop=n.multihop,
             backup=n.backup,
+            behind=n.behind,
+            loops_behind=_loops_behind(n, b.paths[n.connection]),
         )
         for n in b.neighbors
     ]
@@ -397,4 +418,5 @@ def _finish(
         site_interface=site_interface,
         site_wan_zone=site_wan_zone,
         site_lan_interface=site_lan_interface,
+        site_direct_link=site_direct_link,
     )

@@ -87,9 +87,13 @@ def link_routes(plan: Plan, links: dict[str, PlannedLink]) -> dict[str, LinkRout
                 if name == without or other in seen:
                     continue
                 seen.add(other)
-                # A workspace's ASN is the one its link peers with (PowerVS, TGW, Megaport).
-                hop = asn.get(other) if other[0] == "device" else links[name].peer_asn
-                here = path | {hop} if hop is not None else path
+                if other[0] == "device":
+                    hop = asn.get(other)
+                    here = path | {hop} if hop is not None else path
+                else:
+                    # a workspace's routes cross its link's peer (PowerVS, Megaport) and,
+                    # behind a Transit Gateway, its own ASN too (`PlannedLink.far_asns`)
+                    here = path | links[name].far_asns
                 for p in own.get(other, ()):
                     found.setdefault(p, here)
                 if other[0] == "device":  # workspaces carry nothing through
@@ -112,9 +116,8 @@ def link_routes(plan: Plan, links: dict[str, PlannedLink]) -> dict[str, LinkRout
         else:
             from_a = {p: v for p, v in from_a.items() if p not in far_own}
         from_b = {p: v for p, v in reach(b, name).items() if p not in near_own}
-        if b[0] == "powervs" and link.peer_asn is not None:
-            origin = frozenset({link.peer_asn})
-            from_b = dict.fromkeys(from_b, origin)
+        if b[0] == "powervs" and link.far_asns:
+            from_b = dict.fromkeys(from_b, link.far_asns)
         exports_a, paths_a = named(from_a)
         exports_b, paths_b = named(from_b)
         out[name] = LinkRoutes(exports_a, exports_b, paths_a, paths_b)

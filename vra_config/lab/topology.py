@@ -29,7 +29,6 @@ from vra_config.intent.pairs import member_intents
 from vra_config.intent.records import RouterIntent
 from vra_config.intent.router import router_intents
 from vra_config.intent.routing import link_routes
-from vra_config.planner import ibm
 from vra_config.planner.records import AddressPlan, PlannedLink
 from vra_config.targets.routers import frr
 from vra_config.targets.routers.bgp import policy_names
@@ -132,14 +131,11 @@ def device_vendors(address_plan: AddressPlan, vendor: str | None) -> dict[str, s
 
 
 def _powervs_asn(address_plan: AddressPlan, workspace: str, link: PlannedLink) -> int:
-    """The workspace's own ASN: the plan's, IBM's for the location, else the link's."""
-    ws = address_plan.plan.powervs[workspace]
-    if ws.asn is not None:
-        return ws.asn
-    if link.via == "transit-gateway":
-        return ibm.POWERVS_ASN_BY_LOCATION.get(ws.location, 64999)
-    assert link.peer_asn is not None
-    return link.peer_asn
+    """The workspace's own ASN, as the planner models it (`PlannedLink.workspace_asn`, from
+    `planner.links.workspace_asn`): the peer's over a cloud connection or VXC, the
+    workspace's own behind a Transit Gateway."""
+    assert link.workspace_asn is not None, workspace
+    return link.workspace_asn
 
 
 def _first_host(net: IPv4Network) -> IPv4Address:

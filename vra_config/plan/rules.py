@@ -158,6 +158,19 @@ DANOS_IPSEC = Source(
     "https://github.com/danos/vyatta-security-vpn",
 )
 JUNOS_YANG = Source("Juniper junos-es YANG, 23.4R2", "https://github.com/Juniper/yang")
+TGW_ROUTE_REPORTS = Source(
+    "Generating a route report (Transit Gateway)",
+    "https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-route-reports",
+)
+DANOS_BGP = Source(
+    "DANOS vyatta-protocols-frr-bgp-v1.yang and its FRR command templates (the 5600's BGP)",
+    "https://github.com/danos/vyatta-protocols-frr",
+)
+FRR_BGP = Source("FRR BGP (remove-private-AS, administrative distance)", FRR_IMPORT_CHECK.url)
+DANOS_POLICY = Source(
+    "DANOS vyatta-policy-route-v1.yang (route-map `set local-preference`, uint32)",
+    "https://github.com/danos/vyatta-protocols-common",
+)
 JUNIPER_ZONES = Source(
     "Juniper: Security Zones and Interfaces Overview",
     "https://www.juniper.net/documentation/en_US/junos12.1x47/topics/concept/"
@@ -755,8 +768,12 @@ RULES: dict[str, Rule] = _rules(
         "VRC903",
         "asymmetric return path around a tunnel",
         _OWN + "hosts on the router's own private subnet use IBM's BCR as their gateway, so "
-        "their replies to a Direct Link site return by the Direct Link, not through the "
-        "tunnel, and a stateful firewall at the site drops them.",
+        "their replies to whatever sits across a link (PowerVS behind a cloud connection or "
+        "Transit Gateway, a site over GRE or IPsec) leave by the BCR, not by that link: a "
+        "Direct Link site's stateful firewall drops them, and elsewhere they are lost. The "
+        "subnet also holds the router's own tunnel endpoint (or VIP), which the far end must "
+        "keep reaching outside the tunnel. Advertise the subnets routed through the router "
+        "instead.",
         "warning",
         (PVS_ARCHITECTURE,),
         acknowledgeable=True,
@@ -793,6 +810,57 @@ RULES: dict[str, Rule] = _rules(
         "IKE and BGP stay up.",
         "error",
         (_rfc(4303), _rfc(3948), _rfc(3602), _rfc(4106), _rfc(4868)),
+    ),
+    Rule(
+        "VRC907",
+        "re-originated prefix pinned to one of several links",
+        "Two PowerVS locations that share an ASN (64999) drop each other's routes as a loop "
+        "(RFC 4271 9.1.2). The 5600's BGP cannot rewrite the path: its YANG has no "
+        "`as-override`, and its only `remove-private-as` is FRR's plain `neighbor X "
+        "remove-private-AS`, which keeps a private ASN that is the neighbour's own. So the "
+        "Vyatta pack re-originates the far prefix: a static route to one link's BGP peer "
+        "(distance 1) and `network`. A GRE tunnel stays up when its far end dies, so the "
+        "static outlives the session and beats a backup link's eBGP route (distance 20): "
+        "traffic goes into the dead tunnel, and the backup never takes over. DANOS's "
+        "public YANG has no path monitor to withdraw the static, and FRR's `network` "
+        "import-check does not count BGP's own routes. Where the prefix arrives over one "
+        "link only, the static also stays (and is advertised) while that far end is "
+        "silent, but there is no other path to fail over to. Use a vSRX (`as-override`), "
+        "keep one link from this router to that workspace, or do not carry that "
+        "workspace's prefixes to the other location over this router (`advertise:`).",
+        "error",
+        (DANOS_BGP, FRR_BGP, _rfc(4271)),
+    ),
+    Rule(
+        "VRC908",
+        "re-originated prefix that outlives its source",
+        "Where one link brings a prefix the Vyatta pack must re-originate (see VRC907), its "
+        "static route stays as long as that link's tunnel or interface is up, not as long "
+        "as the prefix is reachable behind it: when the far end goes silent (a VRA GRE "
+        "tunnel stays up) or withdraws the prefix (it lost it further on), the router keeps "
+        "advertising it and drops its traffic. On DANOS even a down tunnel may not remove "
+        "it: `protocols next-hop resolve-via-default` is enabled by default (FRR `ip nht "
+        "resolve-via-default`), so with a default route the next hop still resolves. No "
+        "backup of this router is kept out, but "
+        "any other path to the prefix loses to it. DANOS's public YANG has no path monitor "
+        "that could withdraw the static, and FRR's `network` import-check ignores BGP's own "
+        "routes. Acknowledge it where no other path exists; a vSRX (`as-override`) follows "
+        "BGP.",
+        "warning",
+        (DANOS_BGP, FRR_BGP, _rfc(4271)),
+        acknowledgeable=True,
+    ),
+    Rule(
+        "VRC909",
+        "route a workspace behind a Transit Gateway drops as a loop",
+        "A PowerVS workspace behind a Transit Gateway keeps its own ASN in the path: IBM's "
+        "route reports show the origin ASN after the gateway's own segment. A route that "
+        "already crossed that ASN (another location's 64999) is dropped there as a loop "
+        "(RFC 4271 9.1.2). Junos `as-override` rewrites only the neighbour's AS, the "
+        "gateway's, so the vSRX cannot deliver it; the Vyatta pack re-originates it "
+        "instead (with VRC907 and VRC908's limits).",
+        "error",
+        (TGW_ROUTE_REPORTS, _rfc(4271)),
     ),
     # --- 95x: high availability (gateway pairs) ---
     Rule(
@@ -846,6 +914,17 @@ RULES: dict[str, Rule] = _rules(
         "vra-config gives each tunnel its own /30, tunnel interface and BGP session.",
         "error",
         (TGW_PLANNING, TGW_REDUNDANT_GRE),
+    ),
+    Rule(
+        "VRC961",
+        "more links to one workspace than can be ranked",
+        "A router's backup links to one workspace learn at local-preference 100 - 10 x "
+        "their rank (RFC 4271 9.1.1: the higher wins). Both OSes take only 0..4294967295 "
+        "there (DANOS route-map `set local-preference` uint32; Junos `then "
+        "local-preference`), so the ninth backup (10) is the last one that can be ranked: "
+        "at most ten BGP links from one router to one workspace.",
+        "error",
+        (_rfc(4271), DANOS_POLICY, JUNOS_YANG),
     ),
     # --- 97x: failover of a gateway pair ---
     Rule(

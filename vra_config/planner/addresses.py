@@ -107,7 +107,8 @@ def plan_addresses(
         findings += link_findings
         findings += session_findings(link)
         links[name] = link
-    links = preference(links, origins)
+    links, rank_findings = preference(links, origins)
+    findings += rank_findings
     findings += route_checks.endpoint_findings(plan, links.values())
     findings += device_checks.ipsec_mtu_findings(plan, links.values())
 

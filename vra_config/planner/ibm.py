@@ -173,6 +173,13 @@ POWERVS_ASN_BY_LOCATION: dict[str, int] = {
     "wdc07": 4206000068,
 }
 POWERVS_ASN_SOURCE = RULES["VRC303"].cite
+#: IBM's default PowerVS ASN where its table has no entry for the location (the same page:
+#: "64999 default"); a workspace behind a Transit Gateway whose plan gives no `asn:` and
+#: whose location is not in the table is taken to originate its routes there.
+POWERVS_DEFAULT_ASN = 64999
+#: IBM's Transit Gateway route reports show a route's origin ASN after the gateway's own
+#: segment, e.g. "(65201) 65233": a workspace behind a gateway keeps its own ASN in the path.
+TGW_ROUTE_REPORTS = "https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-route-reports"
 
 #: PowerVS network ASN on a Megaport VXC, by location (rule VRC304:
 #: power-iaas-network-architecture-diagrams-former). Other locations: ask IBM, set `powervs_asn`.

@@ -221,5 +221,25 @@ def plan_link(
         router_public_gateway=router.public.gateway if router and router.public else None,
         zone=conn.zone,
         ebgp_multihop=conn.ebgp_multihop if isinstance(conn, TransitGatewayConnection) else None,
+        workspace_asn=workspace_asn(plan, conn, peer_asn),
     )
     return link, findings
+
+
+def workspace_asn(plan: Plan, conn: AnyConnection, peer_asn: int | None) -> int | None:
+    """The ASN a PowerVS workspace's routes originate in, as seen over this link; None for a
+    link to a device.
+
+    Over a cloud connection or a Megaport VXC the workspace's router is the BGP peer, so it
+    is the peer's ASN. Behind a Transit Gateway the peer is the gateway, and IBM's route
+    reports show the origin ASN after the gateway's own segment (`ibm.TGW_ROUTE_REPORTS`):
+    the workspace keeps its own, the plan's `asn:` when set, else IBM's for the location,
+    else IBM's default (`ibm.POWERVS_DEFAULT_ASN`)."""
+    if isinstance(conn, TransitGatewayConnection):
+        ws = plan.powervs[conn.powervs]
+        if ws.asn is not None:
+            return ws.asn
+        return ibm.POWERVS_ASN_BY_LOCATION.get(ws.location, ibm.POWERVS_DEFAULT_ASN)
+    if isinstance(conn, CloudConnection | MegaportLink):
+        return peer_asn
+    return None

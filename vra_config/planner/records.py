@@ -119,6 +119,16 @@ class PlannedLink:
     backup: int = 0
     #: The redundant GRE connection this tunnel belongs to (its name is the tunnel's).
     group: str | None = None
+    #: The ASN a PowerVS workspace's own routes start from (`workspace_asn`): the peer's on a
+    #: cloud connection or VXC; behind a Transit Gateway the workspace's, after the gateway's.
+    workspace_asn: int | None = None
+
+    @property
+    def far_asns(self) -> frozenset[int]:
+        """Every ASN a route from the far end has crossed when it arrives: the peer's, and
+        behind a Transit Gateway the workspace's too. The planner's routing, the packs' loop
+        checks and the lab's stand-ins all read this one model."""
+        return frozenset(a for a in (self.peer_asn, self.workspace_asn) if a is not None)
 
 
 @dataclass(frozen=True)

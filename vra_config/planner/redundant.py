@@ -33,6 +33,14 @@ from vra_config.planner.records import PlannedLink
 MIN_TUNNELS = 2
 MAX_PER_ZONE = 2
 
+#: The most backups one router can rank to one workspace. A backup learns at local-preference
+#: 100 - 10 x its rank (`intent.records.BgpNeighbor.local_preference`); both OSes take only
+#: 0..4294967295 there (vyatta-policy-route-v1.yang `set local-preference` uint32, Junos
+#: `then local-preference` uint32), and a backup at 0 leaves no room below it: the ninth
+#: backup (10) is the last ranked, so a router has at most ten BGP links to one workspace
+#: (rule VRC961).
+MAX_BACKUPS = 9
+
 #: Kinds of link a router may have several of to one workspace, one preferred.
 PREFERRED_KINDS = ("cloud-connection", "transit-gateway")
 
@@ -147,21 +155,44 @@ def relocate_findings(findings: list[Finding], origins: Origins) -> list[Finding
     return [replace(f, path=relocate(f.path, origins)) for f in findings]
 
 
-def preference(links: dict[str, PlannedLink], origins: Origins) -> dict[str, PlannedLink]:
+def preference(
+    links: dict[str, PlannedLink], origins: Origins
+) -> tuple[dict[str, PlannedLink], list[Finding]]:
     """Each BGP link to a workspace ranked among its router's links to that workspace:
-    `backup` 0 for the preferred one, 1, 2, ... for the backups."""
+    `backup` 0 for the preferred one, 1, 2, ... for the backups; an error (VRC961) at every
+    link beyond `MAX_BACKUPS` backups, which no local-preference both OSes take could rank."""
     groups: dict[tuple[str, str], list[tuple[str, int, str]]] = defaultdict(list)
     for name, link in links.items():
         if link.via in PREFERRED_KINDS and link.routing == "bgp" and link.powervs:
             parent, index = origins.get(name, (name, 0))
             groups[(link.router, link.powervs)].append((parent, index, name))
     out = dict(links)
-    for members in groups.values():
+    findings: list[Finding] = []
+    for (router, workspace), members in sorted(groups.items()):
         if len(members) < 2:
             continue
-        for rank, (parent, _, name) in enumerate(sorted(members)):
+        ranked = sorted(members)
+        for rank, (parent, _, name) in enumerate(ranked):
+            if rank > MAX_BACKUPS:
+                findings.append(_unrankable(router, workspace, name, rank, ranked))
+                continue
             out[name] = replace(links[name], backup=rank, group=parent if name in origins else None)
     for name, (parent, _) in origins.items():
         if name in out and out[name].group is None:
             out[name] = replace(out[name], group=parent)
-    return out
+    return out, findings
+
+
+def _unrankable(
+    router: str, workspace: str, name: str, rank: int, ranked: list[tuple[str, int, str]]
+) -> Finding:
+    last = ranked[MAX_BACKUPS][2]
+    return Finding(
+        ("connections", name),
+        f"{name} would be backup {rank} of {router}'s {len(ranked)} BGP links to PowerVS "
+        f"{workspace}, and at most {MAX_BACKUPS} backups can be ranked: a backup learns at "
+        "local-preference 100 - 10 x its rank, which must stay above 0, the least the Vyatta "
+        f"5600 and Junos take (backup {rank} would get {100 - 10 * rank}); keep at most "
+        f"{MAX_BACKUPS + 1} links from {router} to {workspace} (the last one ranked is {last})",
+        rule="VRC961",
+    )

@@ -154,7 +154,9 @@ def header_notes(findings: Iterable[Finding]) -> list[str]:
     Built only from the rule's title, the plan path and the reason, all of which are
     checked text (no quote, backslash or control character).
     """
-    return [
+    lines = (
         f"acknowledged {row['id']} at {row['at']} ({row['rule']}): {row['reason']}"
         for row in acknowledged_rows(findings)
-    ]
+    )
+    # one `accept:` entry can acknowledge several findings at its path: one line says it
+    return list(dict.fromkeys(lines))

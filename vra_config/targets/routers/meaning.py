@@ -94,7 +94,11 @@ def meaning(intent: RouterIntent, vendor: str) -> Meaning:
     routed = {r.prefix for r in kept} | {s.prefix for s in selectors} | set(intent.own_prefixes)
     reoriginated = {r.prefix for r in intent.static_routes if r.reoriginate}
     originated = tuple(p for p in intent.bgp_networks if p not in reoriginated or p in routed)
-    overridden = frozenset(n.connection for n in intent.bgp_neighbors if n.own_as_in_path)
+    # as-override rewrites only the neighbour's AS: a prefix that loops at an ASN behind it
+    # (a workspace behind a Transit Gateway, `loops_behind`) is not helped by it
+    overridden = frozenset(
+        n.connection for n in intent.bgp_neighbors if set(n.own_as_in_path) - set(n.loops_behind)
+    )
     return Meaning(vendor, kept, selectors, originated, overridden, nht_resolve_via_default=False)
 
 

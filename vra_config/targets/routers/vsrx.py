@@ -26,6 +26,7 @@ from collections.abc import Mapping
 from ipaddress import IPv4Network
 from typing import Any
 
+from vra_config.intent.design import loop_behind_gateway
 from vra_config.intent.records import IpsecPeer, LinkEnd, RouterIntent
 from vra_config.plan.findings import Finding, PlanPath
 from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface, withheld_key
@@ -161,12 +162,24 @@ def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
     ctx["protect_filter"] = intent.loopback_filter
     ctx["firewalls"] = [_firewall(f) for f in intent.filters]
     ctx.update(_bgp(intent))
+    _loops_behind(intent, problems)
     # a chassis cluster (IBM's vSRX HA pair): tunnels on the reths, notes on where they start
     problems.found += vsrx_cluster.check(intent, ctx)
-    ctx["cluster_notes"] = vsrx_cluster.notes(intent, comment)
+    ctx["cluster_notes"] = vsrx_cluster.notes(intent, comment) + _notes(intent, ctx)
     if problems.found:
         raise VendorError(problems.found)
     return ctx
+
+
+def _loops_behind(intent: RouterIntent, problems: _Problems) -> None:
+    """Refuse a route a workspace behind a Transit Gateway would drop as a loop (VRC909):
+    `as-override` rewrites only the neighbour's AS (the gateway's), not the workspace's
+    behind it, and Junos has no re-origination the pack could render instead."""
+    for n in intent.bgp_neighbors:
+        for prefix in n.loops_behind:
+            problems.found.append(
+                loop_behind_gateway(intent.name, prefix, n.connection, n.behind[0], n.remote_as)
+            )
 
 
 def _st0_units(intent: RouterIntent) -> list[dict[str, Any]]:
@@ -364,13 +377,14 @@ def _zones_and_policies(intent: RouterIntent) -> dict[str, Any]:
                 }
             )
     bindings: list[dict[str, str]] = []
-    if intent.site and intent.links:
-        zone_lines.append(_site_wan(intent))
-        if intent.own_prefixes:
-            # IBM provisions its routers' zones; a site's LAN must be bound by us, or the
-            # zone the policies name holds no interface and nothing matches them.
-            lan = intent.site_lan_interface or DEFAULT_SITE_LAN_INTERFACE
-            bindings.append({"zone": own_zone, "interface": lan})
+    wan = _site_wan(intent)
+    if wan is not None:
+        zone_lines.append(wan)
+    if intent.site and intent.links and intent.own_prefixes:
+        # IBM provisions its routers' zones; a site's LAN must be bound by us, or the
+        # zone the policies name holds no interface and nothing matches them.
+        lan = intent.site_lan_interface or DEFAULT_SITE_LAN_INTERFACE
+        bindings.append({"zone": own_zone, "interface": lan})
     return {
         # the zone of what sits behind the device exists (IBM's SL-PRIVATE) or is created
         "own_zone": own_zone if intent.own_prefixes and policies and not bindings else None,
@@ -443,11 +457,18 @@ def _site_zone_problems(intent: RouterIntent, ctx: dict[str, Any]) -> list[Findi
     return found
 
 
-def _site_wan(intent: RouterIntent) -> dict[str, Any]:
+def _site_wan(intent: RouterIntent) -> dict[str, Any] | None:
     """A site's interface holding its `address`, in its WAN zone, letting in what the links
-    need of the box itself. Interface-level `host-inbound-traffic` replaces the zone's, so the
-    services are set on the interface (Juniper: "Understanding How to Control Inbound Traffic
-    Based on Traffic Types"); IKE is refused unless listed there."""
+    need of the box itself; None when no link of the plan starts there.
+
+    Interface-level `host-inbound-traffic` replaces the zone's for that unit (Juniper:
+    "Understanding How to Control Inbound Traffic Based on Traffic Types"), so it is written
+    only on a unit a link uses (a GRE's source, an IPsec peer's IKE), with everything those
+    links need there: ping, IKE for IPsec, and BGP on a Direct Link site, whose own session
+    with IBM arrives on that side and would be refused at commit otherwise. A VLAN link
+    (Megaport) starts on its own unit, so it leaves the WAN unit alone."""
+    if not intent.site or not any(e.family == "gre" or e.via == "ipsec" for e in intent.links):
+        return None
     services = ["ping"]
     if intent.ipsec_peers:
         services.append("ike")
@@ -455,8 +476,30 @@ def _site_wan(intent: RouterIntent) -> dict[str, Any]:
         "zone": intent.site_wan_zone or DEFAULT_SITE_WAN_ZONE,
         "interface": intent.site_interface or DEFAULT_SITE_INTERFACE,
         "services": services,
-        "protocols": [],
+        "protocols": ["bgp"] if intent.site_direct_link else [],
     }
+
+
+def _notes(intent: RouterIntent, ctx: Mapping[str, Any]) -> list[str]:
+    """Header comments for what this file changes beyond the plan's own objects: the WAN
+    unit's inbound services, and the box-wide TCP MSS clamp."""
+    notes = []
+    wan = _site_wan(intent)
+    if wan is not None:
+        allowed = ", ".join([*wan["services"], *wan["protocols"]])
+        notes.append(
+            f"{wan['interface']}: host-inbound-traffic set on the interface ({allowed}) "
+            f"replaces what zone {wan['zone']} allows to the box on it (Juniper, Understanding "
+            "How to Control Inbound Traffic Based on Traffic Types); add any other service it "
+            "must keep (ssh, dhcp, another BGP session) to this interface before committing"
+        )
+    mss = ctx["tcp_mss"].get("all-tcp")
+    if mss is not None:
+        notes.append(
+            f"security flow tcp-mss all-tcp mss {mss} clamps every TCP session through this "
+            "vSRX, not only the GRE tunnels' (Juniper, tcp-mss (Security Flow))"
+        )
+    return [comment(n) for n in notes]
 
 
 def _protect_terms(intent: RouterIntent) -> list[dict[str, Any]]:
@@ -496,6 +539,13 @@ def _term(
     }
 
 
+#: ICMP errors a link filter lets in from any source: unreachable (type 3, with
+#: "fragmentation needed", which path-MTU discovery needs from whichever hop cannot forward a
+#: packet: RFC 1191, RFC 792) and time-exceeded (type 11), both sent by transit hops the
+#: planned sources do not cover. Junos firewall filter match condition `icmp-type`.
+ICMP_ERRORS = ("unreachable", "time-exceeded")
+
+
 def _firewall(f: Any) -> dict[str, Any]:
     if f.family is not None:
         unit = unit_name(f.family, f.number)
@@ -507,6 +557,7 @@ def _firewall(f: Any) -> dict[str, Any]:
         "interface": interface,
         "unit": number,
         "sources": [str(p) for p in f.sources],
+        "icmp_errors": list(ICMP_ERRORS),
     }
 
 

@@ -19,6 +19,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from vra_config.intent.design import pinned_reorigination
 from vra_config.intent.records import BgpNeighbor, IpsecPeer, RouterIntent
 from vra_config.plan.findings import Finding, PlanPath
 from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface, withheld_key
@@ -129,6 +130,7 @@ def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
             if r.family is not None
         ],
     }
+    _pinned_reoriginations(intent, problems)
     ctx["firewalls"] = [_firewall(f, problems) for f in intent.filters]
     ctx["vrrp"] = vyatta_ha.vrrp(intent)
     ctx["failover"] = vyatta_ha.failover_notes(intent)
@@ -137,6 +139,24 @@ def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
     if problems.found:
         raise VendorError(problems.found)
     return ctx
+
+
+def _pinned_reoriginations(intent: RouterIntent, problems: _Problems) -> None:
+    """Refuse a re-originated prefix that more than one link brings (rule VRC907).
+
+    The 5600 cannot take the shared AS out of the path (its BGP YANG has no `as-override`;
+    `remove-private-as` renders FRR's plain `neighbor X remove-private-AS`, which keeps the
+    neighbour's own AS), so the prefix is re-originated from a static route to one link's
+    BGP peer. A static route has distance 1 and an eBGP route 20, and a VRA GRE tunnel stays
+    up when its far end dies, so the static keeps the prefix on the dead link and no backup
+    takes over; DANOS's public YANG has no path monitor that could withdraw it, and FRR's
+    `network` import-check ignores BGP's own routes, so nothing BGP-native follows the link
+    either. With one link the static also outlives a silent far end, but nothing could
+    take over anyway (docs/before-you-paste.md)."""
+    name = intent.ha.pair if intent.ha is not None else intent.name
+    for r in intent.static_routes:
+        if r.reoriginate and len(r.arrivals) > 1:
+            problems.found.append(pinned_reorigination(name, r.prefix, r.arrivals))
 
 
 def _tunnel_interface(item: Any, family: str, problems: _Problems) -> dict[str, Any]:
@@ -180,6 +200,17 @@ def _interface_kind(connection: str, interface: str, problems: _Problems) -> str
 #: Firewall rules are numbered 1..9999 (vyatta-security-firewall-v1.yang).
 FIREWALL_RULE_MAX = 9999
 
+#: ICMP errors a link filter lets in from any source, numbered below the first source rule:
+#: destination unreachable (type 3, with "fragmentation needed", which path-MTU discovery
+#: needs from whichever hop cannot forward a packet: RFC 1191, RFC 792) and time exceeded
+#: (type 11, traceroute and loops), both sent by transit hops the sources do not cover.
+#: vyatta-npf-v1.yang `rule N icmp name`; vyatta-fw-types-v1.yang: destination-unreachable is
+#: "Type 3" (every code), time-exceeded "Type 11".
+ICMP_ERRORS = (
+    {"number": 1, "name": "destination-unreachable"},
+    {"number": 2, "name": "time-exceeded"},
+)
+
 
 def _firewall(f: Any, problems: _Problems) -> dict[str, Any]:
     if f.family is not None:
@@ -199,6 +230,7 @@ def _firewall(f: Any, problems: _Problems) -> dict[str, Any]:
         "name": f"FW-{f.connection}-IN",
         "description": quote(f.description),
         "attach": attach,
+        "icmp_errors": list(ICMP_ERRORS),
         "rules": [
             {"number": (i + 1) * RULE_STEP, "source": str(p)} for i, p in enumerate(f.sources)
         ],
