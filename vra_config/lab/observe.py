@@ -7,7 +7,7 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 from typing import Any
@@ -126,31 +126,27 @@ def collect(query: Query, topology: Topology) -> Observed:
 
 
 def ping_all(
-    namespaces: Mapping[str, str], topology: Topology
+    where: Callable[[Network], str],
+    topology: Topology,
+    pairs: list[tuple[Network, Network]] | None = None,
 ) -> dict[tuple[IPv4Network, IPv4Network], bool]:
-    """Every source network pings every other node's network, all sources at once."""
-    by_owner: dict[str, list[Network]] = {}
-    for net in topology.networks:
-        by_owner.setdefault(net.owner, []).append(net)
+    """Each source network's host pings the others' hosts, all sources at once; `where`
+    names the namespace a network's host is in, `pairs` limits the pairs (default: all
+    pairs of networks on different devices)."""
+    if pairs is None:
+        pairs = [(s, t) for s in topology.networks for t in topology.networks if s.owner != t.owner]
+    by_namespace: dict[str, dict[str, tuple[IPv4Network, IPv4Network]]] = {}
+    for s, t in pairs:
+        by_namespace.setdefault(where(s), {})[f"{s.host},{t.host}"] = (s.prefix, t.prefix)
     running: list[tuple[subprocess.Popen[str], dict[str, tuple[IPv4Network, IPv4Network]]]] = []
-    for owner, sources in sorted(by_owner.items()):
-        pairs = {
-            f"{s.host},{t.host}": (s.prefix, t.prefix)
-            for s in sources
-            for t in topology.networks
-            if t.owner != owner
-        }
-        if not pairs:
-            continue
-        command = [sys.executable, "-m", "vra_config.lab.probe", str(PING_WAIT), *pairs]
-        process = subprocess.Popen(
-            exec_args(namespaces[owner], command), stdout=subprocess.PIPE, text=True
-        )
-        running.append((process, pairs))
+    for namespace, keyed in sorted(by_namespace.items()):
+        command = [sys.executable, "-m", "vra_config.lab.probe", str(PING_WAIT), *keyed]
+        process = subprocess.Popen(exec_args(namespace, command), stdout=subprocess.PIPE, text=True)
+        running.append((process, keyed))
     out: dict[tuple[IPv4Network, IPv4Network], bool] = {}
-    for process, pairs in running:
+    for process, keyed in running:
         stdout, _ = process.communicate(timeout=PING_WAIT + 10)
         answers = json.loads(stdout) if process.returncode == 0 and stdout else {}
-        for key, pair in pairs.items():
+        for key, pair in keyed.items():
             out[pair] = bool(answers.get(key, False))
     return out

@@ -15,19 +15,23 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from ipaddress import IPv4Address, IPv4Interface
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from vra_config.lab import daemons, netns, observe
+from vra_config.lab import daemons, faults, netns, observe, settle, timers
 from vra_config.lab.compare import compare
 from vra_config.lab.configs import node_config
 from vra_config.lab.daemons import Frr
+from vra_config.lab.faults import Failure
+from vra_config.lab.paths import shown, trace
 from vra_config.lab.report import LabResult
-from vra_config.lab.topology import Topology, build
+from vra_config.lab.topology import Network, Topology, build, lab_hosts, overlaps
 from vra_config.planner.records import AddressPlan
 
 FRR_INSTALL = (
@@ -85,18 +89,56 @@ def _signals_ignored() -> Iterator[None]:
             signal.signal(s, handler)
 
 
-def run_lab(
+@dataclass
+class Running:
+    """A lab that is up: its topology, its namespaces and FRR, and how to ask a node."""
+
+    topology: Topology
+    names: dict[str, str]  # node → namespace
+    hosts: dict[str, str]  # node → namespace of its probe hosts
+    frr: Frr
+    folders: dict[str, Path]
+
+    def query(self, node: str, command: str) -> Any:
+        return daemons.query(self.frr, self.folders[node], command)
+
+    def where(self, network: Network) -> str:
+        """The namespace a network's probe host is in."""
+        if network.lan is not None:
+            return self.hosts[network.owner]
+        return self.names[network.owner]
+
+
+class Overlap(CannotRun):
+    """The lab's networks overlap: it cannot build a topology that proves anything."""
+
+
+@contextmanager
+def running(
     address_plan: AddressPlan,
     plan_name: str,
-    failed: tuple[str, ...] = (),
     keep: bool = False,
     say: Callable[[str], None] = print,
-) -> LabResult:
-    """Run the plan in FRR and compare; raises `CannotRun` or `LabError`."""
+    scaled: bool = False,
+) -> Iterator[Running]:
+    """Build and start the lab; tear it all down on the way out, whatever happens.
+
+    `scaled`: run every BGP session with the lab's short timers (`timers.py`), so a silent
+    far end is noticed in seconds."""
     found = preflight()
-    topology = build(address_plan, failed)
+    topology = build(address_plan)
+    clashes = overlaps(topology)
+    if clashes:
+        raise Overlap(
+            "the lab cannot build this plan, its networks overlap: "
+            + "; ".join(clashes)
+            + ". Give each LAN and each link its own addresses (the lab would route one "
+            "into the other)"
+        )
     run_id = secrets.token_hex(3)
     names = {node: f"vra-{run_id}-{i}" for i, node in enumerate(sorted(topology.nodes))}
+    probe_hosts = lab_hosts(topology)
+    hosts = {node: f"{names[node]}h" for node in sorted(probe_hosts)}
     root = Path(tempfile.mkdtemp(prefix=f"vra-lab-{run_id}-"))
     root.chmod(0o755)
     created: list[str] = []
@@ -104,29 +146,28 @@ def run_lab(
     folders: dict[str, Path] = {}
     with _signals_raise():
         try:
-            for namespace in names.values():
+            say(
+                f"lab: building {len(names)} namespaces ({len(hosts)} more for probe hosts) "
+                f"and {len(topology.wires)} links"
+            )
+            for namespace in [*names.values(), *hosts.values()]:
                 netns.add_namespace(namespace)
                 created.append(namespace)
-            _wire(topology, names)
+            _wire(topology, names, hosts, probe_hosts)
             for node in sorted(topology.nodes):
-                folders[node] = daemons.node_dir(
-                    root, node, node_config(topology.nodes[node], topology, plan_name)
-                )
+                config = node_config(topology.nodes[node], topology, plan_name)
+                if scaled:
+                    config += timers.overlay(node, topology)
+                folders[node] = daemons.node_dir(root, node, config)
+            say(f"lab: starting FRR on {len(names)} nodes")
             for node in sorted(topology.nodes):
                 daemons.start(found, names[node], folders[node], processes)
-
-            def query(node: str, command: str) -> Any:
-                return daemons.query(found, folders[node], command)
-
-            converged, seconds = observe.converge(query, topology)
-            seen = observe.collect(query, topology)
-            reach = observe.ping_all(names, topology)
-            seen = replace(seen, reach=reach, converged=converged, seconds=seconds)
-            cells, findings = compare(topology, seen)
-            return LabResult(plan_name, topology, seen, cells, findings)
+            yield Running(topology, names, hosts, found, folders)
         finally:
             if keep:
-                _explain_keep(say, names, folders, root)
+                _explain_keep(
+                    say, {**names, **{f"{n} hosts": h for n, h in hosts.items()}}, folders, root
+                )
             else:
                 with _signals_ignored():  # a second Ctrl-C must not stop the teardown
                     daemons.stop(processes)
@@ -135,21 +176,89 @@ def run_lab(
                     shutil.rmtree(root, ignore_errors=True)
 
 
-def _wire(topology: Topology, names: dict[str, str]) -> None:
+def baseline(lab: Running, plan_name: str, say: Callable[[str], None]) -> LabResult:
+    """Wait for the routers to settle, then collect, probe and compare."""
+    say("lab: waiting for BGP to settle")
+    converged, seconds = observe.converge(lab.query, lab.topology)
+    say(f"lab: settled in {seconds:.1f} s" if converged else f"lab: not settled in {seconds:.0f} s")
+    return _observe(lab, lab.topology, plan_name, converged, seconds)
+
+
+def _observe(
+    lab: Running, topology: Topology, plan_name: str, converged: bool, seconds: float
+) -> LabResult:
+    seen = observe.collect(lab.query, topology)
+    reach = observe.ping_all(lab.where, topology)
+    seen = replace(seen, reach=reach, converged=converged, seconds=seconds)
+    cells, findings = compare(topology, seen)
+    return LabResult(plan_name, topology, seen, cells, findings)
+
+
+def run_lab(
+    address_plan: AddressPlan,
+    plan_name: str,
+    failed: tuple[Failure, ...] = (),
+    keep: bool = False,
+    say: Callable[[str], None] = print,
+) -> LabResult:
+    """Run the plan in FRR and compare; raises `CannotRun` or `LabError`.
+
+    With `failed` links: the lab settles first, then the failures happen as they do in
+    production (`faults.py`), and the comparison is against the plan without those links,
+    once the failure is noticed and the tables settled."""
+    with running(address_plan, plan_name, keep, say, scaled=bool(failed)) as lab:
+        first = baseline(lab, plan_name, say)
+        if not failed:
+            return first
+        start = time.monotonic()
+        for failure in failed:
+            say(f"lab: failing {failure}")
+            faults.apply(failure, lab.topology, lab.names)
+        settled = [settle.after_failure(lab.query, lab.topology, f, start) for f in failed]
+        seconds = max(s.converged for s in settled)
+        say(f"lab: failure noticed and settled in {seconds:.1f} s")
+        after = build(address_plan, tuple(f.target for f in failed))
+        result = _observe(lab, after, plan_name, all(s.ok for s in settled), seconds)
+        routes = settle.snapshot(lab.query, sorted(lab.topology.nodes))
+        carried = {
+            (c.source.prefix, c.target.prefix): shown(
+                trace(lab.topology, routes, c.source.owner, c.target.host)
+            )
+            for c in result.cells
+            if c.reaches
+        }
+        return replace(
+            result,
+            failures=failed,
+            timers=tuple(timers.describe(lab.topology)),
+            paths=carried,
+        )
+
+
+def _wire(
+    topology: Topology,
+    names: dict[str, str],
+    hosts: dict[str, str],
+    probe_hosts: dict[str, list[tuple[str, IPv4Interface, IPv4Address]]],
+) -> None:
     addresses: dict[str, list[Any]] = {n: [] for n in topology.nodes}
     up: dict[str, list[str]] = {n: [] for n in topology.nodes}
-    for w in topology.wires:
-        netns.add_wire(names[w.a.node], w.a.interface, names[w.b.node], w.b.interface)
+    p2p: dict[str, list[str]] = {n: [] for n in topology.nodes}
+    for index, w in enumerate(topology.wires):
+        netns.add_wire(names[w.a.node], w.a.interface, names[w.b.node], w.b.interface, index)
         for end in (w.a, w.b):
             addresses[end.node].append((end.interface, end.address))
-            if w.name not in topology.failed:
-                up[end.node].append(end.interface)
+            up[end.node].append(end.interface)
+            p2p[end.node].append(end.interface)
     for name, node in topology.nodes.items():
+        with_host = {interface for interface, _, _ in probe_hosts.get(name, [])}
         for interface, address in node.lans:
-            netns.add_lan(names[name], interface)
+            netns.add_lan(names[name], interface, hosts[name] if interface in with_host else None)
             addresses[name].append((interface, address))
             up[name].append(interface)
-        netns.configure(names[name], addresses[name], node.hosts, up[name])
+        netns.configure(names[name], addresses[name], node.hosts, up[name], p2p[name])
+    for name, namespace in hosts.items():
+        netns.configure_hosts(namespace, probe_hosts[name])
 
 
 def _explain_keep(
