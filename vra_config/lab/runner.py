@@ -125,7 +125,6 @@ def running(
 
     `scaled`: run every BGP session with the lab's short timers (`timers.py`), so a silent
     far end is noticed in seconds."""
-    found = preflight()
     topology = build(address_plan)
     clashes = overlaps(topology)
     if clashes:
@@ -135,6 +134,7 @@ def running(
             + ". Give each LAN and each link its own addresses (the lab would route one "
             "into the other)"
         )
+    found = preflight()
     run_id = secrets.token_hex(3)
     names = {node: f"vra-{run_id}-{i}" for i, node in enumerate(sorted(topology.nodes))}
     probe_hosts = lab_hosts(topology)
