@@ -270,9 +270,10 @@ def _ip(namespace: str, *args: str) -> str:
 
 
 @needs_lab
-def test_silent_far_end_then_interface_down_in_one_lab() -> None:
+def test_silent_far_end_interface_down_and_power_off_in_one_lab() -> None:
     """Silent: tun0 stays up with its address and routes, BGP notices only by the hold
-    timer, the backup carries. Down: the session drops at once. Both heal to the baseline."""
+    timer, the backup carries. Down: the session drops at once. Power-off of a node: its
+    neighbours notice by their hold timers. Each heals to the baseline."""
     ap = _plan(REDUNDANT)
     with runner.running(ap, "t", say=lambda _: None, scaled=True) as lab:
         assert runner.baseline(lab, "t", lambda _: None).passed
@@ -304,6 +305,20 @@ def test_silent_far_end_then_interface_down_in_one_lab() -> None:
         assert "state DOWN" in _ip(ns, "link", "show", "dev", "tun0")
         assert trace(lab.topology, done.tables, "vra-ha", host) == ["tgw-dal-2", "tgw-dal-2-ibm"]
         faults.heal(down, lab.topology, lab.names)
+        assert settle.restored(lab.query, lab.topology, base)[0]
+
+        # power-off: the first Transit Gateway stand-in goes silent on every interface
+        off = Failure("power-off", "tgw-dal-1-tgw")
+        start = time.monotonic()
+        faults.apply(off, lab.topology, lab.names)
+        done = settle.after_failure(lab.query, lab.topology, off, start)
+        assert done.ok and done.detected >= 1.0
+        assert trace(lab.topology, done.tables, "vra-ha", host) == ["tgw-dal-2", "tgw-dal-2-ibm"]
+        assert trace(lab.topology, done.tables, "dal10-per", IPv4Address("10.186.22.62")) == [
+            "tgw-dal-2-ibm",
+            "tgw-dal-2",
+        ]
+        faults.heal(off, lab.topology, lab.names)
         assert settle.restored(lab.query, lab.topology, base)[0]
         assert (
             "vra_fail"

@@ -135,6 +135,11 @@ def running(
             "into the other)"
         )
     found = preflight()
+    if scaled and shutil.which("nft") is None:
+        raise CannotRun(
+            "nftables' `nft` is missing, and the lab's failures drop packets with it: "
+            "`sudo apt-get install nftables`"
+        )
     run_id = secrets.token_hex(3)
     names = {node: f"vra-{run_id}-{i}" for i, node in enumerate(sorted(topology.nodes))}
     probe_hosts = lab_hosts(topology)
