@@ -23,7 +23,7 @@ import pytest
 from conftest import ROOT, run_cli, sample_plans
 from test_lab import _alive, _lab_daemons, _namespace_of, _namespaces, needs_lab
 
-from vra_config.lab import faults, runner, settle, timers
+from vra_config.lab import faults, report, runner, settle, timers
 from vra_config.lab.failures import candidates, power_off_candidates
 from vra_config.lab.faults import Failure, parse
 from vra_config.lab.paths import shown, tables, trace
@@ -423,3 +423,22 @@ def test_sigterm_mid_matrix_leaves_no_namespace_daemon_or_rule() -> None:
     assert not [n for n in _namespaces() if n.startswith(prefix)]  # hosts namespaces too
     assert not [pid for pid in pids if _alive(pid)]
     assert not list(Path("/tmp").glob(f"vra-lab-{prefix.split('-')[1]}-*"))
+
+
+def test_the_verdict_line_names_what_was_not_run() -> None:
+    assert report.not_run(_topology(REDUNDANT)) == (
+        "; not run: site dc-east (no vendor), link vpn-dc-east (to dc-east, which is not run)"
+    )
+    assert report.not_run(_topology(ROOT / "samples" / "powervs-tgw-gre.yaml")) == ""
+
+
+@needs_lab
+def test_failures_without_nftables_exit_2_saying_how(monkeypatch: pytest.MonkeyPatch) -> None:
+    which = runner.shutil.which
+    monkeypatch.setattr(runner.shutil, "which", lambda name: None if name == "nft" else which(name))
+    run = run_cli(["lab", "--locked", "--fail", "tgw-dal-1", str(REDUNDANT)])
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "vra-config: cannot run the lab: nftables' `nft` is missing, and the lab's failures "
+        "drop packets with it: `sudo apt-get install nftables`\n"
+    )
