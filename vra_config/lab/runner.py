@@ -1,7 +1,8 @@
 """The lab run: check it can run, build, start, observe, compare, and always tear down.
 
 Teardown runs on success, failure, Ctrl-C (SIGINT) and SIGTERM/SIGHUP (turned into an
-exception here, so `finally` runs): daemons stop, namespaces go, the run directory goes.
+exception here, so `finally` runs): daemons stop, namespaces go (each node's, and its probe
+hosts' `<name>h`, with the nftables rules of any failure inside them), the run directory goes.
 Names are unique per run (`vra-<run id>-<n>`), so two runs, or a run and a crashed one's
 leftovers, never meet. `keep` leaves everything up and says how to inspect and remove it.
 """
@@ -156,8 +157,8 @@ def running(
                 f"and {len(topology.wires)} links"
             )
             for namespace in [*names.values(), *hosts.values()]:
+                created.append(namespace)  # first: a signal mid-`ip netns add` leaks nothing
                 netns.add_namespace(namespace)
-                created.append(namespace)
             _wire(topology, names, hosts, probe_hosts)
             for node in sorted(topology.nodes):
                 config = node_config(topology.nodes[node], topology, plan_name)
