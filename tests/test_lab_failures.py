@@ -23,7 +23,7 @@ import pytest
 from conftest import ROOT, run_cli, sample_plans
 from test_lab import _alive, _lab_daemons, _namespace_of, _namespaces, needs_lab
 
-from vra_config.lab import faults, report, runner, settle, timers
+from vra_config.lab import daemons, faults, report, runner, settle, timers
 from vra_config.lab.failures import candidates, power_off_candidates
 from vra_config.lab.faults import Failure, parse
 from vra_config.lab.paths import shown, tables, trace
@@ -442,3 +442,14 @@ def test_failures_without_nftables_exit_2_saying_how(monkeypatch: pytest.MonkeyP
         "vra-config: cannot run the lab: nftables' `nft` is missing, and the lab's failures "
         "drop packets with it: `sudo apt-get install nftables`\n"
     )
+
+
+def test_several_vtysh_answers_are_told_apart_in_order() -> None:
+    """One vtysh process answers a poll's commands for a node (`daemons.query_many`)."""
+    text = '{\n "peers": {}\n}\n{"10.0.0.0/8": [{"selected": true}]}\n{}\n'
+    assert daemons.split_answers(text) == [
+        {"peers": {}},
+        {"10.0.0.0/8": [{"selected": True}]},
+        {},
+    ]
+    assert daemons.split_answers('{"a": 1}\n% Unknown command\n{}') == [{"a": 1}]

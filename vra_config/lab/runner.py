@@ -90,6 +90,20 @@ def _signals_ignored() -> Iterator[None]:
             signal.signal(s, handler)
 
 
+@dataclass(frozen=True)
+class Ask:
+    """`show ... json` to a node: one command, or several in one vtysh (`many`)."""
+
+    frr: Frr
+    folders: dict[str, Path]
+
+    def __call__(self, node: str, command: str) -> Any:
+        return daemons.query(self.frr, self.folders[node], command)
+
+    def many(self, node: str, commands: list[str]) -> list[Any]:
+        return daemons.query_many(self.frr, self.folders[node], commands)
+
+
 @dataclass
 class Running:
     """A lab that is up: its topology, its namespaces and FRR, and how to ask a node."""
@@ -100,8 +114,10 @@ class Running:
     frr: Frr
     folders: dict[str, Path]
 
-    def query(self, node: str, command: str) -> Any:
-        return daemons.query(self.frr, self.folders[node], command)
+    @property
+    def query(self) -> Ask:
+        """What observe and settle ask the nodes through."""
+        return Ask(self.frr, self.folders)
 
     def where(self, network: Network) -> str:
         """The namespace a network's probe host is in."""

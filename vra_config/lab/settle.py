@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from vra_config.lab.faults import Failure
-from vra_config.lab.observe import POLL, STABLE_POLLS, Key, Query, bgp_sessions
+from vra_config.lab.observe import (
+    POLL,
+    ROUTES,
+    STABLE_POLLS,
+    SUMMARY,
+    Key,
+    Query,
+    bgp_sessions,
+    polled,
+)
 from vra_config.lab.paths import Tables, tables
 
 __all__ = ["Settled", "Tables", "after_failure", "failed_sessions", "restored", "snapshot"]
@@ -68,14 +77,14 @@ def _on(topology: Topology, key: Key, wires: set[str]) -> bool:
 def states(query: Query, nodes: list[str]) -> dict[Key, str]:
     out: dict[Key, str] = {}
     for node in nodes:
-        peers = query(node, "show bgp ipv4 unicast summary json").get("peers", {})
+        peers = query(node, SUMMARY).get("peers", {})
         for address, peer in peers.items():
             out[(node, address)] = str(peer.get("state", "unknown"))
     return out
 
 
 def snapshot(query: Query, nodes: list[str]) -> Tables:
-    raw: dict[str, Any] = {n: query(n, "show ip route json") for n in nodes}
+    raw: dict[str, Any] = {n: query(n, ROUTES) for n in nodes}
     return tables(raw)
 
 
@@ -93,8 +102,9 @@ def after_failure(
     stable = 0
     while True:
         now = time.monotonic()
-        sessions = states(query, nodes)
-        seen = snapshot(query, nodes)
+        asked = polled(query, nodes)
+        sessions = states(asked, nodes)
+        seen = snapshot(asked, nodes)
         if detected is None and all(
             sessions.get(k) != "Established" for k in gone if k[0] in nodes
         ):
@@ -123,8 +133,9 @@ def restored(
     wanted = bgp_sessions(topology)
     base = {n: {p for p, _ in rows} for n, rows in baseline.items()}
     while True:
-        sessions = states(query, nodes)
-        seen = snapshot(query, nodes)
+        asked = polled(query, nodes)
+        sessions = states(asked, nodes)
+        seen = snapshot(asked, nodes)
         now = time.monotonic() - start
         if (
             all(sessions.get(k) == "Established" for k in wanted)
