@@ -342,8 +342,8 @@ def test_matrix_of_redundant_tgw_tunnels_passes() -> None:
         ("silent", "tgw-dal-2"),
     ]
     for failure, other in zip(result["failures"], ["tgw-dal-2", "tgw-dal-1"], strict=True):
-        assert failure["lost"] == [] and failure["restored"] is True
-        assert {s["path"] for s in failure["survived"]} == {other}
+        assert failure["lost"] == [] and failure["restored"] is True, failure
+        assert {s["path"] for s in failure["survived"]} == {other}, failure
         assert len(failure["survived"]) == 4
         assert failure["detected_seconds"] > 0
     assert result["failures"][0]["production"].startswith(

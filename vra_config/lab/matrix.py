@@ -18,7 +18,7 @@ from typing import Any
 
 from vra_config.lab import faults, settle, timers
 from vra_config.lab.failures import Candidate, Pair, candidates
-from vra_config.lab.observe import ping_all
+from vra_config.lab.observe import ping_all, polled
 from vra_config.lab.paths import shown, trace
 from vra_config.lab.report import LabResult, not_run
 from vra_config.lab.report import as_json as lab_json
@@ -142,12 +142,14 @@ def _run_one(lab: Running, candidate: Candidate, base: settle.Tables) -> Row:
         done = settle.after_failure(lab.query, topology, candidate.failure, start)
         pairs = [*candidate.survive, *candidate.no_alternative]
         reach = ping_all(lab.where, topology, pairs) if pairs else {}
+        # the tables the probes went through (a late update after settling shows here)
+        routes = settle.snapshot(polled(lab.query, sorted(topology.nodes)), sorted(topology.nodes))
     finally:
         faults.heal(candidate.failure, topology, lab.names)
     survived: list[tuple[Pair, str]] = []
     lost: list[tuple[Pair, str]] = []
     for s, t in candidate.survive:
-        path = shown(trace(topology, done.tables, s.owner, t.host))
+        path = shown(trace(topology, routes, s.owner, t.host))
         if reach.get((s.prefix, t.prefix), False):
             survived.append(((s, t), path))
         else:
