@@ -333,6 +333,9 @@ def test_silent_far_end_interface_down_and_power_off_in_one_lab() -> None:
 
 @needs_lab
 def test_matrix_of_redundant_tgw_tunnels_passes() -> None:
+    """IBM: a highly available GRE needs a tunnel in several zones; with either one's far
+    end silent, every pair of the plan still reaches through the other (issue 13's lab
+    failover, which tests/test_lab.py ran once per tunnel with the interface down)."""
     run = run_cli(["lab", "--locked", "--failures", "--json", str(REDUNDANT)])
     assert run.exit_code == 0, run.stdout + run.stderr
     result = json.loads(run.stdout)
