@@ -91,11 +91,15 @@ def snapshot(query: Query, nodes: list[str]) -> Tables:
 def after_failure(
     query: Query, topology: Topology, failure: Failure, start: float, wait: float = FAILURE_WAIT
 ) -> Settled:
-    """Wait until the failure is noticed and every table stopped changing."""
+    """Wait until the failure is noticed and every table stopped changing; for an HA member
+    powered off, also until its neighbours' sessions are Established again (with the other
+    member, on the pair's addresses)."""
     nodes = sorted(
         n for n in topology.nodes if not (failure.kind == "power-off" and n == failure.target)
     )
     gone, kept = failed_sessions(topology, failure)
+    # an HA member powered off: its sessions (to the pair's VIPs) come back on the other one
+    takeover = failure.kind == "power-off" and topology.nodes[failure.target].pair is not None
     detected: float | None = None
     last: Tables | None = None
     changed = start
@@ -114,6 +118,8 @@ def after_failure(
         else:
             stable += 1
         up = all(sessions.get(k) == "Established" for k in kept)
+        if detected is not None and takeover:  # the other member answers for the pair
+            up = up and all(sessions.get(k) == "Established" for k in gone if k[0] in nodes)
         if detected is not None and up and stable >= STABLE_POLLS:
             return Settled(True, detected, max(detected, changed - start), seen)
         if now - start > wait:
