@@ -225,8 +225,12 @@ def test_lab_vendor_reaches_the_lab_case_insensitively(monkeypatch: pytest.Monke
 def test_a_same_asn_backup_is_judged_as_each_vendor_behaves(vendor: str, passes: bool) -> None:
     """Issue 24: with the preferred link down, the Vyatta design's re-originating static has
     no next hop and the workspaces lose each other (an AS-path loop at the far one); the
-    vSRX's as-override sends on what the backup brings, and every pair still reaches."""
-    args = ["lab", "--json", "--vendor", vendor, "--fail", "cc-dal12-a", str(BACKUP)]
+    vSRX's as-override sends on what the backup brings, and every pair still reaches.
+
+    The link goes down (`:down`, the port): its static route leaves the table. With the far
+    end silent instead (`--fail cc-dal12-a`, the default since the failure lab), the static
+    route stays and black-holes first: tests/test_lab_failures.py names those lost pairs."""
+    args = ["lab", "--json", "--vendor", vendor, "--fail", "cc-dal12-a:down", str(BACKUP)]
     run = run_cli(args)
     result = json.loads(run.stdout)
     assert (run.exit_code, result["passed"]) == ((0, True) if passes else (1, False)), run.stdout
