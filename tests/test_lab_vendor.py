@@ -220,6 +220,44 @@ def test_lab_vendor_reaches_the_lab_case_insensitively(monkeypatch: pytest.Monke
     assert run.stderr == "vra-config: cannot run the lab: stopped by the test\n"
 
 
+def test_the_failure_matrix_runs_per_vendor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 24.4: `lab --failures --vendor` runs the matrix as that vendor's text means it."""
+    from vra_config.lab import matrix
+
+    seen: list[str | None] = []
+
+    def fake(*args: object, vendor: str | None = None, **kwargs: object) -> None:
+        seen.append(vendor)
+        raise runner.CannotRun("stopped by the test")
+
+    monkeypatch.setattr(matrix, "run_matrix", fake)
+    run = run_cli(["lab", "--failures", "--vendor", "vsrx", str(BACKUP)])
+    assert (run.exit_code, seen) == (2, ["vsrx"])
+    topology, found, _ = matrix.plan_matrix(check_file(BACKUP).address_plan, "vsrx")
+    assert {n.vendor for n in topology.nodes.values() if n.intent is not None} == {"vsrx"}
+    assert sorted(c.failure.target for c in found) == ["cc-dal12-a", "cc-dal12-b"]
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["--fail", "cc-dal12-a", "--power-off", "x"],
+            "--fail and --power-off are separate runs: give one of them",
+        ),
+        (
+            ["--failures", "--power-off", "x"],
+            "--failures powers off every VRA pair member itself: give --power-off or "
+            "--failures, not both",
+        ),
+    ],
+)
+def test_failures_and_power_off_are_separate_runs(args: list[str], said: str) -> None:
+    run = run_cli(["lab", *args, str(BACKUP)])
+    assert run.exit_code == 2
+    assert run.stderr == f"vra-config: error: {said}\n"
+
+
 @needs_lab
 @pytest.mark.parametrize(("vendor", "passes"), [("vyatta", False), ("vsrx", True)])
 def test_a_same_asn_backup_is_judged_as_each_vendor_behaves(vendor: str, passes: bool) -> None:
