@@ -37,6 +37,13 @@ from vra_config.lab.topology import Network, Topology, Wire, as_master, build
 from vra_config.planner.records import AddressPlan
 from vra_config.targets.routers.vyatta_ha import failover_notes
 
+#: Seconds a VRA pair member powered on gets to return to the baseline. Both members are
+#: master for a moment (the silenced one never heard the other), VRRP resolves that by
+#: priority, and the loser keeps its TCP sessions on the tunnel addresses it gave up: the
+#: far ends' neighbour entries still point at it, confirmed by that traffic, until those
+#: sessions die and reconnect to the holder. Measured 20-32 s on a loaded 2-core machine.
+PAIR_RESTORE_WAIT = 60.0
+
 
 @dataclass(frozen=True)
 class Row:
@@ -244,10 +251,7 @@ def _run_one(lab: Running, candidate: Candidate, whole_base: settle.Tables) -> R
         else:
             lost.append(((s, t), path))
     no_alt = tuple(((s, t), reach.get((s.prefix, t.prefix), False)) for s, t in no_alternative)
-    # a pair member powered on: the two masters resolve (VRRP, by priority), and the sessions
-    # on the VIPs' addresses reconnect to whichever holds them; that takes longer (about 20 s
-    # on a loaded 2-core machine) than a link's sessions do
-    wait = vrrp.FAILOVER_WAIT if paired else settle.RESTORE_WAIT
+    wait = PAIR_RESTORE_WAIT if paired else settle.RESTORE_WAIT
     back, seconds = settle.restored(
         lab.query, topology, base, wait, current=lambda: current(lab, whole_base)
     )
