@@ -220,13 +220,55 @@ def test_lab_vendor_reaches_the_lab_case_insensitively(monkeypatch: pytest.Monke
     assert run.stderr == "vra-config: cannot run the lab: stopped by the test\n"
 
 
+def test_the_failure_matrix_runs_per_vendor(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 24.4: `lab --failures --vendor` runs the matrix as that vendor's text means it."""
+    from vra_config.lab import matrix
+
+    seen: list[str | None] = []
+
+    def fake(*args: object, vendor: str | None = None, **kwargs: object) -> None:
+        seen.append(vendor)
+        raise runner.CannotRun("stopped by the test")
+
+    monkeypatch.setattr(matrix, "run_matrix", fake)
+    run = run_cli(["lab", "--failures", "--vendor", "vsrx", str(BACKUP)])
+    assert (run.exit_code, seen) == (2, ["vsrx"])
+    topology, found, _ = matrix.plan_matrix(check_file(BACKUP).address_plan, "vsrx")
+    assert {n.vendor for n in topology.nodes.values() if n.intent is not None} == {"vsrx"}
+    assert sorted(c.failure.target for c in found) == ["cc-dal12-a", "cc-dal12-b"]
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["--fail", "cc-dal12-a", "--power-off", "x"],
+            "--fail and --power-off are separate runs: give one of them",
+        ),
+        (
+            ["--failures", "--power-off", "x"],
+            "--failures powers off every VRA pair member itself: give --power-off or "
+            "--failures, not both",
+        ),
+    ],
+)
+def test_failures_and_power_off_are_separate_runs(args: list[str], said: str) -> None:
+    run = run_cli(["lab", *args, str(BACKUP)])
+    assert run.exit_code == 2
+    assert run.stderr == f"vra-config: error: {said}\n"
+
+
 @needs_lab
 @pytest.mark.parametrize(("vendor", "passes"), [("vyatta", False), ("vsrx", True)])
 def test_a_same_asn_backup_is_judged_as_each_vendor_behaves(vendor: str, passes: bool) -> None:
     """Issue 24: with the preferred link down, the Vyatta design's re-originating static has
     no next hop and the workspaces lose each other (an AS-path loop at the far one); the
-    vSRX's as-override sends on what the backup brings, and every pair still reaches."""
-    args = ["lab", "--json", "--vendor", vendor, "--fail", "cc-dal12-a", str(BACKUP)]
+    vSRX's as-override sends on what the backup brings, and every pair still reaches.
+
+    The link goes down (`:down`, the port): its static route leaves the table. With the far
+    end silent instead (`--fail cc-dal12-a`, the default since the failure lab), the static
+    route stays and black-holes first: tests/test_lab_failures.py names those lost pairs."""
+    args = ["lab", "--json", "--vendor", vendor, "--fail", "cc-dal12-a:down", str(BACKUP)]
     run = run_cli(args)
     result = json.loads(run.stdout)
     assert (run.exit_code, result["passed"]) == ((0, True) if passes else (1, False)), run.stdout

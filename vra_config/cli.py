@@ -26,8 +26,10 @@ from vra_config import __version__
 
 if TYPE_CHECKING:
     from vra_config.intent.records import RouterIntent
+    from vra_config.lab.faults import Failure
     from vra_config.pipeline import Checked
     from vra_config.plan.findings import Finding
+    from vra_config.planner.records import AddressPlan
 
 app = typer.Typer(
     # `vra-config --install-completion` writes the shell's completion (Typer's own).
@@ -761,8 +763,10 @@ def lab(
         list[str] | None,
         typer.Option(
             "--fail",
-            metavar="LINK",
-            help="Bring this connection down before checking (repeatable), for failover.",
+            metavar="LINK[:down]",
+            help="After the lab settles, make this connection's far end silent (as a dead "
+            "tunnel end is); LINK:down takes the interface down instead (a physical port). "
+            "Repeatable.",
         ),
     ] = None,
     power_off: Annotated[
@@ -774,6 +778,14 @@ def lab(
             "silent) and measure the failover; BGP timers are scaled 1/10.",
         ),
     ] = None,
+    failures: Annotated[
+        bool,
+        typer.Option(
+            "--failures",
+            help="Fail, one at a time, every link with an alternative and every HA member, "
+            "and report what survives, by which path, and how fast.",
+        ),
+    ] = False,
     locked: LockedOpt = False,
     vendor: Annotated[
         str | None,
@@ -784,8 +796,10 @@ def lab(
     ] = None,
 ) -> None:
     """Run the plan's routing in FRR, one network namespace per device, and show what
-    reaches what. Needs Linux, root and FRR; exit 0 when behaviour matches the plan, 1 when
+    reaches what. Needs Linux, root, FRR and nftables; exit 0 when behaviour matches the
+    plan (with --failures: every pair with an alternative survives every failure), 1 when
     it does not, 2 when the lab cannot run."""
+    from vra_config.lab.faults import parse
     from vra_config.lab.topology import built_devices
     from vra_config.targets.routers.meaning import VENDORS
 
@@ -793,13 +807,26 @@ def lab(
         given, vendor = vendor, vendor.strip().lower()
         if vendor not in VENDORS:
             _fail_usage(f"--vendor {given}: the lab runs {' or '.join(VENDORS)}")
+    if failures and fail:
+        _fail_usage("--failures runs every failure itself: give --fail or --failures, not both")
+    if fail and power_off is not None:
+        _fail_usage("--fail and --power-off are separate runs: give one of them")
+    if failures and power_off is not None:
+        _fail_usage(
+            "--failures powers off every VRA pair member itself: give --power-off or "
+            "--failures, not both"
+        )
     checked = _check(plan, locked)
     ap = checked.address_plan
-    failed = tuple(dict.fromkeys(fail or []))
-    for name in failed:
-        if name not in ap.connections:
+    failed = tuple(dict.fromkeys(parse(f) for f in fail or []))
+    for f in failed:
+        if f.kind == "power-off":
+            _fail_usage(
+                f"--fail {f.target}: a power-off is run by --power-off MEMBER or by --failures"
+            )
+        if f.target not in ap.connections:
             known = ", ".join(sorted(ap.connections)) or "none"
-            _fail_usage(f"--fail {name}: no such connection in the plan ({known})")
+            _fail_usage(f"--fail {f.target}: no such connection in the plan ({known})")
     if power_off is not None:
         from vra_config.intent.pairs import member_names
 
@@ -808,18 +835,21 @@ def lab(
             known = ", ".join(sorted(members)) or "none"
             _fail_usage(f"--power-off {power_off}: not a member of a VRA pair ({known})")
     if not built_devices(ap):
-        typer.echo(
-            f"{plan}: nothing to run: the plan has no router, and no site that names a vendor"
-        )
+        reason = "nothing to run: the plan has no router, and no site that names a vendor"
+        if as_json:
+            typer.echo(json.dumps({"plan": str(plan), "passed": True, "nothing_to_run": reason}))
+        else:
+            typer.echo(f"{plan}: {reason}")
         return
     _renders_for_lab(checked, vendor)
     from vra_config.lab.netns import LabError
-    from vra_config.lab.report import as_json as lab_json
-    from vra_config.lab.report import as_text
-    from vra_config.lab.runner import CannotRun, run_lab
+    from vra_config.lab.runner import CannotRun
 
     try:
-        result = run_lab(ap, str(plan), failed, keep, say=_say, vendor=vendor, power_off=power_off)
+        if failures:
+            _lab_failures(ap, plan, keep, as_json, vendor)
+            return
+        _lab_once(ap, plan, failed, keep, as_json, vendor, power_off)
     except CannotRun as exc:
         _say(f"vra-config: cannot run the lab: {exc}")
         raise typer.Exit(2) from None
@@ -829,6 +859,22 @@ def lab(
     except KeyboardInterrupt:
         _say("vra-config: interrupted; the lab was torn down" if not keep else "interrupted")
         raise typer.Exit(130) from None
+
+
+def _lab_once(
+    ap: AddressPlan,
+    plan: Path,
+    failed: tuple[Failure, ...],
+    keep: bool,
+    as_json: bool,
+    vendor: str | None = None,
+    power_off: str | None = None,
+) -> None:
+    from vra_config.lab.report import as_json as lab_json
+    from vra_config.lab.report import as_text
+    from vra_config.lab.runner import run_lab
+
+    result = run_lab(ap, str(plan), failed, keep, say=_say, vendor=vendor, power_off=power_off)
     if as_json:
         typer.echo(json.dumps(lab_json(result), indent=2))
     else:
@@ -862,6 +908,20 @@ def _renders_for_lab(checked: Checked, vendor: str | None) -> None:
             f"({runs}), so nothing was run"
         )
         raise typer.Exit(1) from None
+
+
+def _lab_failures(
+    ap: AddressPlan, plan: Path, keep: bool, as_json: bool, vendor: str | None = None
+) -> None:
+    from vra_config.lab import matrix
+
+    result = matrix.run_matrix(ap, str(plan), keep, say=_say, vendor=vendor)
+    if as_json:
+        typer.echo(json.dumps(matrix.as_json(result), indent=2))
+    else:
+        typer.echo(matrix.as_text(result), nl=False)
+    if not result.passed:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -158,3 +158,46 @@ def query(frr: Frr, folder: Path, command: str) -> Any:
         return json.loads(done.stdout) if done.stdout.strip() else {}
     except json.JSONDecodeError:
         return {}
+
+
+def query_many(frr: Frr, folder: Path, commands: list[str]) -> list[Any]:
+    """Several `show ... json` commands in one vtysh process (each vtysh start connects to
+    every daemon, which is most of its cost); their answers in order. If they cannot be
+    told apart (a command that printed nothing, or not JSON), each is asked on its own."""
+    try:
+        done = subprocess.run(
+            [
+                str(frr.vtysh),
+                "--vty_socket",
+                str(folder),
+                *[a for c in commands for a in ("-c", c)],
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=QUERY_WAIT,
+        )
+    except subprocess.TimeoutExpired:
+        return [{} for _ in commands]
+    answers = split_answers(done.stdout)
+    if len(answers) == len(commands):
+        return answers
+    return [query(frr, folder, c) for c in commands]
+
+
+def split_answers(text: str) -> list[Any]:
+    """The JSON documents vtysh printed one after another, in order (up to the first that
+    does not parse)."""
+    decoder = json.JSONDecoder()
+    answers: list[Any] = []
+    at = 0
+    while True:
+        while at < len(text) and text[at].isspace():
+            at += 1
+        if at >= len(text):
+            return answers
+        try:
+            answer, at = decoder.raw_decode(text, at)
+        except json.JSONDecodeError:
+            return answers
+        answers.append(answer)

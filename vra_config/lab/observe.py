@@ -7,7 +7,8 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 from typing import Any
@@ -51,17 +52,53 @@ def bgp_sessions(topology: Topology) -> list[Key]:
     return out
 
 
+SUMMARY = "show bgp ipv4 unicast summary json"
+ROUTES = "show ip route json"
+#: vtysh processes asked at once: each waits mostly on a daemon, and one poll of a lab
+#: asked one by one took 0.8 s on the shared 2-core machine (benchmarks/lab-results.md)
+PARALLEL = 8
+
+
+def prefetch(query: Query, requests: list[tuple[str, str]]) -> Query:
+    """Ask every (node, command) at once; a query answering those from what came back (and
+    any other by asking). A query with a `many(node, commands)` method (the runner's) asks
+    each node's commands in one vtysh process."""
+    many = getattr(query, "many", None)
+    by_node: dict[str, list[str]] = {}
+    for node, command in requests:
+        by_node.setdefault(node, []).append(command)
+    answers: dict[tuple[str, str], Any] = {}
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        if many is not None:
+            asked = list(pool.map(lambda n: many(n, by_node[n]), by_node))
+            for node, got in zip(by_node, asked, strict=True):
+                answers.update(zip([(node, c) for c in by_node[node]], got, strict=True))
+        else:
+            answers = dict(zip(requests, pool.map(lambda r: query(*r), requests), strict=True))
+
+    def cached(node: str, command: str) -> Any:
+        key = (node, command)
+        return answers[key] if key in answers else query(node, command)
+
+    return cached
+
+
+def polled(query: Query, nodes: list[str]) -> Query:
+    """One poll's questions (sessions and routing tables of every node), asked at once."""
+    return prefetch(query, [(n, c) for n in nodes for c in (SUMMARY, ROUTES)])
+
+
 def _sessions(query: Query, nodes: list[str]) -> dict[Key, str]:
     out: dict[Key, str] = {}
     for node in nodes:
-        peers = query(node, "show bgp ipv4 unicast summary json").get("peers", {})
+        peers = query(node, SUMMARY).get("peers", {})
         for address, peer in peers.items():
             out[(node, address)] = str(peer.get("state", "unknown"))
     return out
 
 
 def _rib(query: Query, node: str) -> frozenset[IPv4Network]:
-    table = query(node, "show ip route json")
+    table = query(node, ROUTES)
     return frozenset(
         IPv4Network(p) for p, entries in table.items() if any(e.get("selected") for e in entries)
     )
@@ -77,8 +114,9 @@ def converge(
     last: object = None
     stable = 0
     while time.monotonic() - start < deadline:
-        sessions = _sessions(query, nodes)
-        snapshot = (sessions, [_rib(query, n) for n in nodes])
+        asked = polled(query, nodes)
+        sessions = _sessions(asked, nodes)
+        snapshot = (sessions, [_rib(asked, n) for n in nodes])
         up = all(sessions.get(k) == "Established" for k in wanted)
         stable = stable + 1 if snapshot == last else 0
         last = snapshot
@@ -93,6 +131,13 @@ def collect(query: Query, topology: Topology) -> Observed:
     nodes = sorted(topology.nodes)
     advertised: dict[Key, frozenset[IPv4Network]] = {}
     received: dict[Key, dict[IPv4Network, tuple[int, ...]]] = {}
+    per_session = [
+        (node, f"show bgp ipv4 unicast neighbors {peer} {kind} json")
+        for node, peer in bgp_sessions(topology)
+        for kind in ("advertised-routes", "received-routes")
+    ]
+    per_node = [(n, c) for n in nodes for c in (SUMMARY, ROUTES, "show bgp ipv4 unicast json")]
+    query = prefetch(query, per_session + per_node)
     for node, peer in bgp_sessions(topology):
         base = f"show bgp ipv4 unicast neighbors {peer}"
         sent = query(node, f"{base} advertised-routes json").get("advertisedRoutes", {})
@@ -126,31 +171,27 @@ def collect(query: Query, topology: Topology) -> Observed:
 
 
 def ping_all(
-    namespaces: Mapping[str, str], topology: Topology
+    where: Callable[[Network], str],
+    topology: Topology,
+    pairs: list[tuple[Network, Network]] | None = None,
 ) -> dict[tuple[IPv4Network, IPv4Network], bool]:
-    """Every source network pings every other node's network, all sources at once."""
-    by_owner: dict[str, list[Network]] = {}
-    for net in topology.networks:
-        by_owner.setdefault(net.owner, []).append(net)
+    """Each source network's host pings the others' hosts, all sources at once; `where`
+    names the namespace a network's host is in, `pairs` limits the pairs (default: all
+    pairs of networks on different devices)."""
+    if pairs is None:
+        pairs = [(s, t) for s in topology.networks for t in topology.networks if s.owner != t.owner]
+    by_namespace: dict[str, dict[str, tuple[IPv4Network, IPv4Network]]] = {}
+    for s, t in pairs:
+        by_namespace.setdefault(where(s), {})[f"{s.host},{t.host}"] = (s.prefix, t.prefix)
     running: list[tuple[subprocess.Popen[str], dict[str, tuple[IPv4Network, IPv4Network]]]] = []
-    for owner, sources in sorted(by_owner.items()):
-        pairs = {
-            f"{s.host},{t.host}": (s.prefix, t.prefix)
-            for s in sources
-            for t in topology.networks
-            if t.owner != owner
-        }
-        if not pairs:
-            continue
-        command = [sys.executable, "-m", "vra_config.lab.probe", str(PING_WAIT), *pairs]
-        process = subprocess.Popen(
-            exec_args(namespaces[owner], command), stdout=subprocess.PIPE, text=True
-        )
-        running.append((process, pairs))
+    for namespace, keyed in sorted(by_namespace.items()):
+        command = [sys.executable, "-m", "vra_config.lab.probe", str(PING_WAIT), *keyed]
+        process = subprocess.Popen(exec_args(namespace, command), stdout=subprocess.PIPE, text=True)
+        running.append((process, keyed))
     out: dict[tuple[IPv4Network, IPv4Network], bool] = {}
-    for process, pairs in running:
+    for process, keyed in running:
         stdout, _ = process.communicate(timeout=PING_WAIT + 10)
         answers = json.loads(stdout) if process.returncode == 0 and stdout else {}
-        for key, pair in pairs.items():
+        for key, pair in keyed.items():
             out[pair] = bool(answers.get(key, False))
     return out

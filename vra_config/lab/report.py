@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from ipaddress import IPv4Network
 from typing import Any
 
 from vra_config.lab.compare import Cell, Mismatch
+from vra_config.lab.faults import Failure
 from vra_config.lab.observe import Observed
 from vra_config.lab.topology import Topology
 from vra_config.lab.vrrp import TIMER_SCALE, Failover
@@ -23,6 +25,12 @@ class LabResult:
     #: after the failover
     failover: Failover | None = None
     after: LabResult | None = None
+    #: the failures applied after the lab settled (`--fail`)
+    failures: tuple[Failure, ...] = ()
+    #: the BGP timers' scale factor, when the lab ran with scaled timers
+    timers: tuple[str, ...] = ()
+    #: after a failure, the links each reaching pair's forward path now crosses
+    paths: dict[tuple[IPv4Network, IPv4Network], str] = field(default_factory=dict)
 
     @property
     def passed(self) -> bool:
@@ -44,7 +52,9 @@ def _sessions(result: LabResult) -> list[dict[str, Any]]:
             seen.sessions.get((w.a.node, str(w.b.address.ip)), "absent"),
             seen.sessions.get((w.b.node, str(w.a.address.ip)), "absent"),
         }
-        state = "down (--fail)" if w.name in t.failed else " / ".join(sorted(states))
+        how = {f.target: f.kind for f in result.failures}.get(w.name, "silent")
+        what = "far end silent" if how == "silent" else "interface down"
+        state = f"down (--fail: {what})" if w.name in t.failed else " / ".join(sorted(states))
         rows.append({"link": w.name, "a": w.a.node, "b": w.b.node, "state": state})
     return rows
 
@@ -125,6 +135,9 @@ def as_json(result: LabResult) -> dict[str, Any]:
         "converged_seconds": round(result.observed.seconds, 1),
         "notes": list(result.topology.notes),
         "failed_links": list(result.topology.failed),
+        "failures": [{"kind": f.kind, "target": f.target} for f in result.failures],
+        "timers": list(result.timers),
+        "not_run": list(result.topology.skipped),
         "sessions": _sessions(result),
         "matrix": [
             {
@@ -135,6 +148,11 @@ def as_json(result: LabResult) -> dict[str, Any]:
                 "expected": c.expected,
                 "reaches": c.reaches,
                 "cause": c.cause,
+                **(
+                    {"path": result.paths[(c.source.prefix, c.target.prefix)]}
+                    if (c.source.prefix, c.target.prefix) in result.paths
+                    else {}
+                ),
             }
             for c in result.cells
         ],
@@ -148,17 +166,26 @@ def summary(result: LabResult) -> str:
     sessions = [s for s in _sessions(result) if s["link"] not in result.topology.failed]
     up = sum(1 for s in sessions if s["state"] == "Established")
     reach = sum(1 for c in result.cells if c.reaches)
-    return (
+    line = (
         f"{result.plan}: {verdict}: {up}/{len(sessions)} BGP sessions Established, "
         f"{reach}/{len(result.cells)} pairs reach, settled in {result.observed.seconds:.1f} s"
     )
+    return line + not_run(result.topology)
+
+
+def not_run(topology: Topology) -> str:
+    """What the verdict does not cover, for the PASS/FAIL line: `; not run: ...`."""
+    if not topology.skipped:
+        return ""
+    return "; not run: " + ", ".join(topology.skipped)
 
 
 def as_text(result: LabResult) -> str:
     lines = [f"vra-config lab: {result.plan}"]
     lines += [f"note: {n}" for n in result.topology.notes]
-    if result.topology.failed:
-        lines.append("links brought down: " + ", ".join(result.topology.failed))
+    lines += [f"note: {t}" for t in result.timers]
+    if result.failures:
+        lines.append("failed after the lab settled: " + ", ".join(str(f) for f in result.failures))
     lines.append("")
     lines.append("BGP sessions:")
     for s in _sessions(result):
@@ -170,9 +197,11 @@ def as_text(result: LabResult) -> str:
     for c in result.cells:
         word = "reaches" if c.reaches else "does not reach"
         mark = "ok" if c.reaches == c.expected else "WRONG"
+        path = result.paths.get((c.source.prefix, c.target.prefix))
         lines.append(
             f"  {mark:5} {c.source.prefix} ({c.source.owner}) → {c.target.prefix} "
             f"({c.target.owner}): {word}"
+            + (f" via {path}" if path else "")
             + (f" (plan: {'reaches' if c.expected else 'does not'})" if mark != "ok" else "")
         )
         if c.cause and mark != "ok":

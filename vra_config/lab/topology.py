@@ -78,7 +78,8 @@ class Node:
     intent: RouterIntent | None  # None for IBM's stand-ins
     #: whose text the node runs ("vyatta" or "vsrx"); None for IBM's stand-ins
     vendor: str | None = None
-    #: the VRA pair this node is a member of (None for any other node)
+    #: the VRA pair this node is a member of (a VRRP member run as its own node), else None;
+    #: the failure matrix powers off every member (`failures.power_off_candidates`)
     pair: str | None = None
 
 
@@ -89,6 +90,9 @@ class Network:
     prefix: IPv4Network
     owner: str
     host: IPv4Address
+    #: the owner's LAN interface behind which `host` sits in the owner's hosts namespace
+    #: (a host of the subnet, not a router address); None: `host` is on the owner's loopback
+    lan: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,9 @@ class Topology:
     #: what the lab does not emulate for this plan, said in the output
     notes: tuple[str, ...]
     failed: tuple[str, ...] = ()
+    #: what the lab does not run, named in the PASS line: sites without a vendor, links
+    #: not emulated, workspaces with no link to a device it runs
+    skipped: tuple[str, ...] = ()
 
     def expected_reach(self, source: Network, target: Network) -> bool:
         """The plan's answer: each end's routing table holds the other's network."""
@@ -171,6 +178,9 @@ def build(
     if vendors:
         runs = ", ".join(f"{n} as {v}" for n, v in sorted(vendors.items()))
         notes.append(f"each device routes as its rendered text means: {runs}")
+    skipped: list[str] = [
+        f"site {n} (no vendor)" for n, s in sorted(plan.sites.items()) if s.vendor is None
+    ]
     nodes: dict[str, Node] = {}
     for name in devices:
         device = plan.routers.get(name) or plan.sites[name]
@@ -192,10 +202,12 @@ def build(
             notes += _selector_notes(
                 name, [nodes[d] for d in (link.router, link.peer) if d in nodes]
             )
+            skipped.append(f"link {name} (policy-based IPsec)")
             continue
         if link.peer_kind != "powervs":
             if link.peer not in nodes:
                 notes.append(f"{name}: {link.peer} names no vendor, so it is not run")
+                skipped.append(f"link {name} (to {link.peer}, which is not run)")
                 continue
             a = _device_end(link, intents[link.router], True)
             b = _device_end(link, intents[link.peer], False)
@@ -227,6 +239,7 @@ def build(
     for workspace, ws in sorted(plan.powervs.items()):
         if workspace not in stand_in_asn:
             notes.append(f"PowerVS {workspace} has no link to a device the lab runs")
+            skipped.append(f"PowerVS {workspace} (no link to a device the lab runs)")
             continue
         lans = tuple(
             (f"lan{i}", IPv4Interface(f"{_first_host(p)}/{p.prefixlen}"))
@@ -235,16 +248,17 @@ def build(
         nodes[workspace] = Node(
             workspace, "powervs", stand_in_asn.get(workspace), lans, (), tuple(ws.subnets), None
         )
-    networks = _networks(address_plan, nodes)
+    networks = _networks(address_plan, nodes, wires)
     live = {n: link for n, link in address_plan.connections.items() if n not in failed}
     topology = Topology(
         nodes,
         tuple(wires),
         networks,
-        _expected(address_plan, live, nodes),
+        expected_for(address_plan, live, nodes),
         frozenset(_own_prefixes(address_plan)),
         tuple(notes),
         failed,
+        tuple(skipped),
     )
     return _split_pairs(address_plan, topology)
 
@@ -276,7 +290,19 @@ def _split_pairs(address_plan: AddressPlan, topology: Topology) -> Topology:
                 a, b = (WireEnd(m.name, vlan, e, None) for m, e in zip(members, ends, strict=True))
                 wires.append(Wire(f"{name}-{vlan}", a, b, False))
         wires = [_retarget(w, name, master) for w in wires]
-        networks = [replace(n, owner=master) if n.owner == name else n for n in networks]
+        # a network on the pair's VLANs answers at its VIP (keepalived's, on the master):
+        # the VLAN is the wire between the members, with no probe host behind it
+        vips = dict(pair.lans)
+        networks = [
+            (
+                replace(n, owner=master, lan=None, host=vips[n.lan].ip)
+                if n.lan in dict(PAIR_VLANS)
+                else replace(n, owner=master)
+            )
+            if n.owner == name
+            else n
+            for n in networks
+        ]
         expected[master] = expected.pop(name)
         for m in members[1:]:
             expected[m.name] = frozenset(router.advertise)
@@ -321,6 +347,37 @@ def take_over(topology: Topology, old: str, new: str) -> Topology:
     expected[new] = topology.expected[old] | topology.expected.get(new, frozenset())
     networks = tuple(replace(n, owner=new) if n.owner == old else n for n in topology.networks)
     return replace(topology, nodes=nodes, wires=wires, networks=networks, expected=expected)
+
+
+def as_master(topology: Topology, new: str) -> Topology:
+    """The topology with pair member `new` as its pair's master (VRRP moved the VIPs to it
+    and, with no preemption, left them there): `new` ends the pair's links and holds its
+    networks and routes; the other member stays, as the backup. Unchanged when `new` is
+    already the master (or not a pair member)."""
+    pair = topology.nodes[new].pair
+    if pair is None:
+        return topology
+    old = next(
+        (
+            end.node
+            for w in topology.wires
+            for end in (w.a, w.b)
+            if end.node != new
+            and topology.nodes[end.node].pair == pair
+            and topology.nodes[w.other(end.node).node].pair is None
+        ),
+        None,
+    )
+    if old is None:
+        return topology
+    wires = tuple(
+        w if topology.nodes[w.other(old).node].pair == pair else _retarget(w, old, new)
+        for w in topology.wires
+    )
+    expected = dict(topology.expected)
+    expected[old], expected[new] = topology.expected[new], topology.expected[old]
+    networks = tuple(replace(n, owner=new) if n.owner == old else n for n in topology.networks)
+    return replace(topology, wires=wires, networks=networks, expected=expected)
 
 
 def _selector_notes(connection: str, ends: list[Node]) -> list[str]:
@@ -390,33 +447,109 @@ def _used_prefixes(address_plan: AddressPlan) -> list[IPv4Network]:
     return used
 
 
-def _networks(address_plan: AddressPlan, nodes: dict[str, Node]) -> tuple[Network, ...]:
-    """One source network per planned prefix of a node the lab runs, with its answering host."""
-    plan = address_plan.plan
+def _networks(
+    address_plan: AddressPlan, nodes: dict[str, Node], wires: list[Wire]
+) -> tuple[Network, ...]:
+    """One source network per planned prefix of a node the lab runs, with its answering host.
+
+    The host is an address of the subnet that no router, gateway or next hop of the plan
+    uses (the highest free one), on a host behind the owner's LAN: a router's own address
+    would also be another router's GRE endpoint or next hop, and answer for reasons that
+    have nothing to do with the route being checked. A prefix the owner does not hold as
+    a LAN keeps its /32 on the owner's loopback (`Node.hosts`)."""
+    used = {a.ip for n in nodes.values() for _, a in n.lans}
+    used |= {h for n in nodes.values() for h in n.hosts}
+    used |= {end.address.ip for w in wires for end in (w.a, w.b)}
+    for n in nodes.values():
+        if n.intent is not None:
+            used |= {r.next_hop for r in n.intent.static_routes if r.next_hop is not None}
     out: list[Network] = []
     for name, node in sorted(nodes.items()):
-        if node.kind == "router":
-            own = plan.routers[name].advertise
-        elif node.kind == "site":
-            own = plan.sites[name].networks
-        elif node.kind == "powervs":
-            own = plan.powervs[name].subnets
-        else:
-            continue
-        held = [address for _, address in node.lans]
-        for prefix in own:
-            inside = [a.ip for a in held if a.ip in prefix]
-            host = inside[0] if inside else _first_host(prefix)
-            out.append(Network(prefix, name, host))
+        for prefix in _own_of(address_plan, name, node):
+            lan = next(((i, a) for i, a in node.lans if a.ip in prefix), None)
+            if lan is None:
+                out.append(Network(prefix, name, _first_host(prefix)))
+                continue
+            interface, address = lan
+            space = prefix if prefix.prefixlen >= address.network.prefixlen else address.network
+            host = next((h for h in reversed(list(space.hosts())) if h not in used), None)
+            if host is None:  # a /31 or /32 LAN has no room: the router answers itself
+                out.append(Network(prefix, name, address.ip))
+                continue
+            used.add(host)
+            out.append(Network(prefix, name, host, interface))
     return tuple(sorted(out, key=lambda n: (n.prefix, n.owner)))
 
 
-def _expected(
+def _own_of(address_plan: AddressPlan, name: str, node: Node) -> tuple[IPv4Network, ...]:
+    """The planned prefixes that are a node's own networks (none for a Transit Gateway)."""
+    plan = address_plan.plan
+    if node.kind == "router":
+        return plan.routers[name].advertise
+    if node.kind == "site":
+        return plan.sites[name].networks
+    if node.kind == "powervs":
+        return plan.powervs[name].subnets
+    return ()
+
+
+def lab_hosts(topology: Topology) -> dict[str, list[tuple[str, IPv4Interface, IPv4Address]]]:
+    """Per node, the probe hosts behind its LANs: (LAN interface, host address with the
+    LAN's prefix length, the node's address there as the host's gateway)."""
+    out: dict[str, list[tuple[str, IPv4Interface, IPv4Address]]] = {}
+    for net in topology.networks:
+        if net.lan is None:
+            continue
+        node = topology.nodes[net.owner]
+        gateway = dict(node.lans)[net.lan]
+        host = IPv4Interface(f"{net.host}/{gateway.network.prefixlen}")
+        # a VRA pair's members hold the same LANs: a host behind each, for either as master
+        holders = [
+            n
+            for n, other in sorted(topology.nodes.items())
+            if n == net.owner or (node.pair is not None and other.pair == node.pair)
+        ]
+        for holder in holders:
+            out.setdefault(holder, []).append((net.lan, host, gateway.ip))
+    return out
+
+
+def overlaps(topology: Topology) -> list[str]:
+    """Every two networks of the lab that overlap (a LAN and a wire, two wires, two LANs of
+    different devices), named: the kernel would route one into the other and the lab would
+    prove nothing. Members of one HA pair share their LANs, as on the real segment."""
+    spaces: list[tuple[str, str | None, IPv4Network]] = []
+    for name, node in sorted(topology.nodes.items()):
+        for interface, address in node.lans:
+            spaces.append(
+                (f"LAN {address.network} of {name} ({interface})", node.pair, address.network)
+            )
+    for w in topology.wires:
+        spaces.append((f"link {w.name} ({w.a.address.network})", None, w.a.address.network))
+    found: list[str] = []
+    for i, (what, pair, net) in enumerate(spaces):
+        for other, other_pair, other_net in spaces[i + 1 :]:
+            if pair is not None and pair == other_pair and net == other_net:
+                continue
+            if net.overlaps(other_net):
+                found.append(f"{what} overlaps {other}")
+    return found
+
+
+def expected_for(
     address_plan: AddressPlan, live: dict[str, PlannedLink], nodes: dict[str, Node]
 ) -> dict[str, frozenset[IPv4Network]]:
-    """Per node, the plan's prefixes its table must hold: its own, and what its links bring."""
+    """Per node, the plan's prefixes its table must hold: its own, and what its links bring.
+
+    A VRA pair's members (`Node.pair`) are judged as the pair (either may be its master):
+    the result has the pair's name and each member's, all with what the pair must hold."""
     plan = address_plan.plan
     routes = link_routes(plan, live)
+    members = {name: node.pair for name, node in nodes.items() if node.pair is not None}
+    planned = {n: x for n, x in nodes.items() if n not in members}
+    for member, pair in members.items():
+        planned.setdefault(pair, replace(nodes[member], name=pair, pair=None))
+    nodes = planned
     expected: dict[str, set[IPv4Network]] = {name: set() for name in nodes}
     for name, node in nodes.items():
         if node.kind == "router":
@@ -431,4 +564,6 @@ def _expected(
             expected[link.router] |= set(r.peer_exports)
         if link.peer in expected:
             expected[link.peer] |= set(r.router_exports)
+    for member, pair in members.items():
+        expected[member] = expected[pair]
     return {name: frozenset(prefixes) for name, prefixes in expected.items()}

@@ -1,0 +1,511 @@
+"""The failure lab (issue 18): failures as they happen, the failure matrix, scaled timers,
+point-to-point wires, probe hosts, overlap refusal, JSON when there is nothing to run, and
+teardown after a signal mid-matrix.
+
+The pure parts run everywhere; the ones that run FRR need Linux, root, FRR and nftables and
+skip elsewhere, saying why. The lab runs here are shared between asserts where they can be
+(one lab for the silent and the interface-down failure).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import time
+from dataclasses import replace
+from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import ROOT, run_cli, sample_plans
+from test_lab import _alive, _lab_daemons, _namespace_of, _namespaces, needs_lab
+
+from vra_config.lab import daemons, faults, report, runner, settle, timers
+from vra_config.lab.failures import candidates, power_off_candidates
+from vra_config.lab.faults import Failure, parse
+from vra_config.lab.paths import shown, tables, trace
+from vra_config.lab.topology import Topology, as_master, build, lab_hosts, overlaps
+from vra_config.pipeline import check_file
+from vra_config.planner.records import AddressPlan
+
+REDUNDANT = ROOT / "samples" / "vra-ha-tgw-redundant.yaml"
+SAME_ASN = ROOT / "tests" / "lab" / "two-cc-same-asn.yaml"
+
+
+def _plan(path: Path) -> AddressPlan:
+    return check_file(path).address_plan
+
+
+def _topology(path: Path) -> Topology:
+    return build(_plan(path))
+
+
+# --- pure: what is failed, and what must survive -------------------------------------------
+
+
+def test_fail_option_names_the_failure_kind() -> None:
+    assert parse("tgw-dal-1") == Failure("silent", "tgw-dal-1")
+    assert parse("dl-port:down") == Failure("down", "dl-port")
+    assert parse("power-off:vra-ha-a") == Failure("power-off", "vra-ha-a")
+    assert str(Failure("silent", "x")) == "x (far end silent)"
+
+
+def test_redundant_tunnels_each_have_an_alternative() -> None:
+    ap = _plan(REDUNDANT)
+    found, skipped = candidates(ap, build(ap))
+    assert [c.failure for c in found] == [
+        Failure("silent", "tgw-dal-1"),
+        Failure("silent", "tgw-dal-2"),
+        Failure("power-off", "vra-ha-a"),  # the VRA pair's members (VRRP), one at a time
+        Failure("power-off", "vra-ha-b"),
+    ]
+    # vpn-dc-east is not emulated (dc-east names no vendor); the pair's VLANs are not links
+    assert skipped == []
+    for c in found:
+        assert len(c.survive) == 4 and c.no_alternative == ()
+
+
+def test_a_single_link_has_no_alternative_and_is_not_failed() -> None:
+    ap = _plan(ROOT / "samples" / "powervs-tgw-gre.yaml")
+    found, skipped = candidates(ap, build(ap))
+    assert found == []
+    assert skipped == ["tgw-wdc06"]
+
+
+def test_a_link_whose_pairs_have_no_alternative_reports_them_as_such() -> None:
+    """cc-dal13 is the only way to dal13-dr: not failed. cc-dal12-a has the backup, so the
+    pairs to dal12-prod must survive it; nothing is without an alternative there."""
+    ap = _plan(SAME_ASN)
+    found, skipped = candidates(ap, build(ap))
+    assert skipped == ["cc-dal13"]
+    by_link = {c.failure.target: c for c in found}
+    assert sorted(by_link) == ["cc-dal12-a", "cc-dal12-b"]
+    assert len(by_link["cc-dal12-a"].survive) == 6
+
+
+def test_every_ha_pair_member_is_powered_off_with_every_pair_required() -> None:
+    ap = _plan(REDUNDANT)
+    topology = build(ap)
+    assert power_off_candidates(topology) == ["vra-ha-a", "vra-ha-b"]
+    found, _ = candidates(ap, topology)
+    off = [c for c in found if c.failure.kind == "power-off"]
+    assert [c.failure.target for c in off] == ["vra-ha-a", "vra-ha-b"]
+    assert [len(c.survive) for c in off] == [4, 4]
+
+
+def test_a_pair_judged_on_either_member_as_master() -> None:
+    """After a power-off and on, VRRP may leave the VIPs on the other member: the matrix
+    judges the pair on whichever member is master (`as_master`)."""
+    topology = _topology(REDUNDANT)
+    assert as_master(topology, "vra-ha-a") == topology
+    swapped = as_master(topology, "vra-ha-b")
+    assert sorted(swapped.nodes) == sorted(topology.nodes)
+    ends = {w.name: (w.a.node, w.b.node) for w in swapped.wires}
+    assert ends["tgw-dal-1"] == ("vra-ha-b", "tgw-dal-1-tgw")
+    assert ends["vra-ha-priv"] == ("vra-ha-a", "vra-ha-b")
+    assert swapped.expected["vra-ha-b"] == topology.expected["vra-ha-a"]
+    assert swapped.expected["vra-ha-a"] == topology.expected["vra-ha-b"]
+    assert {n.owner for n in swapped.networks if n.owner.startswith("vra-ha")} == {"vra-ha-b"}
+
+
+def test_power_off_drops_the_node_sessions_at_its_neighbours_only() -> None:
+    topology = _topology(REDUNDANT)
+    gone, kept = settle.failed_sessions(topology, Failure("power-off", "vra-ha-a"))
+    assert sorted(gone) == [("tgw-dal-1-tgw", "172.16.10.2"), ("tgw-dal-2-tgw", "172.16.10.6")]
+    assert sorted(kept) == [
+        ("dal10-per", "100.64.0.1"),
+        ("dal10-per", "100.64.0.5"),
+        ("tgw-dal-1-tgw", "100.64.0.2"),
+        ("tgw-dal-2-tgw", "100.64.0.6"),
+    ]
+
+
+# --- pure: timers ----------------------------------------------------------------------------
+
+
+def test_timers_come_from_the_rendered_intent_with_the_factor_said() -> None:
+    topology = _topology(REDUNDANT)
+    assert timers.describe(topology) == [
+        "BGP timers scaled 30x down: rendered keepalive 30 s / hold 90 s, lab 1 s / 3 s "
+        "(connect 1 s) on tgw-dal-1, tgw-dal-2"
+    ]
+    rendered = timers.rendered(topology, topology.wires[0])
+    assert rendered == timers.Timers(30, 90)
+    # detection scales to the rendered hold time; what follows detection does not
+    assert timers.production_seconds(rendered, 3.5) == 90.5
+    overlay = timers.overlay("vra-ha-a", topology)
+    assert " neighbor 172.16.10.1 timers 1 3\n neighbor 172.16.10.1 timers connect 1\n" in overlay
+    assert overlay.startswith("! vra-config lab: scaled BGP timers")
+
+
+# --- pure: fidelity ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("plan", sample_plans(), ids=lambda p: p.stem)
+def test_probes_come_from_hosts_that_are_not_router_addresses(plan: Path) -> None:
+    topology = _topology(plan)
+    routers = {a.ip for n in topology.nodes.values() for _, a in n.lans}
+    routers |= {end.address.ip for w in topology.wires for end in (w.a, w.b)}
+    for node in topology.nodes.values():
+        if node.intent is not None:
+            routers |= {r.next_hop for r in node.intent.static_routes if r.next_hop}
+    for net in topology.networks:
+        if net.lan is not None:
+            assert net.host not in routers, f"{net.prefix}: probe from a router address"
+            assert net.host in net.prefix
+    assert overlaps(topology) == []
+
+
+def test_probe_host_sits_behind_the_lan_with_the_router_as_gateway() -> None:
+    hosts = lab_hosts(_topology(ROOT / "samples" / "powervs-tgw-gre.yaml"))
+    assert hosts["vra-wdc06"] == [
+        ("priv", IPv4Interface("10.186.22.62/26"), IPv4Address("10.186.22.10"))
+    ]
+
+
+def test_a_pair_network_on_its_vlan_answers_at_the_vip() -> None:
+    """The pair's private VLAN is the wire between its members (VRRP runs there): a probe
+    of its subnet comes from the VIP, which keepalived puts on the master."""
+    topology = _topology(REDUNDANT)
+    net = next(n for n in topology.networks if n.prefix == IPv4Network("10.186.22.0/26"))
+    assert (net.owner, net.host, net.lan) == ("vra-ha-a", IPv4Address("10.186.22.10"), None)
+    assert "vra-ha-a" not in lab_hosts(topology)
+
+
+def _overlapping() -> Topology:
+    topology = _topology(REDUNDANT)
+    ws = topology.nodes["dal10-per"]
+    clash = replace(ws, lans=(*ws.lans, ("lan9", IPv4Interface("172.16.10.1/29"))))
+    return replace(topology, nodes={**topology.nodes, "dal10-per": clash})
+
+
+OVERLAP_TEXT = (
+    "LAN 172.16.10.0/29 of dal10-per (lan9) overlaps link tgw-dal-1 (172.16.10.0/30); "
+    "LAN 172.16.10.0/29 of dal10-per (lan9) overlaps link tgw-dal-2 (172.16.10.4/30)"
+)
+
+
+def test_overlapping_lan_and_link_are_named() -> None:
+    assert "; ".join(overlaps(_overlapping())) == OVERLAP_TEXT
+
+
+def test_ha_pair_members_may_share_their_lan() -> None:
+    topology = _topology(REDUNDANT)
+    lan = ("lan1", IPv4Interface("10.30.0.1/24"))
+    a = replace(topology.nodes["vra-ha-a"], lans=(lan,))
+    b = replace(topology.nodes["vra-ha-b"], lans=(lan,))
+    shared = replace(topology, nodes={**topology.nodes, "vra-ha-a": a, "vra-ha-b": b})
+    assert overlaps(shared) == []
+
+
+def test_the_lab_refuses_overlapping_networks_with_exit_2(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "build", lambda *_: _overlapping())
+    run = run_cli(["lab", "--locked", str(REDUNDANT)])
+    assert run.exit_code == 2
+    assert run.stdout == ""
+    assert run.stderr == (
+        "vra-config: cannot run the lab: the lab cannot build this plan, its networks "
+        f"overlap: {OVERLAP_TEXT}. Give each LAN and each link its own addresses (the lab "
+        "would route one into the other)\n"
+    )
+
+
+# --- pure: paths ---------------------------------------------------------------------------
+
+
+def test_the_path_follows_each_router_table_through_the_wires() -> None:
+    topology = _topology(REDUNDANT)
+
+    def route(protocol: str, interface: str, connected: bool = False) -> list[dict[str, Any]]:
+        hop = {"interfaceName": interface, "active": True, "directlyConnected": connected}
+        return [{"selected": True, "protocol": protocol, "nexthops": [hop]}]
+
+    raw = {
+        "vra-ha-a": {"172.20.10.0/24": route("bgp", "tun1")},
+        "tgw-dal-2-tgw": {"172.20.10.0/24": route("bgp", "l3")},
+        "dal10-per": {"172.20.10.0/24": route("connected", "lan0", connected=True)},
+    }
+    path = trace(topology, tables(raw), "vra-ha-a", IPv4Address("172.20.10.254"))
+    assert path == ["tgw-dal-2", "tgw-dal-2-ibm"]
+    assert shown(path) == "tgw-dal-2"
+    assert (
+        trace(topology, tables({"vra-ha-a": {}}), "vra-ha-a", IPv4Address("172.20.10.254")) is None
+    )
+
+
+def test_silent_far_end_drops_ip_and_arp_on_that_interface_only() -> None:
+    rules = faults.silent_rules("t", "l0")
+    assert 'chain input { type filter hook input priority -300; iifname "l0" drop; }' in rules
+    assert 'chain output { type filter hook output priority -300; oifname "l0" drop; }' in rules
+    assert "table arp t {" in rules
+    assert "policy drop" not in rules
+
+
+# --- CLI, no lab needed ----------------------------------------------------------------------
+
+
+def test_json_when_there_is_nothing_to_run() -> None:
+    plan = ROOT / "samples" / "private-ssl.yaml"
+    run = run_cli(["lab", "--json", str(plan)])
+    assert run.exit_code == 0, run.stderr
+    assert json.loads(run.stdout) == {
+        "plan": str(plan),
+        "passed": True,
+        "nothing_to_run": "nothing to run: the plan has no router, and no site that names a vendor",
+    }
+
+
+def test_failures_with_nothing_to_fail_passes_saying_so() -> None:
+    plan = ROOT / "samples" / "powervs-tgw-gre.yaml"
+    run = run_cli(["lab", "--locked", "--failures", str(plan)])
+    assert run.exit_code == 0, run.stderr
+    assert "not failed: tgw-wdc06: no pair of the plan has an alternative to it\n" in run.stdout
+    assert run.stdout.endswith(
+        f"{plan}: nothing to fail: no link with an alternative and no HA member\n"
+    )
+    as_json = json.loads(run_cli(["lab", "--locked", "--failures", "--json", str(plan)]).stdout)
+    assert as_json["passed"] is True and as_json["nothing_to_fail"] is True
+    assert as_json["not_failed_no_alternative"] == ["tgw-wdc06"]
+
+
+def test_fail_and_failures_together_is_a_usage_error() -> None:
+    run = run_cli(["lab", "--failures", "--fail", "tgw-dal-1", str(REDUNDANT)])
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "vra-config: error: --failures runs every failure itself: give --fail or --failures, "
+        "not both\n"
+    )
+
+
+def test_power_off_is_for_the_matrix() -> None:
+    run = run_cli(["lab", "--locked", "--fail", "power-off:vra-ha", str(REDUNDANT)])
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "vra-config: error: --fail vra-ha: a power-off is run by --power-off MEMBER or by "
+        "--failures\n"
+    )
+
+
+# --- the lab itself ----------------------------------------------------------------------------
+
+
+def _ip(namespace: str, *args: str) -> str:
+    return subprocess.run(
+        ["ip", "-n", namespace, *args], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@needs_lab
+def test_silent_far_end_interface_down_and_power_off_in_one_lab() -> None:
+    """Silent: tun0 stays up with its address and routes, BGP notices only by the hold
+    timer, the backup carries. Down: the session drops at once. Power-off of a node: its
+    neighbours notice by their hold timers. Each heals to the baseline."""
+    ap = _plan(REDUNDANT)
+    with runner.running(ap, "t", say=lambda _: None, scaled=True) as lab:
+        assert runner.baseline(lab, "t", lambda _: None).passed
+        base = settle.snapshot(lab.query, sorted(lab.topology.nodes))
+        ns = lab.names["vra-ha-a"]
+        host = IPv4Address("172.20.10.254")
+
+        silent = Failure("silent", "tgw-dal-1")
+        start = time.monotonic()
+        faults.apply(silent, lab.topology, lab.names)
+        states = settle.states(lab.query, ["vra-ha-a"])
+        assert states[("vra-ha-a", "172.16.10.1")] == "Established"
+        done = settle.after_failure(lab.query, lab.topology, silent, start)
+        assert done.ok
+        assert done.detected >= 1.0  # the hold timer (3 s), not the interface
+        # the pair's link reaches both members through a bridge at the far end (VRRP moves
+        # its address), so it keeps ARP; every other wire is point-to-point
+        assert "state UP" in _ip(ns, "link", "show", "dev", "tun0")
+        assert "NOARP" in _ip(lab.names["dal10-per"], "link", "show", "dev", "l1")
+        assert "172.16.10.2/30" in _ip(ns, "address", "show", "dev", "tun0")
+        assert "172.16.10.0/30 dev tun0" in _ip(ns, "route")
+        assert trace(lab.topology, done.tables, "vra-ha-a", host) == ["tgw-dal-2", "tgw-dal-2-ibm"]
+        faults.heal(silent, lab.topology, lab.names)
+        assert settle.restored(lab.query, lab.topology, base)[0]
+
+        down = Failure("down", "tgw-dal-1")
+        start = time.monotonic()
+        faults.apply(down, lab.topology, lab.names)
+        near = ("vra-ha-a", "172.16.10.1")
+        while time.monotonic() - start < 1.5 and settle.states(lab.query, ["vra-ha-a"])[near] == (
+            "Established"
+        ):
+            time.sleep(0.1)
+        # the near end resets at once (fast external failover, no hold timer); the far end,
+        # a bridge to both members of the pair that keeps its carrier, by its hold timer
+        assert settle.states(lab.query, ["vra-ha-a"])[near] != "Established"
+        done = settle.after_failure(lab.query, lab.topology, down, start)
+        assert done.ok
+        assert done.detected < 5.0
+        assert "state DOWN" in _ip(ns, "link", "show", "dev", "tun0")
+        assert trace(lab.topology, done.tables, "vra-ha-a", host) == ["tgw-dal-2", "tgw-dal-2-ibm"]
+        faults.heal(down, lab.topology, lab.names)
+        assert settle.restored(lab.query, lab.topology, base)[0]
+
+        # power-off: the first Transit Gateway stand-in goes silent on every interface
+        off = Failure("power-off", "tgw-dal-1-tgw")
+        start = time.monotonic()
+        faults.apply(off, lab.topology, lab.names)
+        done = settle.after_failure(lab.query, lab.topology, off, start)
+        assert done.ok and done.detected >= 1.0
+        assert trace(lab.topology, done.tables, "vra-ha-a", host) == ["tgw-dal-2", "tgw-dal-2-ibm"]
+        assert trace(lab.topology, done.tables, "dal10-per", IPv4Address("10.186.22.62")) == [
+            "tgw-dal-2-ibm",
+            "tgw-dal-2",
+        ]
+        faults.heal(off, lab.topology, lab.names)
+        assert settle.restored(lab.query, lab.topology, base)[0]
+        assert (
+            "vra_fail"
+            not in subprocess.run(
+                ["ip", "netns", "exec", lab.names["tgw-dal-1-tgw"], "nft", "list", "tables"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        )
+
+
+@needs_lab
+def test_matrix_of_redundant_tgw_tunnels_passes() -> None:
+    """IBM: a highly available GRE needs a tunnel in several zones; with either one's far
+    end silent, every pair of the plan still reaches through the other (issue 13's lab
+    failover, which tests/test_lab.py ran once per tunnel with the interface down)."""
+    run = run_cli(["lab", "--locked", "--failures", "--json", str(REDUNDANT)])
+    assert run.exit_code == 0, run.stdout + run.stderr
+    result = json.loads(run.stdout)
+    assert result["passed"] is True
+    assert [(f["kind"], f["target"]) for f in result["failures"]] == [
+        ("silent", "tgw-dal-1"),
+        ("silent", "tgw-dal-2"),
+        ("power-off", "vra-ha-a"),
+        ("power-off", "vra-ha-b"),
+    ]
+    for failure, other in zip(result["failures"], ["tgw-dal-2", "tgw-dal-1"], strict=False):
+        assert failure["lost"] == [] and failure["restored"] is True, failure
+        assert {s["path"] for s in failure["survived"]} == {other}, failure
+        assert len(failure["survived"]) == 4
+        assert failure["detected_seconds"] > 0
+    assert result["failures"][0]["production"].startswith(
+        "in production (hold 90 s, 30x the lab's): traffic between dal10-per, vra-ha-a that it "
+        "carried is lost for up to "
+    )
+    assert "lab: failure 2/4: tgw-dal-2 (far end silent)" in run.stderr
+    # the master powered off: the other member takes over, judged after the takeover
+    master, backup = result["failures"][2], result["failures"][3]
+    f = master["failover"]
+    assert (f["powered_off"], f["new_master"]) == ("vra-ha-a", "vra-ha-b"), master
+    assert None not in (f["vip_seconds"], f["bgp_seconds"], f["reach_seconds"]), master
+    assert f["vip_seconds"] <= f["bgp_seconds"] <= f["reach_seconds"]
+    assert master["lost"] == [] and master["restored"] is True, master
+    assert {s["source_device"] for s in master["survived"]} >= {"vra-ha-b"}
+    # healed, the pair is judged on whichever member holds the VIPs; then the other is off
+    assert backup["lost"] == [] and backup["restored"] is True, backup
+    assert len(backup["survived"]) == 4
+
+
+@needs_lab
+def test_matrix_names_pairs_lost_to_a_static_route_into_a_dead_tunnel() -> None:
+    """Issue 18 "done when", and issue 19.1: the re-originating static route points at the
+    preferred cloud connection's peer. With that far end silent the route stays (the tunnel
+    stays up), so the traffic it carries is black-holed although the backup is up.
+
+    Meaningful before and after the designs fix: while the rendered FRR configuration holds
+    that single-next-hop static route, the matrix must name the lost pairs and exit 1; once
+    the design no longer renders it, the matrix must pass; a design that refuses the plan
+    instead (a rule ID) never reaches the lab."""
+    checked = run_cli(["check", str(SAME_ASN)])
+    if checked.exit_code == 1:  # the design refuses it: say so with a rule ID
+        assert re.search(r"\b[A-Z]{2,}[0-9]{2,}\b", checked.stderr), checked.stderr
+        return
+    static_into_preferred = "ip route 192.168.50.0/24 172.16.3.5\n" in _frr_text()
+    run = run_cli(["lab", "--failures", str(SAME_ASN)])
+    if not static_into_preferred:
+        assert run.exit_code == 0, run.stdout + run.stderr
+        return
+    assert run.exit_code == 1, run.stdout + run.stderr
+    text = run.stdout
+    failure = text.split("Failure: cc-dal12-a (far end silent)", 1)[1].split("\nFailure:", 1)[0]
+    lost = [line.split(":")[0].strip() for line in failure.splitlines() if "LOST" in line]
+    assert lost == [
+        "LOST  10.148.252.64/26 (vra-dal12) → 192.168.50.0/24 (dal12-prod)",
+        "LOST  192.168.50.0/24 (dal12-prod) → 10.148.252.64/26 (vra-dal12)",
+        "LOST  192.168.50.0/24 (dal12-prod) → 192.168.61.0/24 (dal13-dr)",
+        "LOST  192.168.61.0/24 (dal13-dr) → 192.168.50.0/24 (dal12-prod)",
+    ]
+    assert "does not reach (table path: cc-dal13 → cc-dal12-a)" in failure
+    assert (
+        text.splitlines()[-1]
+        == f"{SAME_ASN}: FAIL: 2 failures, 4 lost pairs, in "
+        + (text.splitlines()[-1].split(" in ")[-1])
+    )
+
+
+def _frr_text() -> str:
+    """The FRR configuration the lab runs for the plan (what `render --target frr` would
+    print), from the lab's own configuration builder."""
+    from vra_config.lab.configs import all_configs
+
+    return all_configs(_topology(SAME_ASN), "t")
+
+
+@needs_lab
+def test_sigterm_mid_matrix_leaves_no_namespace_daemon_or_rule() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "vra_config", "lab", "--locked", "--failures", str(REDUNDANT)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    deadline = time.monotonic() + 40
+    line = ""
+    while time.monotonic() < deadline and "lab: failure 1/4" not in line:
+        line = process.stderr.readline()
+    assert "lab: failure 1/4" in line, "the matrix did not reach its first failure"
+    pids = _lab_daemons(process.pid)
+    ours = {_namespace_of(pid) for pid in pids}
+    prefix = next(iter(ours)).rsplit("-", 1)[0] + "-"
+    time.sleep(1.0)  # mid-failure: the far end's nftables rules are in place
+    process.send_signal(15)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130
+    assert stderr.splitlines()[-1] == "vra-config: interrupted; the lab was torn down"
+    assert not [n for n in _namespaces() if n.startswith(prefix)]  # hosts namespaces too
+    assert not [pid for pid in pids if _alive(pid)]
+    assert not list(Path("/tmp").glob(f"vra-lab-{prefix.split('-')[1]}-*"))
+
+
+def test_the_verdict_line_names_what_was_not_run() -> None:
+    assert report.not_run(_topology(REDUNDANT)) == (
+        "; not run: site dc-east (no vendor), link vpn-dc-east (to dc-east, which is not run)"
+    )
+    assert report.not_run(_topology(ROOT / "samples" / "powervs-tgw-gre.yaml")) == ""
+
+
+@needs_lab
+def test_failures_without_nftables_exit_2_saying_how(monkeypatch: pytest.MonkeyPatch) -> None:
+    which = runner.shutil.which
+    monkeypatch.setattr(runner.shutil, "which", lambda name: None if name == "nft" else which(name))
+    run = run_cli(["lab", "--locked", "--fail", "tgw-dal-1", str(REDUNDANT)])
+    assert run.exit_code == 2
+    assert run.stderr == (
+        "vra-config: cannot run the lab: nftables' `nft` is missing, and the lab's failures "
+        "drop packets with it: `sudo apt-get install nftables`\n"
+    )
+
+
+def test_several_vtysh_answers_are_told_apart_in_order() -> None:
+    """One vtysh process answers a poll's commands for a node (`daemons.query_many`)."""
+    text = '{\n "peers": {}\n}\n{"10.0.0.0/8": [{"selected": true}]}\n{}\n'
+    assert daemons.split_answers(text) == [
+        {"peers": {}},
+        {"10.0.0.0/8": [{"selected": True}]},
+        {},
+    ]
+    assert daemons.split_answers('{"a": 1}\n% Unknown command\n{}') == [{"a": 1}]
