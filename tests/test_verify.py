@@ -250,8 +250,7 @@ def test_verify_show_exit_1_when_something_differs(tmp_path: Path) -> None:
     run = run_cli(["verify", str(PLAN), "--show", str(capture)])
     assert run.exit_code == 1
     assert (
-        "  FAIL neighbour 172.16.3.5 (cc-dal12): prefixes sent: 3 "
-        "(plan: 1 (10.20.0.0/16))"
+        "  FAIL neighbour 172.16.3.5 (cc-dal12): prefixes sent: 3 (plan: 1 (10.20.0.0/16))"
     ) in run.stdout
     assert run.stdout.splitlines()[-1] == "vra-dal12: 4 checks, 1 not as planned"
 
