@@ -793,7 +793,10 @@ def lab(
         given, vendor = vendor, vendor.strip().lower()
         if vendor not in VENDORS:
             _fail_usage(f"--vendor {given}: the lab runs {' or '.join(VENDORS)}")
-    checked = _check(plan, locked)
+    # `lab --vendor X` runs what `render --vendor X` prints, so it passes the gate that
+    # `check --vendor X` is: without it a router that names no vendor is held to every pack,
+    # and a plan only the vSRX can render (a same-ASN backup, VRC907) could not run as one.
+    checked = _check(plan, locked, vendor=vendor)
     ap = checked.address_plan
     failed = tuple(dict.fromkeys(fail or []))
     for name in failed:
