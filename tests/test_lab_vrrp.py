@@ -66,9 +66,7 @@ def test_a_pair_runs_as_its_two_members_joined_by_its_vlans() -> None:
     assert links == [("tgw-dal-1", "vra-ha-a"), ("tgw-dal-2", "vra-ha-a")]
     # the pair's own subnet is no longer advertised (issue 19, VRC903): what it routes is
     assert t.expected["vra-ha-b"] == {IPv4Network("10.30.0.0/16")}
-    assert {n.owner for n in t.networks if n.prefix == IPv4Network("10.30.0.0/16")} == {
-        "vra-ha-a"
-    }
+    assert {n.owner for n in t.networks if n.prefix == IPv4Network("10.30.0.0/16")} == {"vra-ha-a"}
     assert IPv4Network("10.186.22.0/26") not in {n.prefix for n in t.networks}
 
 
