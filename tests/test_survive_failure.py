@@ -160,7 +160,8 @@ def test_check_refuses_it_for_a_router_the_plan_names_a_vyatta() -> None:
         "(router gw-a names no vendor, so check holds it to every pack, here vyatta; set "
         "`vendor:` or run `check --vendor`)"
     )
-    assert check_text(dump(plan), "plan.yaml", vendor="vsrx").warnings == ()
+    as_vsrx = render_checked(check_text(dump(plan), "plan.yaml", vendor="vsrx"), "vsrx")
+    assert "set protocols bgp group cc-c as-override" in as_vsrx["gw-a.vsrx.set"].splitlines()
     with pytest.raises(PlanError) as info:
         render(plan, "vyatta")
     assert [f.rule for f in info.value.errors] == ["VRC907"]

@@ -91,7 +91,7 @@ def check_loaded(
         # Design checks read the routing of a sound plan: on a broken one they would only
         # repeat, less clearly, what is already wrong.
         routes = link_routes(loaded.plan, address_plan.connections)
-        findings += design_findings(address_plan, routes, vendor)
+        findings += design_findings(address_plan, routes)
         if not any(f.is_error for f in findings):
             if not waiting:  # the routers' intents need the ASN IBM assigns
                 findings += vendor_findings(address_plan, routes, vendor)

@@ -27,22 +27,17 @@ IMPORT_CHECK_SOURCE = (
 )
 
 
-def design_findings(
-    address_plan: AddressPlan, routes: Mapping[str, LinkRoutes], vendor: str | None = None
-) -> list[Finding]:
+def design_findings(address_plan: AddressPlan, routes: Mapping[str, LinkRoutes]) -> list[Finding]:
     """Every design finding of a plan whose addresses are planned; `routes` is
-    `routing.link_routes` of it, which rendering reuses. `vendor` is `check --vendor`: the
-    vendor-specific findings then judge every rendered device as that vendor, as the
-    vendor packs' guards do, so `check --vendor vsrx` does not warn about the Vyatta's
-    re-origination (VRC908) on a router the vSRX would render with `as-override`."""
+    `routing.link_routes` of it, which rendering reuses."""
     plan = address_plan.plan
     findings = list(_unrouted_advertisements(plan, address_plan.connections, routes))
     for name, link in sorted(address_plan.connections.items()):
         findings += _recursion(plan, link, routes[name])
     for name, link in sorted(address_plan.connections.items()):
         findings += _own_subnet_exports(plan, link, routes[name])
-    findings += _static_reoriginations(plan, address_plan.connections, routes, vendor)
-    findings += _loops_behind_gateways(plan, address_plan.connections, routes, vendor)
+    findings += _static_reoriginations(plan, address_plan.connections, routes)
+    findings += _loops_behind_gateways(plan, address_plan.connections, routes)
     return findings
 
 
@@ -83,18 +78,13 @@ def loop_behind_gateway(
 
 
 def _loops_behind_gateways(
-    plan: Plan,
-    links: Mapping[str, PlannedLink],
-    routes: Mapping[str, LinkRoutes],
-    vendor: str | None,
+    plan: Plan, links: Mapping[str, PlannedLink], routes: Mapping[str, LinkRoutes]
 ) -> Iterable[Finding]:
     """VRC909 for routers whose plan says `vendor: vsrx` (the pack says it for the rest)."""
     for name, link in sorted(links.items()):
         router = plan.routers.get(link.router)
         ws, gw = link.workspace_asn, link.peer_asn
-        if router is None or _rendered_as(plan, link.router, vendor) != "vsrx":
-            continue
-        if link.routing != "bgp":
+        if router is None or router.vendor != "vsrx" or link.routing != "bgp":
             continue
         if link.via != "transit-gateway" or ws is None or gw is None or ws == gw:
             continue
@@ -104,22 +94,11 @@ def _loops_behind_gateways(
                 yield loop_behind_gateway(link.router, p, name, ws, gw)
 
 
-def _rendered_as(plan: Plan, device: str, vendor: str | None) -> str | None:
-    """The vendor a device is rendered as: `vendor` (`--vendor`) or its own `vendor:`; None
-    for a router that names none without `--vendor` (either pack) and for a site that
-    names none (never rendered, whatever `--vendor` says)."""
-    if device in plan.routers:
-        return vendor or plan.routers[device].vendor
-    site = plan.sites.get(device)
-    if site is None or site.vendor is None:
-        return None
-    return vendor or site.vendor
-
-
-def _says_vyatta(plan: Plan, device: str, vendor: str | None) -> bool:
-    """The device is rendered as the Vyatta for certain (a vendor-less router is refused
-    only when rendered with `--vendor vyatta`, by the pack)."""
-    return _rendered_as(plan, device, vendor) == "vyatta"
+def _says_vyatta(plan: Plan, device: str) -> bool:
+    """The plan names the Vyatta for this device (a vendor-less router is refused only when
+    rendered with `--vendor vyatta`, by the pack)."""
+    device_plan = plan.routers.get(device) or plan.sites.get(device)
+    return device_plan is not None and device_plan.vendor == "vyatta"
 
 
 def _rank(link: PlannedLink, device: str) -> int:
@@ -127,19 +106,16 @@ def _rank(link: PlannedLink, device: str) -> int:
     return link.backup if device == link.router else 0
 
 
-def _vyatta(plan: Plan, device: str, vendor: str | None) -> bool:
-    """A device the Vyatta pack may render: a router saying so or naming no vendor (`render
-    --vendor vyatta`), or a site saying so; `vendor` (`--vendor`) overrides both."""
+def _vyatta(plan: Plan, device: str) -> bool:
+    """A device the Vyatta pack renders: a router saying so or naming no vendor (`render
+    --vendor vyatta`), or a site saying so."""
     if device in plan.routers:
-        return _rendered_as(plan, device, vendor) in (None, "vyatta")
-    return _rendered_as(plan, device, vendor) == "vyatta"
+        return plan.routers[device].vendor in (None, "vyatta")
+    return device in plan.sites and plan.sites[device].vendor == "vyatta"
 
 
 def _static_reoriginations(
-    plan: Plan,
-    links: Mapping[str, PlannedLink],
-    routes: Mapping[str, LinkRoutes],
-    vendor: str | None,
+    plan: Plan, links: Mapping[str, PlannedLink], routes: Mapping[str, LinkRoutes]
 ) -> Iterable[Finding]:
     """VRC908: a prefix a Vyatta device re-originates (a static route to the BGP peer of the
     one link that brings it, then `network`, since the 5600 cannot take a shared AS out of
@@ -184,7 +160,7 @@ def _static_reoriginations(
             arrivals[(device, p)].append(name)
     seen: set[tuple[str, IPv4Network]] = set()
     for device, name, far, _, exports, paths in ends:
-        if not far or not _vyatta(plan, device, vendor):
+        if not far or not _vyatta(plan, device):
             continue
         for p in exports:
             bringing = arrivals.get((device, p), [])
@@ -193,7 +169,7 @@ def _static_reoriginations(
                 continue
             if len(bringing) > 1:
                 seen.add((device, p))
-                if _says_vyatta(plan, device, vendor):
+                if _says_vyatta(plan, device):
                     ranked = sorted(bringing, key=lambda n: (_rank(links[n], device), n))
                     yield pinned_reorigination(device, p, ranked)
                 continue
