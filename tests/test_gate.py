@@ -88,7 +88,7 @@ def test_vsrx_settings_on_a_vyatta_site_are_a_warning() -> None:
     text = yaml.safe_dump(_ipsec(lan_interface="dp0p192p1"), sort_keys=False)
     warnings = [f.format() for f in check_text(text, "p.yaml").warnings]
     assert warnings == [
-        "p.yaml:30:20: VRC711 sites.dc-east.lan_interface: warning: `lan_interface` is read "
+        "p.yaml:28:20: VRC711 sites.dc-east.lan_interface: warning: `lan_interface` is read "
         "only when the site is rendered for the vSRX; dc-east is a vyatta, whose "
         "configuration ignores it: remove it (or set vendor: vsrx)"
     ]
@@ -141,7 +141,7 @@ def test_a_cluster_node_management_address_is_not_a_next_hop() -> None:
     with pytest.raises(PlanError) as exc:
         check_text(yaml.safe_dump(plan, sort_keys=False), "p.yaml")
     assert [f.format() for f in exc.value.findings if f.is_error] == [
-        "p.yaml:18:17: VRC132 routers.vsrx-dal.routes[0].next_hop: next hop 10.186.30.40 is "
+        "p.yaml:17:17: VRC132 routers.vsrx-dal.routes[0].next_hop: next hop 10.186.30.40 is "
         "vsrx-dal's own address; a route through itself never resolves: use the LAN router "
         "that reaches 10.40.0.0/16"
     ]

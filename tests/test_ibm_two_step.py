@@ -34,7 +34,7 @@ def test_ibm_side_renders_without_the_assigned_asn_and_warns(tmp_path: Path) -> 
         assert run.exit_code == 0, run.stderr
         assert "(assigned by IBM at creation)" in run.stdout
         assert (
-            f"{plan}:41:5: VRC980 connections.tgw-wdc06.transit_gateway.asn: warning: the "
+            f"{plan}:40:5: VRC980 connections.tgw-wdc06.transit_gateway.asn: warning: the "
             "Transit Gateway assigns this Local BGP ASN when the connection is created; IBM's "
             "side can be rendered and applied now; the router cannot be rendered until then: "
             "apply IBM's side first (`vra-config render --target terraform|ibmcloud`), then "
@@ -50,7 +50,7 @@ def test_check_refuses_what_router_render_refuses(tmp_path: Path) -> None:
     run = run_cli(["check", "--locked", str(plan)])
     assert run.exit_code == 1
     assert (
-        f"{plan}:41:5: VRC980 connections.tgw-wdc06.transit_gateway.asn: the Transit Gateway "
+        f"{plan}:40:5: VRC980 connections.tgw-wdc06.transit_gateway.asn: the Transit Gateway "
         "assigns this Local BGP ASN when the connection is created; the router's BGP session "
         "needs it, so the router cannot be rendered yet: apply IBM's side first"
     ) in run.stderr
@@ -62,7 +62,7 @@ def test_the_router_waits_for_the_asn(tmp_path: Path) -> None:
     assert run.exit_code == 1
     assert run.stdout == ""
     assert (
-        f"{plan}:41:5: VRC980 connections.tgw-wdc06.transit_gateway.asn: the Transit Gateway "
+        f"{plan}:40:5: VRC980 connections.tgw-wdc06.transit_gateway.asn: the Transit Gateway "
         "assigns this Local BGP ASN when the connection is created; the router's BGP session "
         "needs it, so the router cannot be rendered yet: apply IBM's side first"
     ) in run.stderr
@@ -105,7 +105,7 @@ def test_public_gateway_ip_is_refused_before_apply(tmp_path: Path) -> None:
     run = run_cli(["check", str(plan)])
     assert run.exit_code == 1
     assert (
-        f"{plan}:42:19: VRC981 connections.tgw-wdc06.transit_gateway.gateway_ip: 169.60.1.1 is "
+        f"{plan}:41:19: VRC981 connections.tgw-wdc06.transit_gateway.gateway_ip: 169.60.1.1 is "
         "not an RFC 1918 address; IBM requires a GRE's Local gateway IP to be one (10.0.0.0/8, "
         "172.16.0.0/12 or 192.168.0.0/16), which `terraform plan` does not check and the API "
         "does at apply; choose one that no network on the gateway uses "

@@ -4,8 +4,9 @@
   so what the vSRX text says and what the lab runs for it cannot drift;
 - `lab --vendor vyatta|vsrx` runs every device as that vendor's text means it (default:
   each device's `vendor:`);
-- in FRR (root only), a same-ASN plan with a backup link is judged per vendor: the Vyatta
-  design's re-originated prefix is lost with the preferred link, the vSRX's is not.
+- a same-ASN plan with a backup link is judged per vendor: the Vyatta design's re-originated
+  prefix would be lost with the preferred link, so check refuses it for the Vyatta (VRC907,
+  issue 19) and the lab runs nothing; the vSRX's survives the failure in FRR (root only).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path
 
 import pytest
-from conftest import GOLDEN, ROOT, run_cli, sample_plans
+from conftest import GOLDEN, ROOT, run_cli, sample_plans, vra_pair_for_vsrx
 from test_lab import needs_lab
 
 from vra_config.intent.records import (
@@ -168,11 +169,14 @@ def frr_via(junos: str) -> str:
     return frr.interface_name(family, int(unit.group(2)))
 
 
-@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "plan", [p for p in PLANS if not vra_pair_for_vsrx(p, "vsrx")], ids=lambda p: p.stem
+)
 def test_no_vsrx_export_policy_matches_protocol_static(plan: Path) -> None:
     """From Junos 22.2 traffic-selector routes are protocol `ari-ts`, not `static`
     (Juniper feature explorer 7498): an export term `from protocol static` would silently
-    stop exporting them. The pack's export terms match prefix lists only."""
+    stop exporting them. The pack's export terms match prefix lists only. (A VRA pair has
+    no vSRX text: the vSRX refuses it, VRC952, tests/test_golden.py.)"""
     text = (GOLDEN / f"{plan.stem}.vsrx.set").read_text(encoding="utf-8")
     assert not re.search(r"policy-statement EXPORT-\S+ term \S+ from protocol", text)
 
@@ -187,7 +191,9 @@ def test_lab_vendor_defaults_to_each_devices_vendor_and_can_be_forced() -> None:
 
 
 def test_a_router_without_vendor_runs_as_vyatta_and_says_so() -> None:
-    topology = build(check_file(BACKUP).address_plan)
+    # `check` holds a vendor-less router to every pack and the Vyatta refuses this plan
+    # (VRC907); the addresses are the same whichever vendor the gate holds it to
+    topology = build(check_file(BACKUP, vendor="vsrx").address_plan)
     assert topology.nodes["vra-dal12"].vendor == "vyatta"
     assert "vra-dal12 names no vendor: it runs as a Vyatta 5600 (DANOS) would" in topology.notes
 
@@ -217,7 +223,48 @@ def test_lab_vendor_reaches_the_lab_case_insensitively(monkeypatch: pytest.Monke
     monkeypatch.setattr(runner, "run_lab", fake)
     run = run_cli(["lab", "--vendor", " VSRX", str(BACKUP)])
     assert (run.exit_code, seen) == (2, ["vsrx"])
-    assert run.stderr == "vra-config: cannot run the lab: stopped by the test\n"
+    # the gate is `check --vendor vsrx`, which passes; its design check's VRC908 (a Vyatta
+    # warning) does not read --vendor, so it is still said first
+    assert run.stderr == (
+        f"{BACKUP}:28:3: VRC908 connections.cc-wdc06: warning: vra-dal12 re-originates "
+        "192.168.80.0/24 towards cc-dal12-a (a static route to its BGP peer on cc-wdc06, then "
+        "`network`): the Vyatta 5600 cannot take AS 64999 out of the path. That static stays "
+        "while cc-wdc06's tunnel is up, also when 192.168.80.0/24 is gone behind it (its far "
+        "end silent, or 192.168.80.0/24 withdrawn further on), so vra-dal12 keeps advertising "
+        "192.168.80.0/24 and drops its traffic, and a path to 192.168.80.0/24 that avoids "
+        "vra-dal12 would lose to it; nothing else brings 192.168.80.0/24 to vra-dal12, so no "
+        "backup of its own is kept out. Acknowledge it with `accept:` if no other path to "
+        "192.168.80.0/24 exists, or render vra-dal12 as a vSRX (`as-override` follows BGP)\n"
+        "vra-config: cannot run the lab: stopped by the test\n"
+    )
+
+
+VYATTA_REFUSES_BACKUP = (
+    f"{BACKUP}:27:3: VRC907 connections.cc-dal12-b: 192.168.50.0/24 reaches vra-dal12 over "
+    "cc-dal12-a and cc-dal12-b, and vra-dal12 must re-originate it for a neighbour in the AS "
+    "it came from (the Vyatta 5600 has no `as-override`, and `remove-private-as` keeps the "
+    "neighbour's own AS): its static route to cc-dal12-a's BGP peer (distance 1) stays while "
+    "cc-dal12-a's tunnel is up, and a GRE tunnel stays up when its far end dies, so it "
+    "outranks cc-dal12-b's eBGP route (distance 20) and traffic keeps going into the dead "
+    "tunnel; render vra-dal12 as a vSRX (`as-override`), keep one link to where "
+    "192.168.50.0/24 comes from, or do not send 192.168.50.0/24 to that neighbour "
+    "(`advertise:` on its link)"
+)
+
+
+@pytest.mark.parametrize("fail", [[], ["--fail", "cc-dal12-a"]])
+def test_the_vyatta_refuses_the_same_asn_backup_before_the_lab_runs(fail: list[str]) -> None:
+    """Issue 19: with the preferred link down the Vyatta design's re-originating static would
+    keep the workspaces from each other (the lab showed an AS-path loop at the far one), so
+    `lab --vendor vyatta` is refused by the gate, as `render --vendor vyatta` is, and runs
+    nothing (needs no root: nothing starts)."""
+    run = run_cli(["lab", "--json", "--vendor", "vyatta", *fail, str(BACKUP)])
+    assert (run.exit_code, run.stdout) == (1, "")
+    assert run.stderr.splitlines()[0] == VYATTA_REFUSES_BACKUP
+    assert run.stderr.endswith("1 error, 1 warning: nothing was written\n")
+    rendered = run_cli(["render", "--vendor", "vyatta", str(BACKUP)])
+    assert rendered.exit_code == 1
+    assert rendered.stderr.splitlines()[0] == VYATTA_REFUSES_BACKUP
 
 
 def test_the_failure_matrix_runs_per_vendor(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -259,40 +306,27 @@ def test_failures_and_power_off_are_separate_runs(args: list[str], said: str) ->
 
 
 @needs_lab
-@pytest.mark.parametrize(("vendor", "passes"), [("vyatta", False), ("vsrx", True)])
-def test_a_same_asn_backup_is_judged_as_each_vendor_behaves(vendor: str, passes: bool) -> None:
-    """Issue 24: with the preferred link down, the Vyatta design's re-originating static has
-    no next hop and the workspaces lose each other (an AS-path loop at the far one); the
-    vSRX's as-override sends on what the backup brings, and every pair still reaches.
-
-    The link goes down (`:down`, the port): its static route leaves the table. With the far
-    end silent instead (`--fail cc-dal12-a`, the default since the failure lab), the static
-    route stays and black-holes first: tests/test_lab_failures.py names those lost pairs."""
-    args = ["lab", "--json", "--vendor", vendor, "--fail", "cc-dal12-a:down", str(BACKUP)]
+def test_the_vsrx_survives_the_same_asn_backup_failure() -> None:
+    """Issue 24: the vSRX's as-override sends on what the backup brings, and every pair
+    still reaches with the preferred link down."""
+    args = ["lab", "--json", "--vendor", "vsrx", "--fail", "cc-dal12-a", str(BACKUP)]
     run = run_cli(args)
     result = json.loads(run.stdout)
-    assert (run.exit_code, result["passed"]) == ((0, True) if passes else (1, False)), run.stdout
-    if passes:
-        assert result["matrix"] and all(c["reaches"] for c in result["matrix"])
-    else:
-        assert result["findings"][0]["message"] == (
-            "192.168.50.0/24 (dal12-prod) does not reach 192.168.80.0/24 (wdc06-dr): AS-path "
-            "loop at wdc06-dr: 192.168.50.0/24 arrives with AS path 64880 64999, which holds "
-            "its own AS 64999"
-        )
+    assert (run.exit_code, result["passed"]) == (0, True), run.stdout
+    assert result["matrix"] and all(c["reaches"] for c in result["matrix"])
 
 
 @needs_lab
-@pytest.mark.parametrize("vendor", ["vyatta", "vsrx"])
-def test_both_models_pass_the_same_asn_plan_with_every_link_up(vendor: str) -> None:
-    run = run_cli(["lab", "--vendor", vendor, str(BACKUP)])
+def test_the_vsrx_passes_the_same_asn_plan_with_every_link_up() -> None:
+    run = run_cli(["lab", "--vendor", "vsrx", str(BACKUP)])
     assert run.exit_code == 0, run.stdout + run.stderr
     assert "PASS: 3/3 BGP sessions Established, 2/2 pairs reach" in run.stdout
 
 
 def test_the_lab_refuses_what_render_refuses_for_that_vendor(tmp_path: Path) -> None:
     """The lab proves the text render prints: with a DH group the vSRX lacks, render
-    --vendor vsrx prints nothing, so the lab runs nothing either (exit 1, the same finding)."""
+    --vendor vsrx prints nothing, so the lab runs nothing either (exit 1, the same finding,
+    from the gate `check --vendor vsrx` is)."""
     text = (ROOT / "samples" / "private-ipsec.yaml").read_text(encoding="utf-8")
     plan = tmp_path / "dh17.yaml"
     plan.write_text(
@@ -305,14 +339,11 @@ def test_the_lab_refuses_what_render_refuses_for_that_vendor(tmp_path: Path) -> 
     run = run_cli(["lab", "--vendor", "vsrx", str(plan)])
     assert run.exit_code == 1
     assert run.stdout == ""
-    assert run.stderr == (
-        f"{plan}:61:21: VRC702 connections.vpn-dc-east.ike.dh_group: DH group 17 is not "
-        "available on the vSRX (it has 14, 15, 16, 19, 20, 21 and 24); choose another\n"
-        "1 error: render refuses what the lab would run (dc-east as vsrx, vra-dal12 as vsrx), "
-        "so nothing was run\n"
+    refusal = (
+        f"{plan}:60:21: VRC702 connections.vpn-dc-east.ike.dh_group: DH group 17 is not "
+        "available on the vSRX (it has 14, 15, 16, 19, 20, 21 and 24); choose another"
     )
-    assert render_exit(plan, "vsrx") == 1
-
-
-def render_exit(plan: Path, vendor: str) -> int:
-    return run_cli(["render", "--vendor", vendor, str(plan)]).exit_code
+    assert run.stderr == f"{refusal}\n1 error, 0 warnings: nothing was written\n"
+    rendered = run_cli(["render", "--vendor", "vsrx", str(plan)])
+    assert rendered.exit_code == 1
+    assert rendered.stderr.splitlines()[0] == refusal

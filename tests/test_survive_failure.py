@@ -151,8 +151,17 @@ def test_check_refuses_it_for_a_router_the_plan_names_a_vyatta() -> None:
         check_text(dump(_two_workspaces_one_with_a_backup()), "plan.yaml")
     assert [f.format() for f in info.value.errors] == errors(_two_workspaces_one_with_a_backup())
     plan = _two_workspaces_one_with_a_backup()
-    del plan["routers"]["gw-a"]["vendor"]  # rendered as either: the pack says it
-    assert [f.rule for f in check_text(dump(plan), "plan.yaml").warnings] == ["VRC908"]
+    del plan["routers"]["gw-a"]["vendor"]  # rendered as either: held to every pack
+    with pytest.raises(PlanError) as info:
+        check_text(dump(plan), "plan.yaml")
+    (refused,) = info.value.errors
+    assert refused.rule == "VRC907"
+    assert refused.format().endswith(
+        "(router gw-a names no vendor, so check holds it to every pack, here vyatta; set "
+        "`vendor:` or run `check --vendor`)"
+    )
+    as_vsrx = render_checked(check_text(dump(plan), "plan.yaml", vendor="vsrx"), "vsrx")
+    assert "set protocols bgp group cc-c as-override" in as_vsrx["gw-a.vsrx.set"].splitlines()
     with pytest.raises(PlanError) as info:
         render(plan, "vyatta")
     assert [f.rule for f in info.value.errors] == ["VRC907"]

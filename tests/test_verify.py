@@ -54,11 +54,11 @@ def test_vyatta_sheet_lists_the_5600_commands_and_what_they_must_show() -> None:
         "from 10.148.252.83 to 172.16.3.1",
         "show ip bgp summary",
         "    must show: 172.16.3.5 AS 64999 (cc-dal12): Established, 2 prefixes received, "
-        "2 prefixes sent",
+        "1 prefix sent",
         "show ip bgp ipv4 unicast neighbors 172.16.3.5 routes",
         "    must show: exactly 192.168.50.0/24, 203.0.113.0/24",
         "show ip bgp ipv4 unicast neighbors 172.16.3.5 advertised-routes",
-        "    must show: exactly 10.20.0.0/16, 10.148.252.64/26",
+        "    must show: exactly 10.20.0.0/16",
         "show ip route 192.168.50.0/24",
         "    must show: a BGP route, selected, via 172.16.3.5",
         "show ip route 10.20.0.0/16",
@@ -103,10 +103,12 @@ def test_sheet_counts_are_the_routing_models_exports() -> None:
 
 
 def test_backup_neighbours_routes_are_expected_via_the_preferred_link() -> None:
+    """Each member of the VRA pair expects the workspace's prefix via the preferred tunnel's
+    peer only (the pair is a Vyatta design: the vSRX refuses a VRA pair, VRC952)."""
     plan = SAMPLES / "vra-ha-tgw-redundant.yaml"
-    intent = intent_of(plan, "vra-ha", "vsrx")
-    routes = {str(r.prefix): r for r in expected_routes(intent)}
-    assert [str(v) for v in routes["172.20.10.0/24"].via] == ["172.16.10.1"]
+    for member in ("vra-ha-a", "vra-ha-b"):
+        routes = {str(r.prefix): r for r in expected_routes(intent_of(plan, member))}
+        assert [str(v) for v in routes["172.20.10.0/24"].via] == ["172.16.10.1"], member
 
 
 def test_verify_command_prints_every_rendered_router() -> None:
@@ -134,8 +136,8 @@ def test_lab_frr_json_judges_all_as_planned() -> None:
         Row(
             "neighbour 172.16.3.5 (cc-dal12)",
             "prefixes sent",
-            "2 (10.20.0.0/16, 10.148.252.64/26)",
-            "2",
+            "1 (10.20.0.0/16)",
+            "1",
             True,
         ),
     ]
@@ -193,7 +195,7 @@ def test_frr_text_form_judges_like_the_json() -> None:
 def test_frr_text_form_with_a_session_not_established() -> None:
     expected = expected_neighbors(intent_of(PLAN, "vra-dal12"))
     text = FRR_TEXT.read_text().replace(
-        "00:00:06            2        2", "   never       Active        0"
+        "00:00:07            2        1", "   never       Active        0"
     )
     rows = judge_bgp_summary_text(expected, text)
     assert [r for r in rows if not r.ok] == [
@@ -248,8 +250,7 @@ def test_verify_show_exit_1_when_something_differs(tmp_path: Path) -> None:
     run = run_cli(["verify", str(PLAN), "--show", str(capture)])
     assert run.exit_code == 1
     assert (
-        "  FAIL neighbour 172.16.3.5 (cc-dal12): prefixes sent: 3 "
-        "(plan: 2 (10.20.0.0/16, 10.148.252.64/26))"
+        "  FAIL neighbour 172.16.3.5 (cc-dal12): prefixes sent: 3 (plan: 1 (10.20.0.0/16))"
     ) in run.stdout
     assert run.stdout.splitlines()[-1] == "vra-dal12: 4 checks, 1 not as planned"
 
@@ -295,7 +296,7 @@ def test_far_end_sheet_gives_every_number_and_never_the_key() -> None:
         "  BGP: neighbour 169.254.100.1, remote AS 64880, local AS 65010, source 169.254.100.2, "
         "keepalive 30 s, hold 90 s",
         "    advertise exactly: 10.100.0.0/16",
-        "    accept exactly: 10.30.0.0/16, 10.186.22.0/26, 172.20.10.0/24",
+        "    accept exactly: 10.30.0.0/16, 172.20.10.0/24",
     ):
         assert line in lines, line
 

@@ -816,7 +816,10 @@ def lab(
             "--failures powers off every VRA pair member itself: give --power-off or "
             "--failures, not both"
         )
-    checked = _check(plan, locked)
+    # `lab --vendor X` runs what `render --vendor X` prints, so it passes the gate that
+    # `check --vendor X` is: without it a router that names no vendor is held to every pack,
+    # and a plan only the vSRX can render (a same-ASN backup, VRC907) could not run as one.
+    checked = _check(plan, locked, vendor=vendor)
     ap = checked.address_plan
     failed = tuple(dict.fromkeys(parse(f) for f in fail or []))
     for f in failed:
