@@ -41,6 +41,7 @@ from vra_config.lab.topology import (
     overlaps,
     take_over,
 )
+from vra_config.lab.verified import verify_findings
 from vra_config.planner.records import AddressPlan
 
 FRR_INSTALL = (
@@ -298,7 +299,9 @@ def baseline(lab: Running, plan_name: str, say: Callable[[str], None]) -> LabRes
     say("lab: waiting for BGP to settle")
     converged, seconds = observe.converge(lab.query, lab.topology)
     say(f"lab: settled in {seconds:.1f} s" if converged else f"lab: not settled in {seconds:.0f} s")
-    return _observe(lab, lab.topology, plan_name, converged, seconds)
+    result = _observe(lab, lab.topology, plan_name, converged, seconds)
+    # each router judged as `vra-config verify` judges it after pasting (verify/judge.py)
+    return replace(result, findings=[*result.findings, *verify_findings(lab.query, lab.topology)])
 
 
 def _observe(
