@@ -30,6 +30,15 @@ PER_ROUTER = 8
 #: 131,068: half of them Transit Gateway links, each with a TGW address from 192.168.0.0/16.
 MAX_CONNECTIONS = 2 * (2**16 - 2)
 LOCATIONS = ["dal10", "dal12", "dal13", "wdc04", "wdc06", "wdc07", "fra04", "lon06", "tor01"]
+#: The four Transit Gateway workspaces of a router sit where PowerVS has an ASN of its own
+#: (IBM's Direct Link ordering table: DAL10 4206000072, WDC04 64995, WDC07 4206000068, SAO04
+#: 4206000076; the rest are 64999). A prefix whose path holds a workspace's ASN is dropped by
+#: another workspace with that ASN behind a Transit Gateway (VRC909 on the vSRX, where
+#: `as-override` rewrites only the gateway's AS), so a router's workspaces behind its gateways
+#: must all differ from each other and from 64999, or the plan renders for the Vyatta only.
+TGW_LOCATIONS = ["dal10", "wdc04", "wdc07", "sao04"]
+#: A cloud-connection workspace drawn at one of those moves to a 64999 neighbour location.
+AS_64999 = {"dal10": "dal12", "wdc04": "wdc06", "wdc07": "wdc06"}
 
 
 def _cut(base: str, prefixes: tuple[int, ...], need: int) -> Iterator[IPv4Network]:
@@ -90,8 +99,11 @@ def generate(n: int, seed: int = 1) -> dict[str, object]:
         for k in range(min(PER_ROUTER, n - r * PER_ROUTER)):
             index = r * PER_ROUTER + k
             ws = f"ws-{index:05d}"
+            location = rng.choice(LOCATIONS)  # drawn for every link: the subnets stay as they were
             powervs[ws] = {
-                "location": rng.choice(LOCATIONS),
+                "location": TGW_LOCATIONS[k // 2]
+                if index % 2
+                else AS_64999.get(location, location),
                 "subnets": [str(next(ws_nets)) for _ in range(rng.randint(2, 4))],
             }
             conn: dict[str, object] = {"router": name, "powervs": ws}

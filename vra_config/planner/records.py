@@ -16,6 +16,7 @@ first host for the `router` end, the second for the peer.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
@@ -123,11 +124,12 @@ class PlannedLink:
     #: cloud connection or VXC; behind a Transit Gateway the workspace's, after the gateway's.
     workspace_asn: int | None = None
 
-    @property
+    @functools.cached_property
     def far_asns(self) -> frozenset[int]:
         """Every ASN a route from the far end has crossed when it arrives: the peer's, and
         behind a Transit Gateway the workspace's too. The planner's routing, the packs' loop
-        checks and the lab's stand-ins all read this one model."""
+        checks and the lab's stand-ins all read this one model. Worked out once per link
+        (the design checks ask for it per prefix: 133,750 times at 10,000 connections)."""
         return frozenset(a for a in (self.peer_asn, self.workspace_asn) if a is not None)
 
 

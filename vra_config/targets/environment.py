@@ -1,14 +1,17 @@
 """The jinja2 environment every target renders with: strict, and unable to add a line.
 
 One environment per (template folder, override directory), built once and reused: templates
-are compiled once per process. It is strict (an undefined name is an error, not an empty
-string) and its `finalize` hook refuses any value that could start a new line, so no value
-can change the shape of the output whatever a template does with it. Template folders stay
+are compiled once per process, and their compiled code is kept across processes in
+`templates/__pycache__/` (`_BytecodeCache`), as Python keeps `.pyc` files. It is strict (an
+undefined name is an error, not an empty string) and its `finalize` hook refuses any value
+that could start a new line, so no value can change the shape of the output whatever a
+template does with it. Template folders stay
 at the top of the project, `templates/<target>/`, and ship inside the wheel.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from pathlib import Path
@@ -40,6 +43,35 @@ def _finalize(value: object) -> object:
     return value
 
 
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs: compiling the Vyatta pack took 25 ms of a 300 ms run.
+
+    Jinja names each entry by template name and file and checks the template's checksum and
+    its own bytecode version on load (jinja2 `bccache.Bucket`), so a changed template is
+    compiled again, never served stale. The cache is a speed-up only: a folder that cannot be
+    written (a read-only install) or an entry that cannot be read means compiling as before.
+    """
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # pickle and marshal raise many kinds on a broken entry: a miss
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):  # not writable: the next run compiles again
+            super().dump_bytecode(bucket)
+
+
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    folder = templates_root() / "__pycache__"
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError:
+        return None
+    return _BytecodeCache(str(folder), "%s.jinja")
+
+
 @functools.lru_cache(maxsize=8)
 def environment(target: str, override: str | None = None) -> jinja2.Environment:
     """The jinja2 environment of `templates/<target>/`; `override` templates win by name."""
@@ -55,6 +87,7 @@ def environment(target: str, override: str | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         finalize=_finalize,
+        bytecode_cache=_bytecode_cache(),
     )
 
 

@@ -22,7 +22,7 @@ planned IKE, ESP, GRE and BGP peers are added to it, or those never arrive.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from ipaddress import IPv4Network
 from typing import Any
 
@@ -348,32 +348,40 @@ def _zones_and_policies(intent: RouterIntent) -> dict[str, Any]:
     # end can route back to S (S's prefixes are exported over T's link) and S's far end was
     # told of T (T's prefixes are exported over S's link); the device routes to all.
     own_zone = intent.own_zone or DEFAULT_OWN_ZONE["site" if intent.site else "router"]
-    everything: frozenset[IPv4Network] = frozenset(
-        {*intent.own_prefixes, *(p for e in intent.links for p in e.imports)}
-    )
-    groups: list[tuple[str, str, tuple[IPv4Network, ...], frozenset[IPv4Network]]] = []
+    # Every prefix of the device is sorted, named and hashed once, then stands for itself
+    # by its rank: the pairs below meet it once per pair of groups, and hashing, comparing
+    # and printing an `IPv4Network` (pure Python) there was most of a large vSRX render.
+    order = sorted({*intent.own_prefixes, *(p for e in intent.links for p in e.imports)})
+    rank = {p: i for i, p in enumerate(order)}
+    names = [_net(p) for p in order]
+
+    def ids(prefixes: Iterable[IPv4Network]) -> frozenset[int]:
+        return frozenset(rank[p] for p in prefixes if p in rank)
+
+    everything = frozenset(range(len(order)))
+    groups: list[tuple[str, str, frozenset[int], frozenset[int]]] = []
     if intent.own_prefixes:
         # "_" never appears in plan names, so no link's group can take this name
-        groups.append((LOCAL_GROUP, own_zone, intent.own_prefixes, everything))
+        groups.append((LOCAL_GROUP, own_zone, ids(intent.own_prefixes), everything))
     groups += [
-        (e.connection, _zone(e, intent.site), e.imports, frozenset(e.exports)) for e in intent.links
+        (e.connection, _zone(e, intent.site), ids(e.imports), ids(e.exports)) for e in intent.links
     ]
     policies = []
-    used: set[IPv4Network] = set()
+    used: set[int] = set()
     for src_name, src_zone, src, src_exports in groups:
         for dst_name, dst_zone, dst, dst_exports in groups:
-            sources = sorted(set(src) & dst_exports)
-            destinations = sorted(set(dst) & src_exports)
+            sources = sorted(src & dst_exports)
+            destinations = sorted(dst & src_exports)
             if src_name == dst_name or not sources or not destinations:
                 continue
-            used |= {*sources, *destinations}
+            used.update(sources, destinations)
             policies.append(
                 {
                     "name": f"{src_name}_to_{dst_name}",
                     "from": src_zone,
                     "to": dst_zone,
-                    "sources": [_net(p) for p in sources],
-                    "destinations": [_net(p) for p in destinations],
+                    "sources": [names[i] for i in sources],
+                    "destinations": [names[i] for i in destinations],
                 }
             )
     bindings: list[dict[str, str]] = []
@@ -390,7 +398,7 @@ def _zones_and_policies(intent: RouterIntent) -> dict[str, Any]:
         "own_zone": own_zone if intent.own_prefixes and policies and not bindings else None,
         "zone_bindings": bindings,
         "zone_interfaces": sorted(zone_lines, key=lambda z: (z["zone"], z["interface"])),
-        "addresses": [{"name": _net(p), "prefix": str(p)} for p in sorted(used)],
+        "addresses": [{"name": names[i], "prefix": str(order[i])} for i in sorted(used)],
         "policies": sorted(policies, key=lambda p: (p["from"], p["to"], p["name"])),
     }
 
