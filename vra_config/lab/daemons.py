@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from vra_config.lab.netns import LabError, exec_args
+from vra_config.lab.netns import LabError, spawn
 
 #: Where distributions put FRR's daemons: Debian and Ubuntu use /usr/lib/frr.
 DAEMON_DIRS = (Path("/usr/lib/frr"), Path("/usr/libexec/frr"), Path("/usr/sbin"))
@@ -74,16 +74,7 @@ def start(frr: Frr, namespace: str, folder: Path, processes: list[subprocess.Pop
             "--vty_socket", str(folder),
             "--log", f"file:{folder / f'{daemon}.log'}",
         ]  # fmt: skip
-        with (folder / f"{daemon}.out").open("wb") as out:
-            processes.append(
-                subprocess.Popen(
-                    exec_args(namespace, command),
-                    stdin=subprocess.DEVNULL,
-                    stdout=out,
-                    stderr=subprocess.STDOUT,
-                    start_new_session=True,  # a Ctrl-C reaches us, and we stop them in order
-                )
-            )
+        spawn(namespace, command, folder / f"{daemon}.out", processes)
         if daemon == "zebra":
             _wait_for(api, processes[-1], folder)
     _static_routes(frr, folder)

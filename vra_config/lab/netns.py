@@ -11,6 +11,8 @@ from __future__ import annotations
 import subprocess
 from collections.abc import Sequence
 from ipaddress import IPv4Address, IPv4Interface
+from pathlib import Path
+from typing import Any
 
 
 class LabError(RuntimeError):
@@ -29,6 +31,24 @@ def run(args: Sequence[str], stdin: str | None = None) -> str:
 def exec_args(namespace: str, command: Sequence[str]) -> list[str]:
     """A command run inside a namespace."""
     return ["ip", "netns", "exec", namespace, *command]
+
+
+def spawn(
+    namespace: str, command: Sequence[str], output: Path, processes: list[Any]
+) -> subprocess.Popen[bytes]:
+    """Start a daemon in the namespace, its stdout and stderr in `output`; it joins
+    `processes` the moment it exists, so an interrupted start still leaves teardown its pid.
+    A session of its own: a Ctrl-C reaches us, and we stop the daemons in order."""
+    with output.open("wb") as out:
+        process = subprocess.Popen(
+            exec_args(namespace, command),
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    processes.append(process)
+    return process
 
 
 def add_namespace(namespace: str) -> None:

@@ -88,7 +88,8 @@ def polled(query: Query, nodes: list[str]) -> Query:
     return prefetch(query, [(n, c) for n in nodes for c in (SUMMARY, ROUTES)])
 
 
-def _sessions(query: Query, nodes: list[str]) -> dict[Key, str]:
+def session_states(query: Query, nodes: list[str]) -> dict[Key, str]:
+    """Each node's BGP sessions and their states, as its summary shows them."""
     out: dict[Key, str] = {}
     for node in nodes:
         peers = query(node, SUMMARY).get("peers", {})
@@ -115,7 +116,7 @@ def converge(
     stable = 0
     while time.monotonic() - start < deadline:
         asked = polled(query, nodes)
-        sessions = _sessions(asked, nodes)
+        sessions = session_states(asked, nodes)
         snapshot = (sessions, [_rib(asked, n) for n in nodes])
         up = all(sessions.get(k) == "Established" for k in wanted)
         stable = stable + 1 if snapshot == last else 0
@@ -161,7 +162,7 @@ def collect(query: Query, topology: Topology) -> Observed:
             if len(valid) > 1 and best and best[0].get("nexthops"):
                 choices[node][IPv4Network(p)] = (str(best[0]["nexthops"][0].get("ip")), len(valid))
     return Observed(
-        sessions=_sessions(query, nodes),
+        sessions=session_states(query, nodes),
         rib={n: _rib(query, n) for n in nodes},
         bgp=bgp,
         advertised=advertised,

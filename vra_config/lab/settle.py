@@ -18,11 +18,11 @@ from vra_config.lab.observe import (
     POLL,
     ROUTES,
     STABLE_POLLS,
-    SUMMARY,
     Key,
     Query,
     bgp_sessions,
     polled,
+    session_states,
 )
 from vra_config.lab.paths import Tables, tables
 
@@ -75,13 +75,8 @@ def _on(topology: Topology, key: Key, wires: set[str]) -> bool:
     )
 
 
-def states(query: Query, nodes: list[str]) -> dict[Key, str]:
-    out: dict[Key, str] = {}
-    for node in nodes:
-        peers = query(node, SUMMARY).get("peers", {})
-        for address, peer in peers.items():
-            out[(node, address)] = str(peer.get("state", "unknown"))
-    return out
+#: each node's sessions and their states (one reading for settling and for observing)
+states = session_states
 
 
 def snapshot(query: Query, nodes: list[str]) -> Tables:

@@ -29,7 +29,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ from ipaddress import IPv4Interface
 from pathlib import Path
 from typing import Any
 
-from vra_config.lab.netns import LabError, exec_args, run
+from vra_config.lab.netns import LabError, exec_args, run, spawn
 from vra_config.lab.topology import Node, Topology, Wire
 
 KEEPALIVED_INSTALL = (
@@ -215,16 +214,7 @@ def start_keepalived(
         "--no-syslog", "-f", str(conf),
         "-p", str(folder / "keepalived.pid"), "-r", str(folder / "vrrp.pid"),
     ]  # fmt: skip
-    with (folder / "keepalived.out").open("wb") as out:
-        processes.append(
-            subprocess.Popen(
-                exec_args(namespace, command),
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        )
+    spawn(namespace, command, folder / "keepalived.out", processes)
 
 
 def power_off(namespace: str) -> None:
