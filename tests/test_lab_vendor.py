@@ -280,7 +280,7 @@ def test_the_failure_matrix_runs_per_vendor(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(matrix, "run_matrix", fake)
     run = run_cli(["lab", "--failures", "--vendor", "vsrx", str(BACKUP)])
     assert (run.exit_code, seen) == (2, ["vsrx"])
-    topology, found, _ = matrix.plan_matrix(check_file(BACKUP).address_plan, "vsrx")
+    topology, found, _ = matrix.plan_matrix(check_file(BACKUP, vendor="vsrx").address_plan, "vsrx")
     assert {n.vendor for n in topology.nodes.values() if n.intent is not None} == {"vsrx"}
     assert sorted(c.failure.target for c in found) == ["cc-dal12-a", "cc-dal12-b"]
 

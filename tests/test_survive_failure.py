@@ -213,17 +213,19 @@ def _lab(*args: str) -> dict[str, Any]:
 
 
 @needs_lab
+@pytest.mark.parametrize(("kind", "state"), [("", "far end silent"), (":down", "interface down")])
 @pytest.mark.parametrize("failed", ["cc-a1", "cc-a2"])
-def test_same_asn_transit_survives_either_link_to_a_workspace_with_a_backup(failed: str) -> None:
+def test_same_asn_transit_survives_either_link_to_a_workspace_with_a_backup(
+    failed: str, kind: str, state: str
+) -> None:
     """The shape the Vyatta pack renders: nothing re-originates ws-a's subnet over cc-a1, so
     when either of gw-a's links to ws-a fails, BGP moves to the other and both locations still
-    reach each other (gw-b's static points at gw-a over the backbone, which still has it).
-    `--fail` takes the interface down; after the failure lab is merged, run the same plan with
-    silent far ends too:
-    `vra-config lab --locked --failures tests/lab/same-asn-transit-backup.yaml`."""
-    result = _lab("--fail", failed)
+    reach each other (gw-b's static points at gw-a over the backbone, which still has it):
+    with the far end silent (the session ends by its hold timer, the tunnel stays up) and with
+    the interface down."""
+    result = _lab("--fail", failed + kind)
     states = {s["link"]: s["state"] for s in result["sessions"]}
-    assert states[failed] == "down (--fail)"
+    assert states[failed] == f"down (--fail: {state})"
     other = "cc-a2" if failed == "cc-a1" else "cc-a1"
     assert states[other] == "Established"
     assert result["matrix"] and all(c["reaches"] for c in result["matrix"])
