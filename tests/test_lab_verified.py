@@ -84,3 +84,19 @@ def test_a_prefix_only_a_link_the_lab_does_not_run_brings_is_not_asked_for() -> 
 
     assert verified.verify_findings(ask, topology) == []
     assert asked == ["vra-ha-a"]  # the backup member carries no session; stand-ins no intent
+
+
+def test_routes_the_os_installs_through_an_unrun_vpn_are_not_asked_for() -> None:
+    """private-ipsec as the vSRX means it: 10.120.0.0/24 (branch-01's selector) is a route
+    Junos installs through st0.1 while that VPN is up; the lab cannot wire a policy-based
+    VPN, so vra-dal12 never holds it there and is not asked to send it. The Vyatta text holds
+    it by a static route (the policy-based design), so it is asked for."""
+    from ipaddress import IPv4Network
+
+    from vra_config.lab.verified import _unheld
+
+    plan = SAMPLES / "private-ipsec.yaml"
+    ap = check_file(plan, locked=True, vendor="vsrx").address_plan
+    assert _unheld(build(ap, (), "vsrx"))["vra-dal12"] == {IPv4Network("10.120.0.0/24")}
+    ap = check_file(plan, locked=True, vendor="vyatta").address_plan
+    assert _unheld(build(ap, (), "vyatta"))["vra-dal12"] == set()
