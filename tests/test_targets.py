@@ -15,8 +15,8 @@ from hcl_literal import decode, resources
 
 from vra_config.pipeline import check_file
 from vra_config.targets.ibm import TARGETS, terraform
+from vra_config.targets.ibm.render import render_context
 from vra_config.targets.ibm.side import ibm_side
-from vra_config.targets.routers.render import environment
 
 PLANS = sample_plans()
 TFCHECK = ROOT.parent / "shared" / "tools" / "tfcheck" / "tfcheck"
@@ -80,9 +80,7 @@ def test_several_tunnels_become_redundant_gre(tmp_path: Path) -> None:
         remote_tunnel_ip="172.16.10.6",
     )
     side = replace(side, tgw=(replace(link, tunnels=(first, second)),))
-    data = terraform.context(side)
-    data["header"] = ["# test"]
-    text = environment("terraform").get_template(terraform.TEMPLATE).render(data)
+    text = render_context("terraform", terraform.context(side), ["# test"])
     (tmp_path / "ibm-side.tf").write_text(text)
     result = tfcheck(tmp_path)
     assert result.returncode == 0, result.stdout

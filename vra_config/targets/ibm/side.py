@@ -3,7 +3,8 @@ PowerVS cloud connection must be told so that it mirrors the router's end.
 
 Every value comes from the planner's `PlannedLink` (the object the router packs render), with
 the two ends' roles swapped: IBM's *local* gateway and tunnel IP are the router's *remote*
-ones and the other way round. Names follow IBM's field names:
+ones and the other way round. `_SeenFromIbm` says that swap once, in IBM's words, and the
+records are built from it. Names follow IBM's field names:
 - Transit Gateway GRE: local/remote gateway IP, local/remote tunnel IP, zone, remote BGP ASN
   (https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-unbound-gre-connection);
 - cloud connection: the GRE subnet (CIDR) and GRE destination (the router), from which IBM
@@ -50,7 +51,7 @@ def ident(name: str) -> str:
     return f"_{text}" if text[:1].isdigit() else text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GreTunnel:
     """One GRE tunnel of a Transit Gateway connection, in IBM's terms (IBM is *local*)."""
 
@@ -65,7 +66,7 @@ class GreTunnel:
     local_bgp_asn: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TgwLink:
     """A Transit Gateway GRE connection to a classic router."""
 
@@ -98,7 +99,7 @@ class TgwLink:
         return len(self.tunnels) > 1
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CloudLink:
     """A PowerVS cloud connection with classic enabled and a GRE tunnel to a router."""
 
@@ -115,7 +116,7 @@ class CloudLink:
     speed_var: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Workspace:
     """A PowerVS workspace with cloud connections: the IDs IBM's side needs for it."""
 
@@ -127,7 +128,7 @@ class Workspace:
     networks_var: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TgwWorkspace:
     """A PowerVS workspace a Transit Gateway GRE leads to: it reaches the gateway through its
     own connection, `network_type = "power_virtual_server"` with the workspace's CRN as
@@ -142,7 +143,7 @@ class TgwWorkspace:
     attach_var: str  # Terraform: false when the workspace is attached already
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class IbmSide:
     """IBM's end of every link of a plan, in connection-name order."""
 
@@ -159,6 +160,44 @@ class IbmSide:
     def locations(self) -> tuple[str, ...]:
         """PowerVS locations with cloud connections, sorted: one provider zone each."""
         return tuple(sorted({link.location for link in self.cloud}))
+
+
+@dataclass(frozen=True, kw_only=True)
+class _SeenFromIbm:
+    """One GRE link's underlay and tunnel addresses in IBM's words, where IBM is *local*.
+
+    The planner writes a `PlannedLink` from the router's end (`local_ip` is the router's,
+    `remote_ip` the far end's), and IBM names the same four addresses from its own end; the
+    swap is said here once instead of at each record's fields. Private to `targets/ibm`:
+    `intent/` builds a router-end view of a link, and the two can become one view of both
+    ends once that one settles.
+    """
+
+    link: PlannedLink
+
+    @property
+    def local_gateway_ip(self) -> str:
+        """IBM's underlay address: the router's remote-ip (a cloud connection's GRE source)."""
+        assert self.link.remote_ip is not None
+        return str(self.link.remote_ip)
+
+    @property
+    def local_tunnel_ip(self) -> str:
+        """IBM's tunnel address: the router's BGP neighbour."""
+        assert self.link.peer_address is not None
+        return str(self.link.peer_address.ip)
+
+    @property
+    def remote_gateway_ip(self) -> str:
+        """The router's private address, its local-ip (a cloud connection's GRE destination)."""
+        assert self.link.local_ip is not None
+        return str(self.link.local_ip)
+
+    @property
+    def remote_tunnel_ip(self) -> str:
+        """The router's own tunnel address."""
+        assert self.link.router_address is not None
+        return str(self.link.router_address.ip)
 
 
 def ibm_side(address_plan: AddressPlan) -> IbmSide:
@@ -182,29 +221,41 @@ def ibm_side(address_plan: AddressPlan) -> IbmSide:
     tgw.sort(key=lambda link: link.connection)
     if problems:
         raise TargetError(problems)
-    used = sorted({link.powervs for link in cloud})
-    workspaces = tuple(
-        Workspace(
-            ws,
-            plan.powervs[ws].location,
-            tuple(str(s) for s in plan.powervs[ws].subnets),
-            f"{ident(ws)}_workspace_id",
-            f"{ident(ws)}_workspace_crn",
-            f"{ident(ws)}_network_ids",
-        )
-        for ws in used
+    return IbmSide(
+        tgw=tuple(tgw),
+        cloud=tuple(cloud),
+        workspaces=_cloud_workspaces(plan, cloud),
+        tgw_workspaces=_tgw_workspaces(tgw),
     )
-    attached = tuple(
+
+
+def _cloud_workspaces(plan: Plan, cloud: list[CloudLink]) -> tuple[Workspace, ...]:
+    """The workspaces the cloud connections lead to, by name: the IDs each one needs."""
+    return tuple(
+        Workspace(
+            name=ws,
+            location=plan.powervs[ws].location,
+            subnets=tuple(str(s) for s in plan.powervs[ws].subnets),
+            id_var=f"{ident(ws)}_workspace_id",
+            crn_var=f"{ident(ws)}_workspace_crn",
+            networks_var=f"{ident(ws)}_network_ids",
+        )
+        for ws in sorted({link.powervs for link in cloud})
+    )
+
+
+def _tgw_workspaces(tgw: list[TgwLink]) -> tuple[TgwWorkspace, ...]:
+    """The workspaces the Transit Gateway GREs lead to, by name: each its own connection."""
+    return tuple(
         TgwWorkspace(
-            ws,
-            f"{ws}-powervs",
-            f"{ident(ws)}_powervs",
-            f"{ident(ws)}_workspace_crn",
-            f"{ident(ws)}_attach",
+            name=ws,
+            connection=f"{ws}-powervs",
+            ident=f"{ident(ws)}_powervs",
+            crn_var=f"{ident(ws)}_workspace_crn",
+            attach_var=f"{ident(ws)}_attach",
         )
         for ws in sorted({link.powervs for link in tgw})
     )
-    return IbmSide(tuple(tgw), tuple(cloud), workspaces, attached)
 
 
 def _name_problem(path: tuple[str | int, ...], name: str, what: str) -> Finding | None:
@@ -250,16 +301,16 @@ def _tgw_link(
     problem = _name_problem(path, link.name, what)
     if problem is not None:
         problems.append(problem)
-    assert link.local_ip and link.remote_ip and link.router_address and link.peer_address
     assert link.router_asn is not None
+    ibm = _SeenFromIbm(link=link)
     tunnel = GreTunnel(
         name=link.name,
         zone=conn.transit_gateway.zone,
         zone_var=f"{ident(link.name)}_zone",
-        local_gateway_ip=str(link.remote_ip),
-        local_tunnel_ip=str(link.peer_address.ip),
-        remote_gateway_ip=str(link.local_ip),
-        remote_tunnel_ip=str(link.router_address.ip),
+        local_gateway_ip=ibm.local_gateway_ip,
+        local_tunnel_ip=ibm.local_tunnel_ip,
+        remote_gateway_ip=ibm.remote_gateway_ip,
+        remote_tunnel_ip=ibm.remote_tunnel_ip,
         local_bgp_asn=conn.transit_gateway.asn,
     )
     return TgwLink(
@@ -275,7 +326,8 @@ def _tgw_link(
 
 
 def _cloud_link(plan: Plan, link: PlannedLink, conn: CloudConnection) -> CloudLink:
-    assert link.subnet is not None and link.local_ip and link.remote_ip
+    assert link.subnet is not None
+    ibm = _SeenFromIbm(link=link)
     return CloudLink(
         connection=link.name,
         ident=ident(link.name),
@@ -284,8 +336,8 @@ def _cloud_link(plan: Plan, link: PlannedLink, conn: CloudConnection) -> CloudLi
         location=plan.powervs[conn.powervs].location,
         description=link.description,
         gre_cidr=str(link.subnet),
-        gre_destination=str(link.local_ip),
-        gre_source=str(link.remote_ip),
+        gre_destination=ibm.remote_gateway_ip,
+        gre_source=ibm.local_gateway_ip,
         speed=conn.speed,
         speed_var=f"{ident(link.name)}_speed",
     )
