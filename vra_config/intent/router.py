@@ -4,8 +4,8 @@ The planner says where every address goes and `routing` which prefixes cross eac
 module says, device by device, which tunnels, IPsec peers, static routes and BGP sessions
 carry them. Both ends of a link come from one `PlannedLink` and one `LinkRoutes`, so a
 tunnel's addresses, its BGP neighbours, proposals and key reference cannot disagree.
-The records themselves are in `records.py`; vendor packs turn a `RouterIntent` into their
-own names and syntax.
+The records themselves are in `records.py`, each end's view of a link in `ends.py`; vendor
+packs turn a `RouterIntent` into their own names and syntax.
 """
 
 from __future__ import annotations
@@ -124,6 +124,8 @@ def _descriptions(link: PlannedLink, other: str) -> tuple[str, str]:
 def _add_link(
     builders: dict[str, _Builder], link: PlannedLink, routes: LinkRoutes, firewalled: set[str]
 ) -> None:
+    """Both ends of one link, each into its own device's builder (a workspace's end is
+    IBM's: `ends` gives no far end for it)."""
     for end in ends(link):
         if end is not None:
             _add_end(builders[end.device], link, end, routes, end.device in firewalled)
