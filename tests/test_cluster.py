@@ -90,7 +90,11 @@ def test_the_pack_refuses_a_tunnel_on_a_nodes_own_address() -> None:
         asn=64880,
         router_id=None,
         cluster=ClusterNodes(
-            "n0", "n1", "reth0.0", "reth1.0", (IPv4Address("10.0.0.5"), IPv4Address("10.0.0.6"))
+            node0="n0",
+            node1="n1",
+            private_interface="reth0.0",
+            public_interface="reth1.0",
+            node_addresses=(IPv4Address("10.0.0.5"), IPv4Address("10.0.0.6")),
         ),
     )
     ctx = {

@@ -45,15 +45,15 @@ KEYWORDS = {
 
 def _intent(text: str) -> RouterIntent:
     n = BgpNeighbor(
-        "cc-x",
-        IPv4Address("172.16.3.5"),
-        IPv4Address("172.16.3.6"),
-        64999,
-        text,
-        (IPv4Network("192.168.50.0/24"),),
-        (IPv4Network("10.1.0.0/16"),),
-        30,
-        90,
+        connection="cc-x",
+        address=IPv4Address("172.16.3.5"),
+        local_address=IPv4Address("172.16.3.6"),
+        remote_as=64999,
+        description=text,
+        accept=(IPv4Network("192.168.50.0/24"),),
+        advertise=(IPv4Network("10.1.0.0/16"),),
+        keepalive=30,
+        holdtime=90,
         multihop=16,
     )
     return RouterIntent(
@@ -62,17 +62,23 @@ def _intent(text: str) -> RouterIntent:
         router_id=IPv4Address("10.0.0.1"),
         tunnels=(
             GreTunnel(
-                "cc-x",
-                0,
-                text,
-                IPv4Address("10.0.0.1"),
-                IPv4Address("172.16.3.1"),
-                IPv4Interface("172.16.3.6/30"),
-                1476,
-                1436,
+                connection="cc-x",
+                number=0,
+                description=text,
+                local_ip=IPv4Address("10.0.0.1"),
+                remote_ip=IPv4Address("172.16.3.1"),
+                address=IPv4Interface("172.16.3.6/30"),
+                mtu=1476,
+                tcp_mss=1436,
             ),
         ),
-        static_routes=(StaticRoute(IPv4Network("172.16.3.1/32"), text, IPv4Address("10.0.0.2")),),
+        static_routes=(
+            StaticRoute(
+                prefix=IPv4Network("172.16.3.1/32"),
+                description=text,
+                next_hop=IPv4Address("10.0.0.2"),
+            ),
+        ),
         bgp_neighbors=(n,),
         bgp_networks=(IPv4Network("10.1.0.0/16"),),
     )

@@ -214,7 +214,7 @@ def test_quote_refuses_what_cannot_be_quoted() -> None:
 
 
 def test_finalize_refuses_control_characters_whatever_the_template() -> None:
-    intent = RouterIntent("r1", 64880, None)
+    intent = RouterIntent(name="r1", asn=64880, router_id=None)
     template = environment("vyatta").from_string("set x {{ v }}")
     with pytest.raises(RenderBug):
         template.render(v="a\nset y")

@@ -45,37 +45,49 @@ OWN = IPv4Network("10.148.252.64/26")
 
 def _neighbor(connection: str, address: str, loops: tuple[IPv4Network, ...]) -> BgpNeighbor:
     return BgpNeighbor(
-        connection,
-        IPv4Address(address),
-        IPv4Address(address) + 1,
-        64999,
-        connection,
-        (),
-        (WS_A, WS_B, OWN),
-        30,
-        90,
+        connection=connection,
+        address=IPv4Address(address),
+        local_address=IPv4Address(address) + 1,
+        remote_as=64999,
+        description=connection,
+        accept=(),
+        advertise=(WS_A, WS_B, OWN),
+        keepalive=30,
+        holdtime=90,
         own_as_in_path=loops,
     )
 
 
 def _intent() -> RouterIntent:
     """A router with a re-originated prefix, a policy-based peer and a plain static."""
-    reoriginate = StaticRoute(WS_A, "re-originated", IPv4Address("172.16.3.5"), reoriginate=True)
-    policy = StaticRoute(
-        IPv4Network("10.120.0.0/24"), "policy", IPv4Address("169.55.223.73"), for_ipsec_policy=True
+    reoriginate = StaticRoute(
+        prefix=WS_A,
+        description="re-originated",
+        next_hop=IPv4Address("172.16.3.5"),
+        reoriginate=True,
     )
-    plain = StaticRoute(IPv4Network("10.20.0.0/16"), "plain", IPv4Address("10.148.252.90"))
+    policy = StaticRoute(
+        prefix=IPv4Network("10.120.0.0/24"),
+        description="policy",
+        next_hop=IPv4Address("169.55.223.73"),
+        for_ipsec_policy=True,
+    )
+    plain = StaticRoute(
+        prefix=IPv4Network("10.20.0.0/16"),
+        description="plain",
+        next_hop=IPv4Address("10.148.252.90"),
+    )
     peer = IpsecPeer(
-        "vpn-b",
-        "vpn-b: branch",
-        IPv4Address("169.55.223.76"),
-        IPv4Address("192.0.2.20"),
-        Ike(),
-        Esp(),
-        Secret("env", "X"),
-        None,
-        ((OWN, IPv4Network("10.120.0.0/24")), (OWN, IPv4Network("0.0.0.0/0"))),
-        3,
+        connection="vpn-b",
+        description="vpn-b: branch",
+        local_address=IPv4Address("169.55.223.76"),
+        remote_address=IPv4Address("192.0.2.20"),
+        ike=Ike(),
+        esp=Esp(),
+        psk=Secret("env", "X"),
+        vti=None,
+        policies=((OWN, IPv4Network("10.120.0.0/24")), (OWN, IPv4Network("0.0.0.0/0"))),
+        number=3,
     )
     return RouterIntent(
         name="r",

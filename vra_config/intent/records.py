@@ -2,6 +2,10 @@
 
 `router.router_intents` fills them from the address plan; a router pack turns one
 `RouterIntent` into its own names and syntax, and never sees the plan or the planner.
+
+Every record is keyword-only: most hold several fields of one type side by side (two
+addresses, two numbers, two prefix lists), and a swapped pair passed by position would
+type-check and render a wrong configuration.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from vra_config.plan.model import Esp, Ike
 from vra_config.plan.values import PerVendor, Secret
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class GreTunnel:
     connection: str
     number: int
@@ -25,7 +29,7 @@ class GreTunnel:
     tcp_mss: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Vti:
     connection: str
     number: int
@@ -35,7 +39,7 @@ class Vti:
     tcp_mss: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class IpsecPeer:
     """One end of a site-to-site IPsec link: both ends share proposals and key."""
 
@@ -51,7 +55,7 @@ class IpsecPeer:
     number: int | None = None  # the tunnel interface number, policy-based links included
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class VlanInterface:
     """A VLAN sub-interface carrying a Megaport VXC."""
 
@@ -62,7 +66,7 @@ class VlanInterface:
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class StaticRoute:
     """A route via a next-hop address, or out of a tunnel (`family` "gre" or "vti")."""
 
@@ -82,7 +86,7 @@ class StaticRoute:
     arrivals: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class BgpNeighbor:
     connection: str
     address: IPv4Address
@@ -132,7 +136,7 @@ DEFAULT_LOCAL_PREFERENCE = 100
 LOCAL_PREFERENCE_STEP = 10
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class InboundFilter:
     """What may arrive on one link's interface: the far end's prefixes and the link subnet.
 
@@ -148,7 +152,7 @@ class InboundFilter:
     vlan: int | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LinkEnd:
     """One end of one link, as the device at that end sees it: for zones, policies and
     host-bound filters, which need every link of a device side by side."""
@@ -168,7 +172,7 @@ class LinkEnd:
     bgp_peer: IPv4Address | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class HaMember:
     """What one member of a pair adds to the pair's intent: its VRRP role."""
 
@@ -187,7 +191,7 @@ class HaMember:
     peer_addresses: tuple[IPv4Address, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ClusterNodes:
     """What a vSRX chassis cluster adds to its one intent (see `intent/cluster.py`): its
     nodes, and the reth units its tunnels start on. A node's own (management) address never
@@ -200,7 +204,7 @@ class ClusterNodes:
     node_addresses: tuple[IPv4Address, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RouterIntent:
     """Everything one device needs, sorted so that rendering is byte-stable."""
 

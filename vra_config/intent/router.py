@@ -4,19 +4,20 @@ The planner says where every address goes and `routing` which prefixes cross eac
 module says, device by device, which tunnels, IPsec peers, static routes and BGP sessions
 carry them. Both ends of a link come from one `PlannedLink` and one `LinkRoutes`, so a
 tunnel's addresses, its BGP neighbours, proposals and key reference cannot disagree.
-The records themselves are in `records.py`; vendor packs turn a `RouterIntent` into their
-own names and syntax.
+The records themselves are in `records.py`, each end's view of a link in `ends.py`; vendor
+packs turn a `RouterIntent` into their own names and syntax.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address, IPv4Network
 
 from vra_config.intent import pairs
 from vra_config.intent.cluster import with_clusters
+from vra_config.intent.ends import End, ends
 from vra_config.intent.records import (
     BgpNeighbor,
     GreTunnel,
@@ -69,39 +70,40 @@ def router_intents(
         _add_link(builders, link, routes[name], firewalled)
     intents: dict[str, RouterIntent] = {}
     for name, router in plan.routers.items():
-        intents[name] = _finish(
-            name,
-            router.asn,
-            router.router_id,
-            frozenset(router.advertise),
-            builders[name],
-            site=False,
+        device = RouterIntent(
+            name=name,
+            asn=router.asn,
+            router_id=router.router_id,
+            own_prefixes=tuple(sorted(frozenset(router.advertise))),
             own_zone=router.zone,
             loopback_filter=router.loopback_filter,
             public_interface=pairs.public_interface(router),
-            own_routes=router.routes,
         )
+        intents[name] = _device_intent(device, builders[name], router.routes)
     for name, site in plan.sites.items():
-        intents[name] = _finish(
-            name,
-            site.asn,
-            site.router_id,
-            frozenset(site.networks),
-            builders[name],
+        device = RouterIntent(
+            name=name,
+            asn=site.asn,
+            router_id=site.router_id,
             site=True,
+            own_prefixes=tuple(sorted(frozenset(site.networks))),
             own_zone=site.zone,
             loopback_filter=site.loopback_filter,
             site_interface=site.interface,
             site_wan_zone=site.wan_zone,
             site_lan_interface=site.lan_interface,
-            own_routes=site.routes,
             site_direct_link=site.direct_link is not None,
         )
+        intents[name] = _device_intent(device, builders[name], site.routes)
     return with_clusters(intents, plan)
 
 
 def _descriptions(link: PlannedLink, other: str) -> tuple[str, str]:
-    """(interface, BGP neighbour) descriptions for one end; names only, never addresses."""
+    """(interface, BGP neighbour) descriptions for one end; names only, never addresses.
+
+    The only place this module writes a link's description text, kept whole so that a
+    vendor-neutral description writer (which a running-configuration reader can invert)
+    can take its place."""
     if link.description:
         return link.description, link.description
     if link.via in _KIND:
@@ -122,160 +124,246 @@ def _descriptions(link: PlannedLink, other: str) -> tuple[str, str]:
 def _add_link(
     builders: dict[str, _Builder], link: PlannedLink, routes: LinkRoutes, firewalled: set[str]
 ) -> None:
-    ends = [(link.router, link.peer, True)]
-    if link.peer_kind != "powervs":
-        ends.append((link.peer, link.router, False))
-    for device, other, is_router in ends:
-        _add_end(builders[device], link, routes, other, is_router, device in firewalled)
+    """Both ends of one link, each into its own device's builder (a workspace's end is
+    IBM's: `ends` gives no far end for it)."""
+    for end in ends(link):
+        if end is not None:
+            _add_end(builders[end.device], link, end, routes, end.device in firewalled)
 
 
 def _add_end(
-    b: _Builder,
-    link: PlannedLink,
-    routes: LinkRoutes,
-    other: str,
-    is_router: bool,
-    firewall: bool,
+    builder: _Builder, link: PlannedLink, end: End, routes: LinkRoutes, firewall: bool
 ) -> None:
-    exports = routes.router_exports if is_router else routes.peer_exports
-    imports = routes.peer_exports if is_router else routes.router_exports
-    mine = link.router_address if is_router else link.peer_address
-    theirs = link.peer_address if is_router else link.router_address
-    number = link.tunnel if is_router else link.peer_tunnel
-    local_ip = link.local_ip if is_router else link.remote_ip
-    remote_ip = link.remote_ip if is_router else link.local_ip
-    gateway = link.router_gateway if is_router else link.peer_gateway
-    remote_as = link.peer_asn if is_router else link.router_asn
-    interface_text, neighbor_text = _descriptions(link, other)
+    """One device's share of one link: its interface (GRE tunnel, IPsec, VLAN), the inbound
+    filter on it, its place among the device's links, and the routing over it."""
+    exports, imports = end.exports(routes), end.imports(routes)
+    interface_text, neighbor_text = _descriptions(link, end.other)
     family: str | None = None
-
     if link.via in ("cloud-connection", "transit-gateway", "gre"):
-        assert number is not None and mine is not None and local_ip and remote_ip and link.mtu
         family = "gre"
-        b.tunnels.append(
-            GreTunnel(
-                link.name,
-                number,
-                interface_text,
-                local_ip,
-                remote_ip,
-                mine,
-                link.mtu,
-                link.tcp_mss,
-            )
-        )
-        if gateway is not None:
-            # The far endpoint is reached over the private network, not the default (public)
-            # route the appliance would otherwise use for 172.x and 192.168.x
-            # (IBM: power-iaas-cloud-connections).
-            b.routes.append(
-                StaticRoute(IPv4Network(remote_ip), _endpoint_text(link, other), next_hop=gateway)
-            )
+        _add_tunnel(builder, link, end, interface_text)
     elif link.via == "ipsec":
-        assert link.ipsec is not None and local_ip and remote_ip
-        vti = None
         family = "vti"
-        if link.ipsec.mode == "vti":
-            assert number is not None and mine is not None and link.mtu
-            vti = number
-            b.vtis.append(Vti(link.name, number, interface_text, mine, link.mtu, link.tcp_mss))
-        pairs = (
-            tuple((local, remote) for local in exports for remote in imports)
-            if link.ipsec.mode == "policy"
-            else ()
-        )
-        if link.ipsec.mode == "policy" and is_router and link.router_public_gateway:
-            # Policy-based IPsec encrypts what leaves by the public interface; a route there
-            # puts the remote prefixes in the RIB, so BGP can advertise them onwards.
-            b.routes.extend(
-                StaticRoute(
-                    prefix,
-                    f"{link.name}: {other} (IPsec policy)",
-                    next_hop=link.router_public_gateway,
-                    for_ipsec_policy=True,
-                )
-                for prefix in imports
-            )
-            b.static_imports |= set(imports)
-        b.peers.append(
-            IpsecPeer(
-                link.name,
-                f"{link.name}: {other}",
-                local_ip,
-                remote_ip,
-                link.ipsec.ike,
-                link.ipsec.esp,
-                link.ipsec.psk,
-                vti,
-                pairs,
-                number,
-            )
-        )
+        _add_ipsec(builder, link, end, interface_text, exports, imports)
     elif link.via == "megaport":
-        assert mine is not None and link.interface and link.vlan
-        b.vlans.append(VlanInterface(link.name, link.interface, link.vlan, mine, interface_text))
+        _add_vlan(builder, link, end, interface_text)
+    if firewall:
+        _add_filter(builder, link, end, family, imports)
+    builder.links.append(_link_end(link, end, family, imports, exports))
+    _add_routing(builder, link, end, family, routes, neighbor_text)
 
-    if firewall and mine is not None and (family is not None or link.via == "megaport"):
-        # Anti-spoofing: what arrives may come only from what the far end may send, or from
-        # the link subnet itself (BGP, ICMP from the far router).
-        b.filters.append(
-            InboundFilter(
-                link.name,
-                f"{link.name}: what {_far_name(link, other)} may send",
-                tuple(sorted({*imports, mine.network})),
-                family,
-                number,
-                link.interface if family is None else None,
-                link.vlan if family is None else None,
+
+def _add_tunnel(builder: _Builder, link: PlannedLink, end: End, description: str) -> None:
+    """A GRE tunnel, and the route to its far endpoint where the underlay needs one."""
+    number, address, local_ip, remote_ip = end.number, end.address, end.local_ip, end.remote_ip
+    assert number is not None and address is not None and local_ip and remote_ip and link.mtu
+    builder.tunnels.append(
+        GreTunnel(
+            connection=link.name,
+            number=number,
+            description=description,
+            local_ip=local_ip,
+            remote_ip=remote_ip,
+            address=address,
+            mtu=link.mtu,
+            tcp_mss=link.tcp_mss,
+        )
+    )
+    if end.gateway is not None:
+        # The far endpoint is reached over the private network, not the default (public)
+        # route the appliance would otherwise use for 172.x and 192.168.x
+        # (IBM: power-iaas-cloud-connections).
+        builder.routes.append(
+            StaticRoute(
+                prefix=IPv4Network(remote_ip),
+                description=_endpoint_text(link, end.other),
+                next_hop=end.gateway,
             )
         )
 
-    b.links.append(
-        LinkEnd(
-            link.name,
-            link.via,
-            other,
-            link.peer_kind if is_router else "router",  # links start on classic routers
-            family,
-            number,
-            link.interface,
-            link.vlan,
-            imports,
-            exports,
-            link.zone if is_router else None,
-            remote_ip,
-            theirs.ip if link.routing == "bgp" and theirs is not None else None,
+
+def _add_ipsec(
+    builder: _Builder,
+    link: PlannedLink,
+    end: End,
+    description: str,
+    exports: tuple[IPv4Network, ...],
+    imports: tuple[IPv4Network, ...],
+) -> None:
+    """An IPsec peer: route-based over a VTI, or policy-based with one selector per pair of
+    (a prefix this end sends, a prefix the far end sends)."""
+    ipsec = link.ipsec
+    assert ipsec is not None and end.local_ip and end.remote_ip
+    vti = _add_vti(builder, link, end, description) if ipsec.mode == "vti" else None
+    selectors: tuple[tuple[IPv4Network, IPv4Network], ...] = ()
+    if ipsec.mode == "policy":
+        selectors = tuple((local, remote) for local in exports for remote in imports)
+        if end.at_router_end and link.router_public_gateway:
+            _add_policy_routes(builder, link, end, link.router_public_gateway, imports)
+    builder.peers.append(
+        IpsecPeer(
+            connection=link.name,
+            description=f"{link.name}: {end.other}",
+            local_address=end.local_ip,
+            remote_address=end.remote_ip,
+            ike=ipsec.ike,
+            esp=ipsec.esp,
+            psk=ipsec.psk,
+            vti=vti,
+            policies=selectors,
+            number=end.number,
         )
     )
 
+
+def _add_vti(builder: _Builder, link: PlannedLink, end: End, description: str) -> int:
+    """A route-based IPsec peer's VTI; its number, which the peer names."""
+    assert end.number is not None and end.address is not None and link.mtu
+    builder.vtis.append(
+        Vti(
+            connection=link.name,
+            number=end.number,
+            description=description,
+            address=end.address,
+            mtu=link.mtu,
+            tcp_mss=link.tcp_mss,
+        )
+    )
+    return end.number
+
+
+def _add_policy_routes(
+    builder: _Builder,
+    link: PlannedLink,
+    end: End,
+    public_gateway: IPv4Address,
+    imports: tuple[IPv4Network, ...],
+) -> None:
+    """Policy-based IPsec encrypts what leaves by the public interface; a route there puts
+    the remote prefixes in the RIB, so BGP can advertise them onwards."""
+    builder.routes.extend(
+        StaticRoute(
+            prefix=prefix,
+            description=f"{link.name}: {end.other} (IPsec policy)",
+            next_hop=public_gateway,
+            for_ipsec_policy=True,
+        )
+        for prefix in imports
+    )
+    builder.static_imports |= set(imports)
+
+
+def _add_vlan(builder: _Builder, link: PlannedLink, end: End, description: str) -> None:
+    """A Megaport VXC: a VLAN sub-interface holding this end's peering address."""
+    assert end.address is not None and link.interface and link.vlan
+    builder.vlans.append(
+        VlanInterface(
+            connection=link.name,
+            interface=link.interface,
+            vlan=link.vlan,
+            address=end.address,
+            description=description,
+        )
+    )
+
+
+def _add_filter(
+    builder: _Builder,
+    link: PlannedLink,
+    end: End,
+    family: str | None,
+    imports: tuple[IPv4Network, ...],
+) -> None:
+    """Anti-spoofing on a firewalled device: what arrives may come only from what the far
+    end may send, or from the link subnet itself (BGP, ICMP from the far router)."""
+    if end.address is None or (family is None and link.via != "megaport"):
+        return
+    builder.filters.append(
+        InboundFilter(
+            connection=link.name,
+            description=f"{link.name}: what {_far_name(link, end.other)} may send",
+            sources=tuple(sorted({*imports, end.address.network})),
+            family=family,
+            number=end.number,
+            interface=link.interface if family is None else None,
+            vlan=link.vlan if family is None else None,
+        )
+    )
+
+
+def _link_end(
+    link: PlannedLink,
+    end: End,
+    family: str | None,
+    imports: tuple[IPv4Network, ...],
+    exports: tuple[IPv4Network, ...],
+) -> LinkEnd:
+    """This end among the device's links, for zones, policies and host-bound filters."""
+    far = end.far_address
+    bgp_peer = far.ip if link.routing == "bgp" and far is not None else None
+    return LinkEnd(
+        connection=link.name,
+        via=link.via,
+        other=end.other,
+        other_kind=end.other_kind,
+        family=family,
+        number=end.number,
+        interface=link.interface,
+        vlan=link.vlan,
+        imports=imports,
+        exports=exports,
+        zone=end.zone,
+        remote_ip=end.remote_ip,
+        bgp_peer=bgp_peer,
+    )
+
+
+def _add_routing(
+    builder: _Builder,
+    link: PlannedLink,
+    end: End,
+    family: str | None,
+    routes: LinkRoutes,
+    description: str,
+) -> None:
+    """What crosses the link: static routes out of the tunnel, or one BGP session."""
+    imports = end.imports(routes)
     if link.routing == "static" and family is not None:
-        assert number is not None
-        b.routes.extend(
+        assert end.number is not None
+        builder.routes.extend(
             StaticRoute(
-                prefix, f"{link.name}: {_far_name(link, other)}", family=family, number=number
+                prefix=prefix,
+                description=f"{link.name}: {_far_name(link, end.other)}",
+                family=family,
+                number=end.number,
             )
             for prefix in imports
         )
-        b.static_imports |= set(imports)
+        builder.static_imports |= set(imports)
     elif link.routing == "bgp":
-        assert theirs is not None and mine is not None and remote_as is not None
-        b.neighbors.append(
-            BgpNeighbor(
-                link.name,
-                theirs.ip,
-                mine.ip,
-                remote_as,
-                neighbor_text,
-                imports,
-                exports,
-                ibm.BGP_KEEPALIVE,
-                ibm.BGP_HOLDTIME,
-                multihop=link.ebgp_multihop,
-                backup=link.backup if is_router else 0,
-                behind=tuple(sorted(link.far_asns - {remote_as})) if is_router else (),
-            )
-        )
-        b.paths[link.name] = routes.router_paths if is_router else routes.peer_paths
+        builder.neighbors.append(_neighbor(link, end, routes, description))
+        builder.paths[link.name] = end.paths(routes)
+
+
+def _neighbor(link: PlannedLink, end: End, routes: LinkRoutes, description: str) -> BgpNeighbor:
+    """The BGP session to the far end's inner address, with IBM's timers; what it would
+    drop as a loop is filled in once the device's every link is known (`_device_intent`)."""
+    mine, theirs, remote_as = end.address, end.far_address, end.remote_as
+    assert theirs is not None and mine is not None and remote_as is not None
+    return BgpNeighbor(
+        connection=link.name,
+        address=theirs.ip,
+        local_address=mine.ip,
+        remote_as=remote_as,
+        description=description,
+        accept=end.imports(routes),
+        advertise=end.exports(routes),
+        keepalive=ibm.BGP_KEEPALIVE,
+        holdtime=ibm.BGP_HOLDTIME,
+        multihop=link.ebgp_multihop,
+        backup=end.backup,
+        behind=end.behind,
+    )
 
 
 def _far_name(link: PlannedLink, other: str) -> str:
@@ -312,7 +400,7 @@ def _loops_behind(
 
 
 def _reoriginated(
-    b: _Builder, neighbors: list[BgpNeighbor]
+    builder: _Builder, neighbors: list[BgpNeighbor]
 ) -> tuple[list[StaticRoute], set[IPv4Network]]:
     """Static routes that make this device the origin of each looping prefix: to the BGP peer
     of the link the prefix arrives by (the preferred one where several bring it, as BGP would
@@ -322,7 +410,7 @@ def _reoriginated(
     and no backup can take over, which the Vyatta pack refuses (rule VRC907)."""
     rank = {n.connection: n.backup for n in neighbors}
     arrivals = sorted(
-        (e for e in b.links if e.bgp_peer is not None),
+        (e for e in builder.links if e.bgp_peer is not None),
         key=lambda e: (rank.get(e.connection, 0), e.connection),
     )
     routes: list[StaticRoute] = []
@@ -339,8 +427,8 @@ def _reoriginated(
             asn = n.behind[0] if prefix in n.loops_behind else n.remote_as
             routes.append(
                 StaticRoute(
-                    prefix,
-                    f"{via.connection}: re-originated so AS {asn} accepts it",
+                    prefix=prefix,
+                    description=f"{via.connection}: re-originated so AS {asn} accepts it",
                     next_hop=via.bgp_peer,
                     reoriginate=True,
                     arrivals=tuple(e.connection for e in bringing),
@@ -349,74 +437,46 @@ def _reoriginated(
     return routes, done
 
 
-def _finish(
-    name: str,
-    asn: int | None,
-    router_id: IPv4Address | None,
-    own: frozenset[IPv4Network],
-    b: _Builder,
-    site: bool,
-    own_zone: str | None = None,
-    loopback_filter: str | None = None,
-    public_interface: str | None = None,
-    site_interface: str | None = None,
-    site_wan_zone: str | None = None,
-    site_lan_interface: str | None = None,
-    own_routes: tuple[Route, ...] = (),
-    site_direct_link: bool = False,
+def _device_intent(
+    device: RouterIntent, builder: _Builder, own_routes: tuple[Route, ...]
 ) -> RouterIntent:
+    """`device` (what the plan says of the device itself) with what its links brought:
+    each record sorted, so that rendering is byte-stable, and the prefixes BGP originates
+    (what it advertises that the device holds, routes statically or re-originates)."""
     neighbors = [
-        BgpNeighbor(
-            n.connection,
-            n.address,
-            n.local_address,
-            n.remote_as,
-            n.description,
-            n.accept,
-            n.advertise,
-            n.keepalive,
-            n.holdtime,
-            own_as_in_path=_loops(n, b.paths[n.connection]),
-            multihop=n.multihop,
-            backup=n.backup,
-            behind=n.behind,
-            loops_behind=_loops_behind(n, b.paths[n.connection]),
+        replace(
+            n,
+            own_as_in_path=_loops(n, builder.paths[n.connection]),
+            loops_behind=_loops_behind(n, builder.paths[n.connection]),
         )
-        for n in b.neighbors
+        for n in builder.neighbors
     ]
-    reoriginate, reoriginated = _reoriginated(b, neighbors)
+    reoriginate, reoriginated = _reoriginated(builder, neighbors)
     routes = [
-        *b.routes,
+        *builder.routes,
         *reoriginate,
         *(
-            StaticRoute(r.prefix, f"{name}: reaches {r.prefix}", next_hop=r.next_hop)
+            StaticRoute(
+                prefix=r.prefix,
+                description=f"{device.name}: reaches {r.prefix}",
+                next_hop=r.next_hop,
+            )
             for r in own_routes
         ),
     ]
     exported = {p for n in neighbors for p in n.advertise}
-    networks = tuple(sorted(exported & (own | b.static_imports | reoriginated)))
-    return RouterIntent(
-        name=name,
-        asn=asn,
-        router_id=router_id,
-        tunnels=tuple(sorted(b.tunnels, key=lambda t: t.number)),
+    routed = set(device.own_prefixes) | builder.static_imports | reoriginated
+    return replace(
+        device,
+        tunnels=tuple(sorted(builder.tunnels, key=lambda t: t.number)),
         static_routes=tuple(
             sorted(routes, key=lambda r: (r.prefix, r.family or "", r.number or 0))
         ),
         bgp_neighbors=tuple(sorted(neighbors, key=lambda n: n.address)),
-        vtis=tuple(sorted(b.vtis, key=lambda v: v.number)),
-        ipsec_peers=tuple(sorted(b.peers, key=lambda p: p.remote_address)),
-        vlan_interfaces=tuple(sorted(b.vlans, key=lambda v: (str(v.interface), v.vlan))),
-        bgp_networks=networks,
-        site=site,
-        filters=tuple(sorted(b.filters, key=lambda f: f.connection)),
-        links=tuple(sorted(b.links, key=lambda end: end.connection)),
-        own_prefixes=tuple(sorted(own)),
-        own_zone=own_zone,
-        loopback_filter=loopback_filter,
-        public_interface=public_interface,
-        site_interface=site_interface,
-        site_wan_zone=site_wan_zone,
-        site_lan_interface=site_lan_interface,
-        site_direct_link=site_direct_link,
+        vtis=tuple(sorted(builder.vtis, key=lambda v: v.number)),
+        ipsec_peers=tuple(sorted(builder.peers, key=lambda p: p.remote_address)),
+        vlan_interfaces=tuple(sorted(builder.vlans, key=lambda v: (str(v.interface), v.vlan))),
+        bgp_networks=tuple(sorted(exported & routed)),
+        filters=tuple(sorted(builder.filters, key=lambda f: f.connection)),
+        links=tuple(sorted(builder.links, key=lambda end: end.connection)),
     )

@@ -22,9 +22,11 @@ Pure: it reads the checked plan and its intents and returns data; nothing runs h
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
+from vra_config.intent.ends import End, ends
 from vra_config.intent.pairs import member_intents
 from vra_config.intent.records import RouterIntent
 from vra_config.intent.router import router_intents
@@ -137,7 +139,7 @@ def device_vendors(address_plan: AddressPlan, vendor: str | None) -> dict[str, s
     return out
 
 
-def _powervs_asn(address_plan: AddressPlan, workspace: str, link: PlannedLink) -> int:
+def _powervs_asn(workspace: str, link: PlannedLink) -> int:
     """The workspace's own ASN, as the planner models it (`PlannedLink.workspace_asn`, from
     `planner.links.workspace_asn`): the peer's over a cloud connection or VXC, the
     workspace's own behind a Transit Gateway."""
@@ -149,18 +151,31 @@ def _first_host(net: IPv4Network) -> IPv4Address:
     return net.network_address if net.prefixlen == 32 else net.network_address + 1
 
 
-def _device_end(link: PlannedLink, intent: RouterIntent, is_router: bool) -> WireEnd:
-    address = link.router_address if is_router else link.peer_address
-    number = link.tunnel if is_router else link.peer_tunnel
-    assert address is not None
+def _device_end(link: PlannedLink, end: End, intent: RouterIntent) -> WireEnd:
+    """The wire end on a device the lab runs: its tunnel or VLAN interface, as the `frr`
+    pack names it, with this end's inner address and the route-maps of its BGP session."""
+    assert end.address is not None
     family = {"ipsec": "vti", "megaport": None}.get(link.via, "gre")
-    interface = frr.interface_name(family, number, link.vlan)
+    interface = frr.interface_name(family, end.number, link.vlan)
     policies = None
     for n in intent.bgp_neighbors:
         if n.connection == link.name:
             names = policy_names(n)
             policies = (names["rm_in"], names["rm_out"])
-    return WireEnd(intent.name, interface, address, policies)
+    return WireEnd(end.device, interface, end.address, policies)
+
+
+@dataclass
+class _Parts:
+    """What `build` collects, in the order the lab reports it (notes and skips are printed
+    as they were added)."""
+
+    nodes: dict[str, Node] = field(default_factory=dict)
+    wires: list[Wire] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    #: each workspace's stand-in ASN, set by its first link the lab runs
+    stand_in_asn: dict[str, int] = field(default_factory=dict)
 
 
 def build(
@@ -168,99 +183,127 @@ def build(
 ) -> Topology:
     """The lab topology of a checked plan; `failed` names connections brought down; `vendor`
     (vyatta or vsrx) is whose text every device runs, else each device's own `vendor:`."""
-    plan = address_plan.plan
     intents = router_intents(address_plan)
+    parts = _Parts(
+        notes=["tunnels are point-to-point links: GRE and IPsec encapsulation are not emulated"]
+    )
+    _add_devices(parts, address_plan, intents, vendor)
+    _add_links(parts, address_plan, intents)
+    _add_workspaces(parts, address_plan)
+    networks = _networks(address_plan, parts.nodes, parts.wires)
+    live = {n: link for n, link in address_plan.connections.items() if n not in failed}
+    topology = Topology(
+        parts.nodes,
+        tuple(parts.wires),
+        networks,
+        expected_for(address_plan, live, parts.nodes),
+        frozenset(_own_prefixes(address_plan)),
+        tuple(parts.notes),
+        failed,
+        tuple(parts.skipped),
+    )
+    return _split_pairs(address_plan, topology)
+
+
+def _add_devices(
+    parts: _Parts,
+    address_plan: AddressPlan,
+    intents: Mapping[str, RouterIntent],
+    vendor: str | None,
+) -> None:
+    """A node per device the lab runs, and the notes on how each runs."""
+    plan = address_plan.plan
     vendors = device_vendors(address_plan, vendor)
-    devices = built_devices(address_plan)
-    notes: list[str] = [
-        "tunnels are point-to-point links: GRE and IPsec encapsulation are not emulated",
-    ]
     if vendors:
         runs = ", ".join(f"{n} as {v}" for n, v in sorted(vendors.items()))
-        notes.append(f"each device routes as its rendered text means: {runs}")
-    skipped: list[str] = [
+        parts.notes.append(f"each device routes as its rendered text means: {runs}")
+    parts.skipped += [
         f"site {n} (no vendor)" for n, s in sorted(plan.sites.items()) if s.vendor is None
     ]
-    nodes: dict[str, Node] = {}
-    for name in devices:
+    for name in built_devices(address_plan):
         device = plan.routers.get(name) or plan.sites[name]
         if device.vendor is None and vendor is None:
-            notes.append(f"{name} names no vendor: it runs as a Vyatta 5600 (DANOS) would")
-        nodes[name] = _device_node(address_plan, name, intents[name], vendors[name])
+            parts.notes.append(f"{name} names no vendor: it runs as a Vyatta 5600 (DANOS) would")
+        parts.nodes[name] = _device_node(address_plan, name, intents[name], vendors[name])
         if intents[name].filters:
-            notes.append(f"{name}: the inbound firewall filters (firewall: true) are not emulated")
-    wires: list[Wire] = []
-    stand_in_asn: dict[str, int] = {}
+            parts.notes.append(
+                f"{name}: the inbound firewall filters (firewall: true) are not emulated"
+            )
+
+
+def _add_links(
+    parts: _Parts, address_plan: AddressPlan, intents: Mapping[str, RouterIntent]
+) -> None:
+    """A wire per link the lab emulates: between two devices it runs, or from a device to
+    the stand-in of a workspace (through a Transit Gateway's stand-in where there is one)."""
     used = _used_prefixes(address_plan)
     internal = (
         s for s in INTERNAL_POOL.subnets(new_prefix=30) if not any(s.overlaps(u) for u in used)
     )
     for name in sorted(address_plan.connections):
         link = address_plan.connections[name]
+        near, far = ends(link)
         if link.routing == "policy" or link.router_address is None:
-            notes.append(f"{name}: policy-based IPsec is not emulated")
-            notes += _selector_notes(
-                name, [nodes[d] for d in (link.router, link.peer) if d in nodes]
+            parts.notes.append(f"{name}: policy-based IPsec is not emulated")
+            parts.notes += _selector_notes(
+                name, [parts.nodes[d] for d in (link.router, link.peer) if d in parts.nodes]
             )
-            skipped.append(f"link {name} (policy-based IPsec)")
-            continue
-        if link.peer_kind != "powervs":
-            if link.peer not in nodes:
-                notes.append(f"{name}: {link.peer} names no vendor, so it is not run")
-                skipped.append(f"link {name} (to {link.peer}, which is not run)")
-                continue
-            a = _device_end(link, intents[link.router], True)
-            b = _device_end(link, intents[link.peer], False)
-            wires.append(Wire(name, a, b, link.routing == "bgp"))
-            continue
-        workspace = link.peer
-        stand_in_asn.setdefault(workspace, _powervs_asn(address_plan, workspace, link))
-        a = _device_end(link, intents[link.router], True)
-        assert link.peer_address is not None
-        index = len(wires)
-        if link.via == "transit-gateway":
-            tgw = f"{name}-tgw"
-            nodes[tgw] = Node(tgw, "transit-gateway", link.peer_asn, (), (), (), None)
-            wires.append(Wire(name, a, WireEnd(tgw, f"l{index}", link.peer_address, _IBM), True))
-            subnet = next(internal)
-            low, high = list(subnet.hosts())
-            wires.append(
-                Wire(
-                    f"{name}-ibm",
-                    WireEnd(tgw, f"l{index + 1}", IPv4Interface(f"{low}/30"), _IBM),
-                    WireEnd(workspace, f"l{index + 1}", IPv4Interface(f"{high}/30"), _IBM),
-                    True,
-                )
+            parts.skipped.append(f"link {name} (policy-based IPsec)")
+        elif far is None:
+            _add_workspace_link(
+                parts, link, _device_end(link, near, intents[near.device]), internal
             )
-            notes.append(f"{name}: Transit Gateway {tgw} joins the router to {workspace}")
+        elif far.device not in parts.nodes:
+            parts.notes.append(f"{name}: {far.device} names no vendor, so it is not run")
+            parts.skipped.append(f"link {name} (to {far.device}, which is not run)")
         else:
-            b = WireEnd(workspace, f"l{index}", link.peer_address, _IBM)
-            wires.append(Wire(name, a, b, link.routing == "bgp"))
-    for workspace, ws in sorted(plan.powervs.items()):
-        if workspace not in stand_in_asn:
-            notes.append(f"PowerVS {workspace} has no link to a device the lab runs")
-            skipped.append(f"PowerVS {workspace} (no link to a device the lab runs)")
+            a = _device_end(link, near, intents[near.device])
+            b = _device_end(link, far, intents[far.device])
+            parts.wires.append(Wire(name, a, b, link.routing == "bgp"))
+
+
+def _add_workspace_link(
+    parts: _Parts, link: PlannedLink, near: WireEnd, internal: Iterator[IPv4Network]
+) -> None:
+    """The wire from a router to a workspace's stand-in; behind a Transit Gateway, to the
+    gateway's stand-in and from there, over a wire of IBM's own (numbered from `internal`),
+    to the workspace's."""
+    name, workspace = link.name, link.peer
+    assert link.peer_address is not None
+    parts.stand_in_asn.setdefault(workspace, _powervs_asn(workspace, link))
+    index = len(parts.wires)
+    if link.via != "transit-gateway":
+        far = WireEnd(workspace, f"l{index}", link.peer_address, _IBM)
+        parts.wires.append(Wire(name, near, far, link.routing == "bgp"))
+        return
+    tgw = f"{name}-tgw"
+    parts.nodes[tgw] = Node(tgw, "transit-gateway", link.peer_asn, (), (), (), None)
+    parts.wires.append(Wire(name, near, WireEnd(tgw, f"l{index}", link.peer_address, _IBM), True))
+    low, high = list(next(internal).hosts())
+    parts.wires.append(
+        Wire(
+            f"{name}-ibm",
+            WireEnd(tgw, f"l{index + 1}", IPv4Interface(f"{low}/30"), _IBM),
+            WireEnd(workspace, f"l{index + 1}", IPv4Interface(f"{high}/30"), _IBM),
+            True,
+        )
+    )
+    parts.notes.append(f"{name}: Transit Gateway {tgw} joins the router to {workspace}")
+
+
+def _add_workspaces(parts: _Parts, address_plan: AddressPlan) -> None:
+    """A stand-in per workspace with a link the lab runs, holding the workspace's subnets."""
+    for workspace, ws in sorted(address_plan.plan.powervs.items()):
+        if workspace not in parts.stand_in_asn:
+            parts.notes.append(f"PowerVS {workspace} has no link to a device the lab runs")
+            parts.skipped.append(f"PowerVS {workspace} (no link to a device the lab runs)")
             continue
         lans = tuple(
             (f"lan{i}", IPv4Interface(f"{_first_host(p)}/{p.prefixlen}"))
             for i, p in enumerate(ws.subnets)
         )
-        nodes[workspace] = Node(
-            workspace, "powervs", stand_in_asn.get(workspace), lans, (), tuple(ws.subnets), None
-        )
-    networks = _networks(address_plan, nodes, wires)
-    live = {n: link for n, link in address_plan.connections.items() if n not in failed}
-    topology = Topology(
-        nodes,
-        tuple(wires),
-        networks,
-        expected_for(address_plan, live, nodes),
-        frozenset(_own_prefixes(address_plan)),
-        tuple(notes),
-        failed,
-        tuple(skipped),
-    )
-    return _split_pairs(address_plan, topology)
+        asn = parts.stand_in_asn.get(workspace)
+        parts.nodes[workspace] = Node(workspace, "powervs", asn, lans, (), tuple(ws.subnets), None)
 
 
 #: The pair's VLANs, joined between its members: (interface, the member's address field).
@@ -284,10 +327,10 @@ def _split_pairs(address_plan: AddressPlan, topology: Topology) -> Topology:
         lans = tuple(lan for lan in pair.lans if lan[0] not in dict(PAIR_VLANS))
         for m in members:
             nodes[m.name] = replace(pair, name=m.name, lans=lans, intent=m, pair=name)
-        for vlan, field in PAIR_VLANS:
-            ends = [getattr(router.ha.members[m.name], field) for m in members]
-            if all(ends):
-                a, b = (WireEnd(m.name, vlan, e, None) for m, e in zip(members, ends, strict=True))
+        for vlan, address_field in PAIR_VLANS:
+            own = [getattr(router.ha.members[m.name], address_field) for m in members]
+            if all(own):
+                a, b = (WireEnd(m.name, vlan, e, None) for m, e in zip(members, own, strict=True))
                 wires.append(Wire(f"{name}-{vlan}", a, b, False))
         wires = [_retarget(w, name, master) for w in wires]
         # a network on the pair's VLANs answers at its VIP (keepalived's, on the master):

@@ -22,9 +22,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from ipaddress import IPv4Address, IPv4Interface
+from itertools import chain
 
-from vra_config.plan.findings import Finding
-from vra_config.plan.model import Plan
+from vra_config.plan.findings import Finding, PlanPath
+from vra_config.plan.model import Ha, PairMember, Plan, Router
 
 VRRP_SOURCE = (
     "https://cloud.ibm.com/docs/virtual-router-appliance?"
@@ -45,115 +46,183 @@ CLUSTER_PUBLIC_INTERFACE = "reth1.0"
 def pair_findings(plan: Plan) -> Iterable[Finding]:
     """IBM's rules for a pair: two members, their own addresses apart from the virtual ones,
     priorities under 255 and different, a public group with a public address, adverts at
-    most every 5 s, member names that name nothing else, group IDs not shared on a VLAN."""
-    taken = set(plan.routers) | set(plan.sites) | set(plan.connections)
-    seen: dict[str, str] = {}
+    most every 5 s, member names that name nothing else, group IDs not shared on a VLAN.
+
+    One check per rule, joined in the order the findings have always come in: per pair
+    (by name) its member count, each member's own checks, then the pair's."""
+    named = set(plan.routers) | set(plan.sites) | set(plan.connections)
+    checks: list[Iterable[Finding]] = []
     for name, router in sorted(plan.routers.items()):
-        ha = router.ha
-        if ha is None:
+        if router.ha is None:
             continue
-        base = ("routers", name, "ha")
-        if len(ha.members) != MEMBERS:
+        # a member's name may not be another's, nor a member's of a pair checked before
+        checks.append(_pair_checks(name, router, router.ha, frozenset(named)))
+        named |= set(router.ha.members)
+    return chain(*checks, _shared_groups(plan))
+
+
+def _pair_checks(name: str, router: Router, ha: Ha, named: frozenset[str]) -> Iterable[Finding]:
+    base: PlanPath = ("routers", name, "ha")
+    members = sorted(ha.members.items())
+    return chain(
+        _member_count(name, ha, base),
+        chain.from_iterable(
+            _member_checks(name, router, host, member, named, (*base, "members", host))
+            for host, member in members
+        ),
+        _priorities(ha, base),
+        _member_addresses(ha, base),
+        _public_group(name, router, ha, base),
+        _advert_interval(ha, base),
+    )
+
+
+def _member_checks(
+    name: str,
+    router: Router,
+    host: str,
+    member: PairMember,
+    named: frozenset[str],
+    path: PlanPath,
+) -> Iterable[Finding]:
+    return chain(
+        _member_name(host, named, path),
+        _member_vips(router, member, path),
+        _member_public(name, router, host, member, path),
+        _owner_priority(host, member, path),
+    )
+
+
+def _member_count(name: str, ha: Ha, base: PlanPath) -> Iterable[Finding]:
+    """IBM's pair is exactly two appliances."""
+    if len(ha.members) != MEMBERS:
+        yield Finding(
+            (*base, "members"),
+            f"pair {name} has {len(ha.members)} member(s); an IBM VRA high-availability "
+            "pair is 2 appliances clustered with VRRP: list both, by host name "
+            f"({VRRP_SOURCE})",
+            rule="VRC950",
+        )
+
+
+def _member_name(host: str, named: frozenset[str], path: PlanPath) -> Iterable[Finding]:
+    """A member's configuration file is named after it, so its name must be its own."""
+    if host in named:
+        yield Finding(
+            path,
+            f"member {host} has the name of another router, site, connection or pair "
+            "member of the plan; its configuration file is named after it: use the "
+            "appliance's own host name",
+            rule="VRC950",
+        )
+
+
+def _member_vips(router: Router, member: PairMember, path: PlanPath) -> Iterable[Finding]:
+    """A member's own address is never one of the pair's virtual addresses."""
+    vips = {router.private.address.ip: "private"}
+    if router.public is not None:
+        vips[router.public.address.ip] = "public"
+    for field in ("private", "public"):
+        address: IPv4Interface | None = getattr(member, field)
+        if address is not None and address.ip in vips:
             yield Finding(
-                (*base, "members"),
-                f"pair {name} has {len(ha.members)} member(s); an IBM VRA high-availability "
-                "pair is 2 appliances clustered with VRRP: list both, by host name "
-                f"({VRRP_SOURCE})",
+                (*path, field),
+                f"{address.ip} is the pair's {vips[address.ip]} virtual address; a "
+                "member's own address is the real one IBM gave that appliance "
+                f"(`show interfaces`), never the VRRP virtual address ({VRRP_SOURCE})",
                 rule="VRC950",
             )
-        vips = {router.private.address.ip: "private"}
-        if router.public is not None:
-            vips[router.public.address.ip] = "public"
-        for host, member in sorted(ha.members.items()):
-            mpath = (*base, "members", host)
-            if host in taken or host in seen:
-                yield Finding(
-                    mpath,
-                    f"member {host} has the name of another router, site, connection or pair "
-                    "member of the plan; its configuration file is named after it: use the "
-                    "appliance's own host name",
-                    rule="VRC950",
-                )
-            seen[host] = name
-            for field in ("private", "public"):
-                address: IPv4Interface | None = getattr(member, field)
-                if address is not None and address.ip in vips:
-                    yield Finding(
-                        (*mpath, field),
-                        f"{address.ip} is the pair's {vips[address.ip]} virtual address; a "
-                        "member's own address is the real one IBM gave that appliance "
-                        f"(`show interfaces`), never the VRRP virtual address ({VRRP_SOURCE})",
-                        rule="VRC950",
-                    )
-            if (member.public is None) != (router.public is None):
-                what = (
-                    f"pair {name} has a public virtual address, so member {host} needs its own "
-                    "public address: add the one `show interfaces` gives on it"
-                    if router.public is not None
-                    else f"pair {name} has no public address, so member {host}'s `public` is "
-                    "unused: remove it"
-                )
-                yield Finding((*mpath, "public"), what, rule="VRC950")
-            if member.priority >= OWNER_PRIORITY:
-                yield Finding(
-                    (*mpath, "priority"),
-                    f"priority {member.priority} makes {host} the VRRP address owner; IBM: "
-                    f"never set 255, the first device has {FIRST_PRIORITY} and the next one "
-                    f"less ({VRRP_SOURCE}); use the priority the appliance shows (254 or lower)",
-                    rule="VRC951",
-                )
-        owners = [host for host, m in sorted(ha.members.items()) if m.priority < OWNER_PRIORITY]
-        by_priority: dict[int, list[str]] = {}
-        for host in owners:
-            by_priority.setdefault(ha.members[host].priority, []).append(host)
-        for priority, hosts in sorted(by_priority.items()):
-            if len(hosts) > 1:
-                yield Finding(
-                    (*base, "members", hosts[1], "priority"),
-                    f"{' and '.join(hosts)} both have priority {priority}; IBM gives the first "
-                    f"device {FIRST_PRIORITY} and the next one less, so that one is master: "
-                    "use the priorities the appliances show",
-                    rule="VRC951",
-                )
-        addresses = [
-            (a.ip, host, f)
-            for host, m in sorted(ha.members.items())
-            for f, a in (("private", m.private), ("public", m.public))
-            if a is not None
-        ]
-        first: dict[IPv4Address, str] = {}
-        for ip, host, f in addresses:
-            if ip in first and first[ip] != host:
-                yield Finding(
-                    (*base, "members", host, f),
-                    f"{ip} is also {first[ip]}'s address; each appliance has its own: write "
-                    "the one `show interfaces` gives on this member",
-                    rule="VRC950",
-                )
-            first.setdefault(ip, host)
-        if router.public is not None and ha.public_group is None:
+
+
+def _member_public(
+    name: str, router: Router, host: str, member: PairMember, path: PlanPath
+) -> Iterable[Finding]:
+    """A member has its own public address exactly when the pair has a public VIP."""
+    if (member.public is None) != (router.public is None):
+        what = (
+            f"pair {name} has a public virtual address, so member {host} needs its own "
+            "public address: add the one `show interfaces` gives on it"
+            if router.public is not None
+            else f"pair {name} has no public address, so member {host}'s `public` is "
+            "unused: remove it"
+        )
+        yield Finding((*path, "public"), what, rule="VRC950")
+
+
+def _owner_priority(host: str, member: PairMember, path: PlanPath) -> Iterable[Finding]:
+    """IBM: never 255, which makes a member the address owner."""
+    if member.priority >= OWNER_PRIORITY:
+        yield Finding(
+            (*path, "priority"),
+            f"priority {member.priority} makes {host} the VRRP address owner; IBM: "
+            f"never set 255, the first device has {FIRST_PRIORITY} and the next one "
+            f"less ({VRRP_SOURCE}); use the priority the appliance shows (254 or lower)",
+            rule="VRC951",
+        )
+
+
+def _priorities(ha: Ha, base: PlanPath) -> Iterable[Finding]:
+    """Two members with one priority (under 255) leave no member the master by rank."""
+    by_priority: dict[int, list[str]] = {}
+    for host, m in sorted(ha.members.items()):
+        if m.priority < OWNER_PRIORITY:
+            by_priority.setdefault(m.priority, []).append(host)
+    for priority, hosts in sorted(by_priority.items()):
+        if len(hosts) > 1:
             yield Finding(
-                (*base, "public_group"),
-                f"pair {name} has a public virtual address but no `public_group`; write the "
-                "VRRP group IBM set on dp0bond1 (`show interfaces bonding dp0bond1 vrrp`) "
-                f"({VRRP_SOURCE})",
-                rule="VRC950",
-            )
-        if router.public is None and ha.public_group is not None:
-            yield Finding(
-                (*base, "public_group"),
-                f"pair {name} has no public address, so `public_group` has nothing to carry; "
-                "add `public:` with the public virtual address, or remove `public_group`",
-                rule="VRC950",
-            )
-        if ha.advertise_interval > MAX_ADVERTISE_INTERVAL:
-            yield Finding(
-                (*base, "advertise_interval"),
-                f"an advert every {ha.advertise_interval} s makes failover slow; IBM: 1 (2 on "
-                f"busy networks), never over {MAX_ADVERTISE_INTERVAL} ({VRRP_SOURCE})",
+                (*base, "members", hosts[1], "priority"),
+                f"{' and '.join(hosts)} both have priority {priority}; IBM gives the first "
+                f"device {FIRST_PRIORITY} and the next one less, so that one is master: "
+                "use the priorities the appliances show",
                 rule="VRC951",
             )
-    yield from _shared_groups(plan)
+
+
+def _member_addresses(ha: Ha, base: PlanPath) -> Iterable[Finding]:
+    """Each appliance has its own addresses: no two members share one."""
+    first: dict[IPv4Address, str] = {}
+    for host, m in sorted(ha.members.items()):
+        for field, address in (("private", m.private), ("public", m.public)):
+            if address is None:
+                continue
+            if address.ip in first and first[address.ip] != host:
+                yield Finding(
+                    (*base, "members", host, field),
+                    f"{address.ip} is also {first[address.ip]}'s address; each appliance has "
+                    "its own: write the one `show interfaces` gives on this member",
+                    rule="VRC950",
+                )
+            first.setdefault(address.ip, host)
+
+
+def _public_group(name: str, router: Router, ha: Ha, base: PlanPath) -> Iterable[Finding]:
+    """A public VIP needs its VRRP group, and a public group needs a public VIP."""
+    if router.public is not None and ha.public_group is None:
+        yield Finding(
+            (*base, "public_group"),
+            f"pair {name} has a public virtual address but no `public_group`; write the "
+            "VRRP group IBM set on dp0bond1 (`show interfaces bonding dp0bond1 vrrp`) "
+            f"({VRRP_SOURCE})",
+            rule="VRC950",
+        )
+    if router.public is None and ha.public_group is not None:
+        yield Finding(
+            (*base, "public_group"),
+            f"pair {name} has no public address, so `public_group` has nothing to carry; "
+            "add `public:` with the public virtual address, or remove `public_group`",
+            rule="VRC950",
+        )
+
+
+def _advert_interval(ha: Ha, base: PlanPath) -> Iterable[Finding]:
+    """IBM: an advert every second (2 on busy networks), never over 5."""
+    if ha.advertise_interval > MAX_ADVERTISE_INTERVAL:
+        yield Finding(
+            (*base, "advertise_interval"),
+            f"an advert every {ha.advertise_interval} s makes failover slow; IBM: 1 (2 on "
+            f"busy networks), never over {MAX_ADVERTISE_INTERVAL} ({VRRP_SOURCE})",
+            rule="VRC951",
+        )
 
 
 def _shared_groups(plan: Plan) -> Iterable[Finding]:
