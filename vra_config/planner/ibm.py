@@ -30,7 +30,7 @@ ROUTED: frozenset[Role] = frozenset({"powervs", "advertise", "tunnel"})
 IANA_ROLES: frozenset[Role] = ALL_ROLES | {"vti"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReservedRange:
     """A range IBM Cloud (or IANA) reserves, filters or drops, and for which uses it matters."""
 
@@ -51,7 +51,14 @@ def _r(
     hint: str = "choose a range outside it",
 ) -> ReservedRange:
     assert RULES[rule].severity == severity, rule
-    return ReservedRange(IPv4Network(prefix), what, rule, severity, applies_to, hint)
+    return ReservedRange(
+        prefix=IPv4Network(prefix),
+        what=what,
+        rule=rule,
+        severity=severity,
+        applies_to=applies_to,
+        hint=hint,
+    )
 
 
 _SERVICE = (
