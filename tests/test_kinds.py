@@ -62,6 +62,7 @@ def test_each_kind_agrees_with_its_model(via: Via) -> None:
     assert (kind.default_mtu is None) == ("mtu" not in fields), "only tunnels have an MTU"
     assert (kind.interface_family is None) == ("tunnel" not in fields)
     assert kind.subnet_use == ("vti" if kind.pool == "vti" else "tunnel")
+    assert not kind.gateway_in_front or kind.far_end == "powervs"
     assert f"/{kind.subnet_prefixlen}" in kind.size_rule
 
 
@@ -192,3 +193,34 @@ def test_ranking_follows_the_row(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(kinds, "KINDS", {**KINDS, "cloud-connection": row})
     unranked = plan_addresses(Plan.model_validate(data)).connections
     assert [unranked[n].backup for n in ("cc1", "cc2")] == [0, 0]
+
+
+def test_the_workspace_asn_follows_the_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Behind a Transit Gateway the workspace keeps its own ASN (IBM's for dal12, 64999);
+    a row without a gateway in front takes the BGP peer's (the gateway's 64490)."""
+    data = {
+        "version": 1,
+        "routers": {
+            "vra1": {
+                "asn": 64880,
+                "private": {"address": "10.148.252.83/26", "gateway": "10.148.252.65"},
+                "advertise": ["10.20.0.0/16"],
+            }
+        },
+        "powervs": {"ws1": {"location": "dal12", "subnets": ["192.168.50.0/24"]}},
+        "pools": {"tunnels": ["172.16.0.0/22"]},
+        "connections": {
+            "t1": {
+                "router": "vra1",
+                "powervs": "ws1",
+                "via": "transit-gateway",
+                "transit_gateway": {"gateway_ip": "192.168.255.1", "asn": 64490},
+            }
+        },
+    }
+    link = plan_addresses(Plan.model_validate(data)).connections["t1"]
+    assert (link.peer_asn, link.workspace_asn) == (64490, 64999)
+    row = dataclasses.replace(KINDS["transit-gateway"], gateway_in_front=False)
+    monkeypatch.setattr(kinds, "KINDS", {**KINDS, "transit-gateway": row})
+    link = plan_addresses(Plan.model_validate(data)).connections["t1"]
+    assert (link.peer_asn, link.workspace_asn) == (64490, 64490)

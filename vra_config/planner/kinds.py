@@ -52,6 +52,9 @@ class LinkKind:
     interface_family: Literal["gre", "vti"] | None
     #: A PowerVS workspace (through IBM) or another device of the plan.
     far_end: Literal["powervs", "device"]
+    #: Whether the BGP peer is a gateway in front of the workspace with an ASN of its own
+    #: (a Transit Gateway), rather than the workspace's router itself.
+    gateway_in_front: bool
     #: Whether the link must start on a router in IBM Cloud classic (`routers:`).
     starts_on_classic: bool
     #: The tunnel MTU when the plan gives none; None: not a tunnel.
@@ -93,6 +96,7 @@ KINDS: Mapping[Via, LinkKind] = MappingProxyType(
             pool="tunnels",
             interface_family="gre",
             far_end="powervs",
+            gateway_in_front=False,
             starts_on_classic=True,
             default_mtu=ibm.CLOUD_CONNECTION_MTU,
             always_clamp_mss=False,
@@ -111,6 +115,7 @@ KINDS: Mapping[Via, LinkKind] = MappingProxyType(
             pool="tunnels",
             interface_family="gre",
             far_end="powervs",
+            gateway_in_front=True,
             starts_on_classic=True,
             default_mtu=ibm.TRANSIT_GATEWAY_MTU,
             always_clamp_mss=True,
@@ -130,6 +135,7 @@ KINDS: Mapping[Via, LinkKind] = MappingProxyType(
             pool="tunnels",
             interface_family="gre",
             far_end="device",
+            gateway_in_front=False,
             starts_on_classic=True,
             default_mtu=GRE_MTU,
             always_clamp_mss=False,
@@ -147,6 +153,7 @@ KINDS: Mapping[Via, LinkKind] = MappingProxyType(
             pool="vti",
             interface_family="vti",
             far_end="device",
+            gateway_in_front=False,
             starts_on_classic=True,
             default_mtu=IPSEC_MTU,
             always_clamp_mss=False,
@@ -164,6 +171,7 @@ KINDS: Mapping[Via, LinkKind] = MappingProxyType(
             pool="tunnels",
             interface_family=None,
             far_end="powervs",
+            gateway_in_front=False,
             starts_on_classic=False,
             default_mtu=None,
             always_clamp_mss=False,

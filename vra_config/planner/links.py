@@ -177,11 +177,12 @@ def workspace_asn(plan: Plan, conn: AnyConnection, peer_asn: int | None) -> int 
     reports show the origin ASN after the gateway's own segment (`ibm.TGW_ROUTE_REPORTS`):
     the workspace keeps its own, the plan's `asn:` when set, else IBM's for the location,
     else IBM's default (`ibm.POWERVS_DEFAULT_ASN`)."""
-    if isinstance(conn, TransitGatewayConnection):
-        ws = plan.powervs[conn.powervs]
-        if ws.asn is not None:
-            return ws.asn
-        return ibm.POWERVS_ASN_BY_LOCATION.get(ws.location, ibm.POWERVS_DEFAULT_ASN)
-    if isinstance(conn, CloudConnection | MegaportLink):
+    kind = kind_of(conn)
+    if kind.far_end == "device":
+        return None
+    if not kind.gateway_in_front:
         return peer_asn
-    return None
+    ws = plan.powervs[peer_name(conn)]
+    if ws.asn is not None:
+        return ws.asn
+    return ibm.POWERVS_ASN_BY_LOCATION.get(ws.location, ibm.POWERVS_DEFAULT_ASN)
