@@ -8,55 +8,80 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from ipaddress import IPv4Interface, IPv4Network
+from typing import Literal
 
 from vra_config.plan.findings import Finding
 from vra_config.plan.model import AnyConnection, GreLink, IpsecLink, Plan
 from vra_config.planner import ibm
+from vra_config.planner.kinds import kind_of
 from vra_config.planner.lock import Lock, LockEntry
 from vra_config.planner.prefixes import PrefixUse
-from vra_config.planner.records import FAMILY, PREFIXLEN, SUBNET_FIELD, InUse, LockChange
+from vra_config.planner.records import InUse, LockChange
 from vra_config.planner.space import FreeList, Occupied
 
 
-# --- allocation ----------------------------------------------------------------------------
+# --- subnets -------------------------------------------------------------------------------
+@dataclass(frozen=True, kw_only=True)
+class Subnets:
+    """Each link's subnet, where it came from, and what was found on the way.
+
+    The steps of `allocate_subnets` fill the two maps in turn; once it returns, nothing
+    changes them.
+    """
+
+    subnets: dict[str, IPv4Network] = field(default_factory=dict)
+    origin: dict[str, str] = field(default_factory=dict)  # "pinned", "locked", "allocated"
+    findings: list[Finding] = field(default_factory=list)
+
+
 def allocate_subnets(
     plan: Plan, usable: dict[str, AnyConnection], lock: Lock, uses: list[PrefixUse]
-) -> tuple[dict[str, IPv4Network], dict[str, str], list[Finding]]:
+) -> Subnets:
     """Subnets: pins first, then the lock, then first-fit from the pools, by name."""
-    findings: list[Finding] = []
-    out: dict[str, IPv4Network] = {}
-    origin: dict[str, str] = {}
     in_use = [
         u.prefix
         for u in uses
         if u.use in ("powervs", "interface", "underlay", "tunnel", "vti", "site", "running")
     ]
-    taken = Occupied(in_use)
     reserved = {"tunnel": _reserved_for("tunnel"), "vti": _reserved_for("vti")}
-    forbidden = {role: Occupied(nets) for role, nets in reserved.items()}
     wanted = {
         name: conn
         for name, conn in usable.items()
         if not (isinstance(conn, IpsecLink) and conn.mode == "policy")
     }
-
+    out = Subnets()
     for name, conn in wanted.items():
-        pin = getattr(conn, SUBNET_FIELD[conn.via], None)
-        if pin is not None and pin.prefixlen == PREFIXLEN[conn.via]:
-            out[name] = pin
-            origin[name] = "pinned"
+        kind = kind_of(conn)
+        pin = getattr(conn, kind.subnet_key, None)
+        if pin is not None and pin.prefixlen == kind.subnet_prefixlen:
+            out.subnets[name] = pin
+            out.origin[name] = "pinned"
+    unpinned = {n: c for n, c in wanted.items() if getattr(c, kind_of(c).subnet_key, None) is None}
+    _keep_locked(plan, unpinned, lock, in_use, reserved, out)
+    _first_fit(plan, unpinned, in_use, reserved, out)
+    return out
 
-    for name, conn in wanted.items():
+
+def _keep_locked(
+    plan: Plan,
+    unpinned: dict[str, AnyConnection],
+    lock: Lock,
+    in_use: list[IPv4Network],
+    reserved: dict[str, list[IPv4Network]],
+    out: Subnets,
+) -> None:
+    """Keep each locked subnet that still fits; what it keeps joins `in_use`."""
+    taken = Occupied(in_use)
+    forbidden = {role: Occupied(nets) for role, nets in reserved.items()}
+    for name, conn in unpinned.items():
         entry = lock.connections.get(name)
-        if name in out or getattr(conn, SUBNET_FIELD[conn.via], None) is not None:
+        if name in out.subnets or entry is None or entry.subnet is None:
             continue
-        if entry is None or entry.subnet is None:
-            continue
-        role = "vti" if conn.via == "ipsec" else "tunnel"
-        why = _lock_misfit(entry, conn, taken, forbidden[role])
+        why = _lock_misfit(entry, conn, taken, forbidden[kind_of(conn).subnet_use])
         if why:
-            findings.append(
+            out.findings.append(
                 Finding(
                     ("connections", name),
                     f"locked subnet {entry.subnet} can no longer be kept ({why}); a new one is "
@@ -66,13 +91,13 @@ def allocate_subnets(
                 )
             )
             continue
-        out[name] = entry.subnet
-        origin[name] = "locked"
+        out.subnets[name] = entry.subnet
+        out.origin[name] = "locked"
         taken.add(entry.subnet)
         in_use.append(entry.subnet)
         outside = _outside_pools(plan, conn, entry.subnet)
         if outside:
-            findings.append(
+            out.findings.append(
                 Finding(
                     ("connections", name),
                     f"locked subnet {entry.subnet} ({lock.where(name)}) is outside every pool "
@@ -84,35 +109,43 @@ def allocate_subnets(
                 )
             )
 
+
+def _first_fit(
+    plan: Plan,
+    unpinned: dict[str, AnyConnection],
+    in_use: list[IPv4Network],
+    reserved: dict[str, list[IPv4Network]],
+    out: Subnets,
+) -> None:
+    """The first free block of the kind's size in the kind's pool, by name."""
     tunnels = _free(plan.pools.tunnels, in_use, reserved["tunnel"])
     # Without a VTI pool, VTIs come from the tunnel pool: one free list, one address space.
     pools = {
         "tunnels": tunnels,
         "vti": _free(plan.pools.vti, in_use, reserved["vti"]) if plan.pools.vti else tunnels,
     }
-    for name, conn in wanted.items():
-        if name in out or getattr(conn, SUBNET_FIELD[conn.via], None) is not None:
+    for name, conn in unpinned.items():
+        if name in out.subnets:
             continue
-        size = PREFIXLEN[conn.via]
-        pool = "vti" if conn.via == "ipsec" else "tunnels"
+        kind = kind_of(conn)
+        size, pool = kind.subnet_prefixlen, kind.pool
         block = pools[pool].take(size)
         if block is None:
             configured = (
                 plan.pools.vti or plan.pools.tunnels if pool == "vti" else plan.pools.tunnels
             )
             where = f"`pools.{pool}` is empty" if not configured else "the pool is full"
-            findings.append(
+            out.findings.append(
                 Finding(
                     ("connections", name),
                     f"no /{size} subnet to allocate: {where}; add a range to `pools.{pool}` or "
-                    f"pin one with `{SUBNET_FIELD[conn.via]}:`",
+                    f"pin one with `{kind.subnet_key}:`",
                     rule="VRC502",
                 )
             )
             continue
-        out[name] = block
-        origin[name] = "allocated"
-    return out, origin, findings
+        out.subnets[name] = block
+        out.origin[name] = "allocated"
 
 
 def _outside_pools(plan: Plan, conn: AnyConnection, subnet: IPv4Network) -> str | None:
@@ -121,7 +154,7 @@ def _outside_pools(plan: Plan, conn: AnyConnection, subnet: IPv4Network) -> str 
     A lock edited by hand, or a pool that shrank, keeps a link on addresses no pool allows;
     the allocation stands (moving it would renumber both ends), but the reviewer is told.
     """
-    key = "vti" if conn.via == "ipsec" and plan.pools.vti else "tunnels"
+    key = "vti" if kind_of(conn).pool == "vti" and plan.pools.vti else "tunnels"
     pools = plan.pools.vti if key == "vti" else plan.pools.tunnels
     if any(subnet.subnet_of(pool) for pool in pools):
         return None
@@ -147,8 +180,9 @@ def _lock_misfit(
     if entry.via != conn.via:
         return f"the connection changed from {entry.via} to {conn.via}"
     assert entry.subnet is not None
-    if entry.subnet.prefixlen != PREFIXLEN[conn.via]:
-        return f"a {conn.via} needs a /{PREFIXLEN[conn.via]}"
+    size = kind_of(conn).subnet_prefixlen
+    if entry.subnet.prefixlen != size:
+        return f"a {conn.via} needs a /{size}"
     if reserved.overlaps(entry.subnet):
         return "it is in a range IBM reserves"
     if taken.overlaps(entry.subnet):
@@ -169,81 +203,108 @@ def running_uses(running: Mapping[str, InUse]) -> list[PrefixUse]:
     return out
 
 
+@dataclass(frozen=True, kw_only=True)
+class Numbers:
+    """Tunnel numbers by connection, at the router end and at the peer device's end."""
+
+    router: dict[str, int] = field(default_factory=dict)
+    peer: dict[str, int] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass(frozen=True, kw_only=True)
+class _TunnelEnd:
+    """One end of a link that has a tunnel interface, with what would fix its number."""
+
+    which: Literal["tunnel", "peer_tunnel"]  # the plan's key, and which map it fills
+    device: str
+    pin: int | None
+    locked: int | None
+
+
 def allocate_numbers(
     plan: Plan,
     usable: dict[str, AnyConnection],
     lock: Lock,
     running: Mapping[str, InUse] | None = None,
-) -> tuple[dict[str, int], dict[str, int], list[Finding]]:
-    """Tunnel numbers per device and family: pins, then the lock, then the lowest free."""
-    findings: list[Finding] = []
-    mine: dict[str, int] = {}
-    theirs: dict[str, int] = {}
+) -> Numbers:
+    """Tunnel numbers per device and family: pins, then the lock, then the lowest free.
+
+    Each step runs over every link before the next starts, so a pin wins over a lock entry
+    and a lock entry over a free number, whatever the order of the links.
+    """
+    out = Numbers()
     used: dict[tuple[str, str], dict[int, str]] = defaultdict(dict)
     for router, found in (running or {}).items():
         for family, numbers in found.numbers.items():
             for number, line in numbers.items():
                 used[(router, family)][number] = f"line {line} of {found.file}"
-
-    def ends(name: str, conn: AnyConnection) -> list[tuple[str, str, int | None, int | None]]:
-        """(which, device, pin, locked) for each end that has a tunnel interface."""
-        family = FAMILY[conn.via]
-        if family is None:
-            return []  # policy-based IPsec gets numbers too: the vSRX binds it to st0
-        entry = lock.connections.get(name)
-        fresh = entry is not None and entry.via == conn.via
-        out = [
-            (
-                "tunnel",
-                conn.router,
-                getattr(conn, "tunnel", None),
-                entry.tunnel if fresh and entry and entry.router == conn.router else None,
-            )
-        ]
-        if isinstance(conn, GreLink | IpsecLink):
-            out.append(
-                (
-                    "peer_tunnel",
-                    conn.peer,
-                    conn.peer_tunnel,
-                    entry.peer_tunnel if fresh and entry and entry.peer == conn.peer else None,
-                )
-            )
-        return out
-
     for step in ("pin", "lock", "free"):
         for name, conn in usable.items():
-            family = FAMILY[conn.via] or ""
-            for which, device, pin, locked in ends(name, conn):
-                target = mine if which == "tunnel" else theirs
+            family = kind_of(conn).interface_family or ""
+            for end in _tunnel_ends(name, conn, lock):
+                target = out.router if end.which == "tunnel" else out.peer
                 if name in target:
                     continue
-                taken = used[(device, family)]
-                if step == "pin" and pin is not None:
-                    if pin in taken:
-                        findings.append(
-                            Finding(
-                                ("connections", name, which),
-                                f"{_family_word(family)} {pin} on {device} is already taken by "
-                                f"{_holder(taken[pin])}; pin another number",
-                                rule="VRC505",
-                            )
+                taken = used[(end.device, family)]
+                chosen = _choose(step, end, taken)
+                if chosen is None:
+                    continue
+                if step == "pin" and chosen in taken:
+                    out.findings.append(
+                        Finding(
+                            ("connections", name, end.which),
+                            f"{_family_word(family)} {chosen} on {end.device} is already taken "
+                            f"by {_holder(taken[chosen])}; pin another number",
+                            rule="VRC505",
                         )
-                        continue
-                    taken[pin] = name
-                    target[name] = pin
-                elif step == "lock" and pin is None and locked is not None:
-                    if locked in taken:
-                        continue  # a pin took it: allocate afresh (a lock change)
-                    taken[locked] = name
-                    target[name] = locked
-                elif step == "free" and pin is None:
-                    number = 0
-                    while number in taken:
-                        number += 1
-                    taken[number] = name
-                    target[name] = number
-    return mine, theirs, findings
+                    )
+                    continue
+                taken[chosen] = name
+                target[name] = chosen
+    return out
+
+
+def _choose(step: str, end: _TunnelEnd, taken: Mapping[int, str]) -> int | None:
+    """The number a step offers an end, or None when the step has none for it. A pin is
+    offered even when taken (that is a finding); a locked number a pin took is not (the end
+    is numbered afresh: a lock change)."""
+    if step == "pin":
+        return end.pin
+    if end.pin is not None:
+        return None
+    if step == "lock":
+        return end.locked if end.locked is not None and end.locked not in taken else None
+    number = 0
+    while number in taken:
+        number += 1
+    return number
+
+
+def _tunnel_ends(name: str, conn: AnyConnection, lock: Lock) -> list[_TunnelEnd]:
+    """Each end that has a tunnel interface: the router's, and a peer device's."""
+    if kind_of(conn).interface_family is None:
+        return []  # policy-based IPsec gets numbers too: the vSRX binds it to st0
+    entry = lock.connections.get(name)
+    fresh = entry if entry is not None and entry.via == conn.via else None
+    out = [
+        _TunnelEnd(
+            which="tunnel",
+            device=conn.router,
+            pin=getattr(conn, "tunnel", None),
+            locked=fresh.tunnel if fresh and fresh.router == conn.router else None,
+        )
+    ]
+    if isinstance(conn, GreLink | IpsecLink):
+        out.append(
+            _TunnelEnd(
+                which="peer_tunnel",
+                device=conn.peer,
+                pin=conn.peer_tunnel,
+                locked=fresh.peer_tunnel if fresh and fresh.peer == conn.peer else None,
+            )
+        )
+    return out
 
 
 def _holder(name: str) -> str:
@@ -260,8 +321,8 @@ def lock_changes(old: Lock, new: Lock) -> Iterable[LockChange]:
         if before == after:
             continue
         if before is None and after is not None:
-            yield LockChange(name, f"new allocation {after.describe()}")
+            yield LockChange(connection=name, what=f"new allocation {after.describe()}")
         elif after is None and before is not None:
-            yield LockChange(name, f"released {before.describe()}")
+            yield LockChange(connection=name, what=f"released {before.describe()}")
         elif before is not None and after is not None:
-            yield LockChange(name, f"{before.describe()} -> {after.describe()}")
+            yield LockChange(connection=name, what=f"{before.describe()} -> {after.describe()}")

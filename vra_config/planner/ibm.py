@@ -30,7 +30,7 @@ ROUTED: frozenset[Role] = frozenset({"powervs", "advertise", "tunnel"})
 IANA_ROLES: frozenset[Role] = ALL_ROLES | {"vti"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReservedRange:
     """A range IBM Cloud (or IANA) reserves, filters or drops, and for which uses it matters."""
 
@@ -51,7 +51,14 @@ def _r(
     hint: str = "choose a range outside it",
 ) -> ReservedRange:
     assert RULES[rule].severity == severity, rule
-    return ReservedRange(IPv4Network(prefix), what, rule, severity, applies_to, hint)
+    return ReservedRange(
+        prefix=IPv4Network(prefix),
+        what=what,
+        rule=rule,
+        severity=severity,
+        applies_to=applies_to,
+        hint=hint,
+    )
 
 
 _SERVICE = (
@@ -196,19 +203,13 @@ CLOUD_CONNECTION_GRE_PREFIXLEN = 29
 #: Transit Gateway GRE: local and remote tunnel IPs in one /30 (transit-gateway-cli).
 TRANSIT_GATEWAY_GRE_PREFIXLEN = 30
 
-#: Default tunnel MTU per connection kind, with the reason.
+#: Default tunnel MTUs IBM documents (the other kinds' are in `kinds.py`, with the reason).
 #: cloud connection: IBM's VRA GRE example uses 1476 (1500 less the 24-byte GRE/IP header);
 #:   IBM's VRA migration-issues page (TCP MSS).
+CLOUD_CONNECTION_MTU = 1476
 #: transit gateway: IBM says the device MTU must match the GRE gateway's, which the API
 #:   reports as 9000; IBM's Transit Gateway GRE connection pages.
-DEFAULT_MTU: dict[str, int] = {"cloud-connection": 1476, "transit-gateway": 9000}
-
-#: IPsec VTI: IBM documents no MTU. 1400 (MSS 1360) leaves room for ESP with AES-GCM or
-#: AES-CBC + HMAC, NAT-T and the outer IPv4 header on a 1500-byte path; it is the value
-#: Cisco's and Juniper's route-based VPN guides use. Set `mtu` to override.
-DEFAULT_MTU["ipsec"] = 1400
-#: GRE to a router or site: like IBM's VRA GRE example (1500 less 24 bytes of GRE/IPv4).
-DEFAULT_MTU["gre"] = 1476
+TRANSIT_GATEWAY_MTU = 9000
 
 #: Direct Link BGP peering: "If you plan to use GRE or IPsec tunneling with your direct link,
 #: you must select a BGP IP other than 169.254.0.0/16" (rule VRC121).

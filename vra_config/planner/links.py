@@ -1,11 +1,11 @@
 """One link's addresses from its subnet: both ends, MTU and TCP MSS, from one `/29` or `/30`.
 
-Runs after allocation, once per usable link; the split follows IBM's rules (`records`).
+Runs after allocation, once per usable link; the split is the kind's (`kinds`, `splits`).
 """
 
 from __future__ import annotations
 
-from ipaddress import IPv4Address, IPv4Interface, IPv4Network
+from ipaddress import IPv4Network
 
 from vra_config.plan import rules
 from vra_config.plan.findings import Finding
@@ -18,17 +18,9 @@ from vra_config.plan.model import (
     Plan,
     TransitGatewayConnection,
 )
-from vra_config.plan.values import PerVendor
 from vra_config.planner import ibm
-from vra_config.planner.records import (
-    IpsecParams,
-    PlannedLink,
-    device_asn,
-    peer_name,
-    split_cloud_connection,
-    split_point_to_point,
-    split_transit_gateway,
-)
+from vra_config.planner.kinds import LinkKind, kind_of
+from vra_config.planner.records import PlannedLink, device_asn, peer_name
 
 
 # --- per link ------------------------------------------------------------------------------
@@ -81,14 +73,15 @@ def _tunnel_mtu(
     plan: Plan,
     name: str,
     conn: CloudConnection | TransitGatewayConnection | GreLink | IpsecLink,
+    default: int,
 ) -> tuple[int, list[Finding]]:
     """The tunnel MTU: the plan's, or the kind's default capped to what the underlay carries.
 
     A GRE packet is the inner packet plus 24 bytes; one larger than the underlay's MTU is
     fragmented or, with DF set, dropped, and the tunnel carries BGP but loses large packets.
+    An IPsec VTI's own overhead depends on its proposals (`device_checks`, VRC920).
     """
-    default = ibm.DEFAULT_MTU[conn.via]
-    if isinstance(conn, IpsecLink):
+    if kind_of(conn).interface_family != "gre":
         return (conn.mtu if conn.mtu is not None else default), []
     underlay, owner = _underlay_mtu(plan, conn)
     fits = underlay - ibm.GRE_OVERHEAD_BYTES
@@ -108,7 +101,22 @@ def _tunnel_mtu(
     return conn.mtu, []
 
 
+def _mtu_and_mss(
+    plan: Plan, name: str, conn: AnyConnection, kind: LinkKind
+) -> tuple[int | None, int | None, list[Finding]]:
+    """(tunnel MTU, TCP MSS clamp, findings); (None, None) for a link that is no tunnel: a
+    VLAN, or policy-based IPsec, which has no interface to set them on."""
+    if kind.default_mtu is None or isinstance(conn, MegaportLink):  # the isinstance: for mypy
+        return None, None, []
+    if isinstance(conn, IpsecLink) and conn.mode == "policy":
+        return None, None, []
+    mtu, findings = _tunnel_mtu(plan, name, conn, kind.default_mtu)
+    tcp_mss, mss_findings = _tcp_mss(name, conn.tcp_mss, mtu, kind.always_clamp_mss)
+    return mtu, tcp_mss, findings + mss_findings
+
+
 def plan_link(
+    *,
     plan: Plan,
     name: str,
     conn: AnyConnection,
@@ -118,106 +126,40 @@ def plan_link(
     peer_asn: int | None,
     origin: str,
 ) -> tuple[PlannedLink, list[Finding]]:
-    findings: list[Finding] = []
+    """One link's every address and number: its kind's split gives both ends, the rest is
+    the same for every kind."""
+    kind = kind_of(conn)
+    ends = kind.split(plan, conn, subnet)
+    mtu, tcp_mss, findings = _mtu_and_mss(plan, name, conn, kind)
     router = plan.routers.get(conn.router)
-    local_ip = router.private.address.ip if router else None
-    router_gateway = router.private.gateway if router else None
-    remote_ip: IPv4Address | None = None
-    router_address: IPv4Interface | None = None
-    peer_address: IPv4Interface | None = None
-    peer_gateway: IPv4Address | None = None
-    peer_kind = "powervs"
-    powervs: str | None = None
-    routing = getattr(conn, "routing", "bgp")
-    mtu: int | None = None
-    tcp_mss: int | None = None
-    ipsec: IpsecParams | None = None
-    interface: PerVendor | None = None
-    vlan: int | None = None
-
-    if isinstance(conn, CloudConnection):
-        assert subnet is not None
-        powervs = conn.powervs
-        remote_ip, pv_tunnel, router_address = split_cloud_connection(subnet)
-        peer_address = IPv4Interface(f"{pv_tunnel}/{router_address.network.prefixlen}")
-    elif isinstance(conn, TransitGatewayConnection):
-        assert subnet is not None
-        powervs = conn.powervs
-        remote_ip = conn.transit_gateway.gateway_ip
-        tgw_tunnel, router_address = split_transit_gateway(subnet)
-        peer_address = IPv4Interface(f"{tgw_tunnel}/{subnet.prefixlen}")
-    elif isinstance(conn, MegaportLink):
-        assert subnet is not None
-        powervs = conn.powervs
-        router_address, peer_address = split_point_to_point(subnet)
-        local_ip = router_gateway = None
-        interface, vlan = conn.interface, conn.vlan
-    else:
-        peer_kind = "router" if conn.peer in plan.routers else "site"
-        peer_router = plan.routers.get(conn.peer)
-        peer_site = plan.sites.get(conn.peer)
-        if subnet is not None:
-            router_address, peer_address = split_point_to_point(subnet)
-        if isinstance(conn, GreLink):
-            remote_ip = (
-                peer_router.private.address.ip if peer_router else peer_site.address  # type: ignore[union-attr]
-            )
-            if peer_router is not None:
-                peer_gateway = peer_router.private.gateway
-            elif peer_site is not None and peer_site.direct_link is not None:
-                # The site reaches the router's GRE endpoint over its Direct Link: IBM's end
-                # of the BGP /30 is its first host. A host route there keeps the endpoint off
-                # the tunnel whatever the tunnel advertises.
-                peer_gateway = next(peer_site.direct_link.bgp_subnet.hosts())
-        else:
-            assert router is not None and router.public is not None
-            local_ip = router.public.address.ip
-            router_gateway = None
-            if peer_router is not None:
-                assert peer_router.public is not None
-                remote_ip = peer_router.public.address.ip
-            else:
-                remote_ip = peer_site.address  # type: ignore[union-attr]
-            ipsec = IpsecParams(conn.mode, conn.ike, conn.esp, conn.psk)
-            if conn.mode == "policy":
-                routing = "policy"
-
-    if isinstance(conn, CloudConnection | TransitGatewayConnection | GreLink | IpsecLink) and not (
-        isinstance(conn, IpsecLink) and conn.mode == "policy"
-    ):
-        mtu, mtu_findings = _tunnel_mtu(plan, name, conn)
-        findings += mtu_findings
-        always = isinstance(conn, TransitGatewayConnection)
-        tcp_mss, mss_findings = _tcp_mss(name, conn.tcp_mss, mtu, always)
-        findings += mss_findings
-
+    routing: str = ends.routing if ends.routing is not None else getattr(conn, "routing", "bgp")
     link = PlannedLink(
         name=name,
-        via=conn.via,
+        kind=kind,
         router=conn.router,
         peer=peer_name(conn),
-        peer_kind=peer_kind,
-        powervs=powervs,
+        peer_kind=ends.peer_kind,
+        powervs=ends.powervs,
         routing=routing,
         subnet=subnet,
         tunnel=tunnel,
         peer_tunnel=peer_tunnel,
-        local_ip=local_ip,
-        remote_ip=remote_ip,
-        router_address=router_address,
-        peer_address=peer_address,
+        local_ip=ends.local_ip,
+        remote_ip=ends.remote_ip,
+        router_address=ends.router_address,
+        peer_address=ends.peer_address,
         router_asn=device_asn(plan, conn.router),
         peer_asn=peer_asn,
-        router_gateway=router_gateway,
-        peer_gateway=peer_gateway,
+        router_gateway=ends.router_gateway,
+        peer_gateway=ends.peer_gateway,
         mtu=mtu,
         tcp_mss=tcp_mss,
         advertise=tuple(sorted(set(conn.advertise))) if conn.advertise is not None else None,
         description=conn.description,
         origin=origin,
-        ipsec=ipsec,
-        interface=interface,
-        vlan=vlan,
+        ipsec=ends.ipsec,
+        interface=ends.interface,
+        vlan=ends.vlan,
         router_public_gateway=router.public.gateway if router and router.public else None,
         zone=conn.zone,
         ebgp_multihop=conn.ebgp_multihop if isinstance(conn, TransitGatewayConnection) else None,
@@ -235,11 +177,12 @@ def workspace_asn(plan: Plan, conn: AnyConnection, peer_asn: int | None) -> int 
     reports show the origin ASN after the gateway's own segment (`ibm.TGW_ROUTE_REPORTS`):
     the workspace keeps its own, the plan's `asn:` when set, else IBM's for the location,
     else IBM's default (`ibm.POWERVS_DEFAULT_ASN`)."""
-    if isinstance(conn, TransitGatewayConnection):
-        ws = plan.powervs[conn.powervs]
-        if ws.asn is not None:
-            return ws.asn
-        return ibm.POWERVS_ASN_BY_LOCATION.get(ws.location, ibm.POWERVS_DEFAULT_ASN)
-    if isinstance(conn, CloudConnection | MegaportLink):
+    kind = kind_of(conn)
+    if kind.far_end == "device":
+        return None
+    if not kind.gateway_in_front:
         return peer_asn
-    return None
+    ws = plan.powervs[peer_name(conn)]
+    if ws.asn is not None:
+        return ws.asn
+    return ibm.POWERVS_ASN_BY_LOCATION.get(ws.location, ibm.POWERVS_DEFAULT_ASN)

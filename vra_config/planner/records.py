@@ -1,17 +1,9 @@
-"""The records the planner takes and hands on, and the IBM rules that split a link's subnet.
+"""The records the planner takes and hands on.
 
 In: `InUse`, what a router's running configuration already holds (plain data: the planner
 never reads a configuration). Out: an `AddressPlan` of `PlannedLink`s, every address and
-number each link needs, which intent, design checks and the IBM-side targets read.
-
-The IBM rules the splits apply (IBM Cloud docs: power-iaas-cloud-connections, transit-gateway-cli):
-- cloud connection: a /29 split in halves; PowerVS GRE source = first host of the first half;
-  PowerVS tunnel IP = first host of the second half; router tunnel IP = second host of the
-  second half, configured as a /30 so the source stays outside the overlay; a /32 route to
-  the source via the router's private gateway.
-- Transit Gateway: a /30 holding the TGW tunnel IP (first host) and the router's (second).
-Links between devices of the plan (GRE, IPsec VTI) and Megaport peerings use a /30: the
-first host for the `router` end, the second for the peer.
+number each link needs, which intent, design checks and the IBM-side targets read. Each
+`PlannedLink` carries its `LinkKind` (`kinds.py`); how a kind splits its subnet is in `splits`.
 """
 
 from __future__ import annotations
@@ -21,43 +13,27 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from vra_config.plan.findings import Finding
-from vra_config.plan.model import AnyConnection, Esp, GreLink, Ike, IpsecLink, Plan
-from vra_config.plan.values import PerVendor, Secret
-from vra_config.planner import ibm
+from vra_config.plan.model import AnyConnection, GreLink, IpsecLink, Plan
+from vra_config.plan.values import PerVendor
+from vra_config.planner.kinds import LinkKind, Via
 from vra_config.planner.lock import Lock
-from vra_config.planner.prefixes import Use
 
-#: Size of the subnet each kind of link takes.
-PREFIXLEN: dict[str, int] = {
-    "cloud-connection": ibm.CLOUD_CONNECTION_GRE_PREFIXLEN,
-    "transit-gateway": ibm.TRANSIT_GATEWAY_GRE_PREFIXLEN,
-    "gre": 30,
-    "ipsec": 30,
-    "megaport": 30,
-}
+# Re-exported: tests/test_planner.py reads IBM's /29 rule from here, where it used to live.
+from vra_config.planner.splits import IpsecParams, split_cloud_connection
 
-
-#: Which interface family a link's tunnel number counts in (tunN / vtiN); None: no tunnel.
-FAMILY: dict[str, str | None] = {
-    "cloud-connection": "gre",
-    "transit-gateway": "gre",
-    "gre": "gre",
-    "ipsec": "vti",
-    "megaport": None,
-}
+__all__ = [
+    "AddressPlan",
+    "InUse",
+    "IpsecParams",
+    "LockChange",
+    "PlannedLink",
+    "device_asn",
+    "peer_name",
+    "split_cloud_connection",
+]
 
 
-#: The key that pins each kind's subnet in the plan (`gre:`, `vti:`, `peering:`).
-SUBNET_FIELD = {
-    "cloud-connection": "gre",
-    "transit-gateway": "gre",
-    "gre": "gre",
-    "ipsec": "vti",
-    "megaport": "peering",
-}
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class InUse:
     """What a router's running configuration already uses that the plan does not own."""
 
@@ -68,26 +44,17 @@ class InUse:
     addresses: tuple[tuple[str, int], ...]  # interface address (A/len) and its line
 
 
-@dataclass(frozen=True)
-class IpsecParams:
-    """What both ends of an IPsec link share: proposals, key, mode."""
-
-    mode: str
-    ike: Ike
-    esp: Esp
-    psk: Secret
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class PlannedLink:
     """Every address and number one link needs, both ends derived from one subnet.
 
     `router` is the device the link starts on; `peer` is a device (`peer_kind` "router" or
-    "site") or a PowerVS workspace ("powervs").
+    "site") or a PowerVS workspace ("powervs"). `kind` holds what its `via` means; read its
+    attributes rather than testing `via`.
     """
 
     name: str
-    via: str
+    kind: LinkKind
     router: str
     peer: str
     peer_kind: str
@@ -124,6 +91,11 @@ class PlannedLink:
     #: cloud connection or VXC; behind a Transit Gateway the workspace's, after the gateway's.
     workspace_asn: int | None = None
 
+    @property
+    def via(self) -> Via:
+        """The plan's name for the link's kind; kept for readers not yet on `kind`."""
+        return self.kind.via
+
     @functools.cached_property
     def far_asns(self) -> frozenset[int]:
         """Every ASN a route from the far end has crossed when it arrives: the peer's, and
@@ -133,7 +105,7 @@ class PlannedLink:
         return frozenset(a for a in (self.peer_asn, self.workspace_asn) if a is not None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LockChange:
     """One connection whose allocation the lock file would gain, lose or change."""
 
@@ -144,7 +116,7 @@ class LockChange:
         return f"{self.connection}: {self.what}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AddressPlan:
     """The planner's answer: addresses per link, the lock to keep, and findings."""
 
@@ -159,36 +131,10 @@ class AddressPlan:
         return tuple(f for f in self.findings if f.is_error)
 
 
-def split_cloud_connection(gre: IPv4Network) -> tuple[IPv4Address, IPv4Address, IPv4Interface]:
-    """IBM's /29 rule: (PowerVS GRE source, PowerVS tunnel IP, router tunnel address /30)."""
-    first_half, second_half = gre.subnets(new_prefix=gre.prefixlen + 1)
-    source = first_half.network_address + 1
-    powervs_tunnel = second_half.network_address + 1
-    router_tunnel = IPv4Interface(f"{second_half.network_address + 2}/{second_half.prefixlen}")
-    return source, powervs_tunnel, router_tunnel
-
-
-def split_transit_gateway(gre: IPv4Network) -> tuple[IPv4Address, IPv4Interface]:
-    """A /30: (TGW tunnel IP = first host, router tunnel address = second host /30)."""
-    return gre.network_address + 1, IPv4Interface(f"{gre.network_address + 2}/{gre.prefixlen}")
-
-
-def split_point_to_point(net: IPv4Network) -> tuple[IPv4Interface, IPv4Interface]:
-    """A /30 between two devices: (router end = first host, peer end = second host)."""
-    return (
-        IPv4Interface(f"{net.network_address + 1}/{net.prefixlen}"),
-        IPv4Interface(f"{net.network_address + 2}/{net.prefixlen}"),
-    )
-
-
 def peer_name(conn: AnyConnection) -> str:
     if isinstance(conn, GreLink | IpsecLink):
         return conn.peer
     return conn.powervs
-
-
-def subnet_use(conn: AnyConnection) -> Use:
-    return "vti" if conn.via == "ipsec" else "tunnel"
 
 
 def device_asn(plan: Plan, name: str) -> int | None:

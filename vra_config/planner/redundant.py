@@ -25,7 +25,13 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 
 from vra_config.plan.findings import Finding, PlanPath
-from vra_config.plan.model import AnyConnection, Plan, TransitGatewayConnection, TransitGatewayEnd
+from vra_config.plan.model import (
+    AnyConnection,
+    Plan,
+    TgwTunnel,
+    TransitGatewayConnection,
+    TransitGatewayEnd,
+)
 from vra_config.plan.rules import RULES
 from vra_config.planner.records import PlannedLink
 
@@ -41,9 +47,6 @@ MAX_PER_ZONE = 2
 #: (rule VRC961).
 MAX_BACKUPS = 9
 
-#: Kinds of link a router may have several of to one workspace, one preferred.
-PREFERRED_KINDS = ("cloud-connection", "transit-gateway")
-
 #: Tunnel name -> (its redundant GRE connection, its index in `tunnels`).
 Origins = dict[str, tuple[str, int]]
 
@@ -53,75 +56,89 @@ def expand(plan: Plan) -> tuple[Plan, Origins, list[Finding]]:
     findings: list[Finding] = []
     origins: Origins = {}
     connections: dict[str, AnyConnection] = {}
-    cite = RULES["VRC960"].cite
     taken = set(plan.connections)
     for name, conn in plan.connections.items():
         if not isinstance(conn, TransitGatewayConnection) or not conn.transit_gateway.tunnels:
             connections[name] = conn
             continue
-        base: PlanPath = ("connections", name, "transit_gateway", "tunnels")
-        tunnels = conn.transit_gateway.tunnels
-        if len(tunnels) < MIN_TUNNELS:
-            findings.append(
-                Finding(
-                    base,
-                    f"a redundant GRE has at least {MIN_TUNNELS} tunnels and {name} lists "
-                    f"{len(tunnels)}; add a tunnel in another zone, or write the one tunnel's "
-                    f"gateway_ip, asn and zone under transit_gateway ({cite})",
-                    rule="VRC960",
-                )
-            )
-        for key in ("gre", "tunnel"):
-            if getattr(conn, key) is not None:
-                findings.append(
-                    Finding(
-                        ("connections", name, key),
-                        f"`{key}` pins the one tunnel of a single-tunnel connection, and "
-                        f"{name} is a redundant GRE; pin `{key}` in each of "
-                        f"transit_gateway.tunnels instead ({cite})",
-                        rule="VRC960",
-                    )
-                )
-        per_zone: Counter[str] = Counter()
-        for i, t in enumerate(tunnels):
-            per_zone[t.zone] += 1
-            if per_zone[t.zone] > MAX_PER_ZONE:
-                findings.append(
-                    Finding(
-                        (*base, i, "zone"),
-                        f"{t.name} is tunnel {per_zone[t.zone]} of {name} in zone {t.zone}, "
-                        f"and IBM allows at most {MAX_PER_ZONE} per zone; move it to another "
-                        f"zone or remove it ({cite})",
-                        rule="VRC960",
-                    )
-                )
-        for i, t in enumerate(tunnels):
+        findings += _group_findings(name, conn)
+        for i, t in enumerate(conn.transit_gateway.tunnels):
             if t.name in taken:
                 findings.append(
                     Finding(
-                        (*base, i, "name"),
+                        ("connections", name, "transit_gateway", "tunnels", i, "name"),
                         f"{t.name} already names a connection or tunnel; IBM needs every "
                         "connection and tunnel on a transit gateway to have a unique name, and "
-                        f"the router names the tunnel's interface after it: rename it ({cite})",
+                        "the router names the tunnel's interface after it: rename it "
+                        f"({RULES['VRC960'].cite})",
                         rule="VRC960",
                     )
                 )
                 continue
             taken.add(t.name)
             origins[t.name] = (name, i)
-            connections[t.name] = conn.model_copy(
-                update={
-                    "gre": t.gre,
-                    "tunnel": t.tunnel,
-                    # already validated as the plan was read: constructed, not parsed again
-                    "transit_gateway": TransitGatewayEnd.model_construct(
-                        gateway_ip=t.gateway_ip, asn=t.asn, zone=t.zone, tunnels=()
-                    ),
-                }
-            )
+            connections[t.name] = _tunnel_connection(conn, t)
     if not origins:
         return plan, origins, findings
     return plan.model_copy(update={"connections": connections}), origins, findings
+
+
+def _tunnel_connection(conn: TransitGatewayConnection, t: TgwTunnel) -> AnyConnection:
+    """One tunnel of a redundant GRE as a single-tunnel connection."""
+    return conn.model_copy(
+        update={
+            "gre": t.gre,
+            "tunnel": t.tunnel,
+            # already validated as the plan was read: constructed, not parsed again
+            "transit_gateway": TransitGatewayEnd.model_construct(
+                gateway_ip=t.gateway_ip, asn=t.asn, zone=t.zone, tunnels=()
+            ),
+        }
+    )
+
+
+def _group_findings(name: str, conn: TransitGatewayConnection) -> list[Finding]:
+    """IBM's rules for a redundant GRE as a whole: how many tunnels, how many per zone, and
+    no pin of the single tunnel a connection without `tunnels` has."""
+    findings: list[Finding] = []
+    cite = RULES["VRC960"].cite
+    base: PlanPath = ("connections", name, "transit_gateway", "tunnels")
+    tunnels = conn.transit_gateway.tunnels
+    if len(tunnels) < MIN_TUNNELS:
+        findings.append(
+            Finding(
+                base,
+                f"a redundant GRE has at least {MIN_TUNNELS} tunnels and {name} lists "
+                f"{len(tunnels)}; add a tunnel in another zone, or write the one tunnel's "
+                f"gateway_ip, asn and zone under transit_gateway ({cite})",
+                rule="VRC960",
+            )
+        )
+    for key in ("gre", "tunnel"):
+        if getattr(conn, key) is not None:
+            findings.append(
+                Finding(
+                    ("connections", name, key),
+                    f"`{key}` pins the one tunnel of a single-tunnel connection, and "
+                    f"{name} is a redundant GRE; pin `{key}` in each of "
+                    f"transit_gateway.tunnels instead ({cite})",
+                    rule="VRC960",
+                )
+            )
+    per_zone: Counter[str] = Counter()
+    for i, t in enumerate(tunnels):
+        per_zone[t.zone] += 1
+        if per_zone[t.zone] > MAX_PER_ZONE:
+            findings.append(
+                Finding(
+                    (*base, i, "zone"),
+                    f"{t.name} is tunnel {per_zone[t.zone]} of {name} in zone {t.zone}, "
+                    f"and IBM allows at most {MAX_PER_ZONE} per zone; move it to another "
+                    f"zone or remove it ({cite})",
+                    rule="VRC960",
+                )
+            )
+    return findings
 
 
 def origins_of(plan: Plan) -> Origins:
@@ -163,7 +180,7 @@ def preference(
     link beyond `MAX_BACKUPS` backups, which no local-preference both OSes take could rank."""
     groups: dict[tuple[str, str], list[tuple[str, int, str]]] = defaultdict(list)
     for name, link in links.items():
-        if link.via in PREFERRED_KINDS and link.routing == "bgp" and link.powervs:
+        if link.kind.ranks_backups and link.routing == "bgp" and link.powervs:
             parent, index = origins.get(name, (name, 0))
             groups[(link.router, link.powervs)].append((parent, index, name))
     out = dict(links)

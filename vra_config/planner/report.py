@@ -6,11 +6,12 @@ same numbers (IBM's field names: power-iaas-cloud-connections, transit-gateway-c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from vra_config.plan.findings import Finding, format_path
 from vra_config.plan.rules import RULES
+from vra_config.planner.kinds import Via
 from vra_config.planner.records import AddressPlan, PlannedLink
 
 _COLUMNS = (
@@ -29,40 +30,54 @@ _COLUMNS = (
 )
 
 
-def _ibm_side(link: PlannedLink, zone: str | None = None) -> dict[str, Any] | None:
-    """What IBM needs to hear, in IBM's own field names, or None for links of yours alone."""
-    if link.via == "cloud-connection":
-        return {
-            "gre_cidr": str(link.subnet),
-            "gre_destination": str(link.local_ip),
-            "powervs_gre_source": str(link.remote_ip),
-            "cli": f'--gre-tunnel "{link.subnet} {link.local_ip}"',
-        }
-    if link.via == "transit-gateway":
-        assert link.router_address is not None and link.peer_address is not None
-        # a tunnel of a redundant GRE: IBM's connection is the group, the tunnel this link
-        side: dict[str, Any] = {"redundant_gre": link.group} if link.group else {}
-        side |= {
-            "remote_gateway_ip": str(link.local_ip),
-            "local_gateway_ip": str(link.remote_ip),
-            "remote_tunnel_ip": str(link.router_address.ip),
-            "local_tunnel_ip": str(link.peer_address.ip),
-            "remote_bgp_asn": link.router_asn,
-        }
-        if zone is not None:
-            side["zone"] = zone
-        return side
-    if link.via == "megaport":
-        assert link.router_address is not None and link.peer_address is not None
-        return {
-            "customer_network_subnet": str(link.subnet),
-            "customer_router_ip": str(link.router_address.ip),
-            "powervs_customer_network_ip": str(link.peer_address.ip),
-            "powervs_asn": link.peer_asn,
-            "customer_asn": link.router_asn,
-            "vlan": link.vlan,
-        }
-    return None
+def _cloud_connection_side(link: PlannedLink, zone: str | None) -> dict[str, Any]:
+    """IBM's cloud connection form: the /29 and the router's GRE endpoint."""
+    return {
+        "gre_cidr": str(link.subnet),
+        "gre_destination": str(link.local_ip),
+        "powervs_gre_source": str(link.remote_ip),
+        "cli": f'--gre-tunnel "{link.subnet} {link.local_ip}"',
+    }
+
+
+def _transit_gateway_side(link: PlannedLink, zone: str | None) -> dict[str, Any]:
+    """IBM's GRE connection on the gateway, in its own field names (remote = the router)."""
+    assert link.router_address is not None and link.peer_address is not None
+    # a tunnel of a redundant GRE: IBM's connection is the group, the tunnel this link
+    side: dict[str, Any] = {"redundant_gre": link.group} if link.group else {}
+    side |= {
+        "remote_gateway_ip": str(link.local_ip),
+        "local_gateway_ip": str(link.remote_ip),
+        "remote_tunnel_ip": str(link.router_address.ip),
+        "local_tunnel_ip": str(link.peer_address.ip),
+        "remote_bgp_asn": link.router_asn,
+    }
+    if zone is not None:
+        side["zone"] = zone
+    return side
+
+
+def _megaport_side(link: PlannedLink, zone: str | None) -> dict[str, Any]:
+    """What IBM's support case for a Megaport VXC asks for."""
+    assert link.router_address is not None and link.peer_address is not None
+    return {
+        "customer_network_subnet": str(link.subnet),
+        "customer_router_ip": str(link.router_address.ip),
+        "powervs_customer_network_ip": str(link.peer_address.ip),
+        "powervs_asn": link.peer_asn,
+        "customer_asn": link.router_asn,
+        "vlan": link.vlan,
+    }
+
+
+#: What IBM needs to hear for each kind that involves IBM, in IBM's own field names. Every
+#: such kind has its own form (this is the `plan` command's view, not a fact of the kind);
+#: a kind missing here is a link of yours alone. tests/test_kinds.py keeps the keys in KINDS.
+IBM_SIDE: Mapping[Via, Callable[[PlannedLink, str | None], dict[str, Any]]] = {
+    "cloud-connection": _cloud_connection_side,
+    "transit-gateway": _transit_gateway_side,
+    "megaport": _megaport_side,
+}
 
 
 def _text(value: object) -> str:
@@ -77,7 +92,7 @@ def allocations(address_plan: AddressPlan) -> list[dict[str, Any]]:
             "connection": name,
             "router": link.router,
             "peer": link.peer,
-            "via": link.via,
+            "via": link.kind.via,
             "subnet": _text(link.subnet) if link.subnet else None,
             "tunnel": link.tunnel,
             "peer_tunnel": link.peer_tunnel,
@@ -93,9 +108,9 @@ def allocations(address_plan: AddressPlan) -> list[dict[str, Any]]:
         }
         conn = address_plan.plan.connections.get(name)
         tgw = getattr(conn, "transit_gateway", None)
-        side = _ibm_side(link, tgw.zone if tgw is not None else None)
+        side = IBM_SIDE.get(link.kind.via)
         if side is not None:
-            row["ibm_side"] = side
+            row["ibm_side"] = side(link, tgw.zone if tgw is not None else None)
         rows.append(row)
     return rows
 

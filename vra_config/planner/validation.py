@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from ipaddress import IPv4Network
 
-from vra_config.plan import rules
 from vra_config.plan.findings import Finding, PlanPath
 from vra_config.plan.model import (
     AnyConnection,
@@ -24,15 +23,9 @@ from vra_config.plan.model import (
 )
 from vra_config.plan.rules import RULES
 from vra_config.planner import ibm
+from vra_config.planner.kinds import kind_of
 from vra_config.planner.prefixes import PrefixUse, duplicate_findings
-from vra_config.planner.records import (
-    PREFIXLEN,
-    SUBNET_FIELD,
-    PlannedLink,
-    device_asn,
-    peer_name,
-    subnet_use,
-)
+from vra_config.planner.records import PlannedLink, device_asn, peer_name
 
 _WEAK_ENCRYPTION = {"3des"}
 
@@ -100,7 +93,7 @@ def usable_links(plan: Plan) -> tuple[dict[str, AnyConnection], list[Finding]]:
     for name, conn in sorted(plan.connections.items()):
         base: PlanPath = ("connections", name)
         ok = True
-        classic_only = conn.via in ("cloud-connection", "transit-gateway", "gre", "ipsec")
+        classic_only = kind_of(conn).starts_on_classic
         if conn.router not in devices:
             findings.append(_unknown(base, "router", conn.router, plan.routers, "routers"))
             ok = False
@@ -319,20 +312,29 @@ def _ibm_excluded(asn: int) -> str | None:
 def peer_asns(
     plan: Plan, usable: dict[str, AnyConnection]
 ) -> tuple[dict[str, int | None], list[Finding]]:
-    """The BGP ASN at the far end of each link (PowerVS, Transit Gateway, device)."""
+    """The BGP ASN at the far end of each link (PowerVS, Transit Gateway, device); a link
+    whose far ASN is unknown, or that runs BGP with a site without one, has no entry."""
+    out, findings = _far_asns(plan, usable)
+    findings += _sessions_without_asn(plan, usable, out)
+    return out, findings
+
+
+def _far_asns(
+    plan: Plan, usable: dict[str, AnyConnection]
+) -> tuple[dict[str, int | None], list[Finding]]:
+    """Where each kind of far end takes its ASN from: the plan, or IBM's tables."""
     out: dict[str, int | None] = {}
     findings: list[Finding] = []
-    reported: set[str] = set()
+    reported: set[str] = set()  # one VRC303 per workspace, however many links reach it
     for name, conn in usable.items():
         if isinstance(conn, TransitGatewayConnection):
             out[name] = conn.transit_gateway.asn
         elif isinstance(conn, MegaportLink):
-            ws = plan.powervs[conn.powervs]
             table = ibm.MEGAPORT_POWERVS_ASN_BY_LOCATION
-            if conn.powervs_asn is not None:
-                out[name] = conn.powervs_asn
-            elif ws.location in table:
-                out[name] = table[ws.location]
+            location = plan.powervs[conn.powervs].location
+            asn = conn.powervs_asn if conn.powervs_asn is not None else table.get(location)
+            if asn is not None:
+                out[name] = asn
             else:
                 findings.append(
                     Finding(
@@ -345,10 +347,9 @@ def peer_asns(
                 )
         elif isinstance(conn, CloudConnection):
             ws = plan.powervs[conn.powervs]
-            if ws.asn is not None:
-                out[name] = ws.asn
-            elif ws.location in ibm.POWERVS_ASN_BY_LOCATION:
-                out[name] = ibm.POWERVS_ASN_BY_LOCATION[ws.location]
+            asn = ws.asn if ws.asn is not None else ibm.POWERVS_ASN_BY_LOCATION.get(ws.location)
+            if asn is not None:
+                out[name] = asn
             elif conn.powervs not in reported:
                 reported.add(conn.powervs)
                 known = ", ".join(sorted(ibm.POWERVS_ASN_BY_LOCATION))
@@ -362,13 +363,22 @@ def peer_asns(
                 )
         else:
             out[name] = device_asn(plan, conn.peer)
-    # A link whose own ASN or peer's ASN is missing cannot run BGP.
+    return out, findings
+
+
+def _sessions_without_asn(
+    plan: Plan, usable: dict[str, AnyConnection], out: dict[str, int | None]
+) -> list[Finding]:
+    """A link whose own ASN or peer's ASN is missing cannot run BGP: VRC305, and the link
+    leaves `out` so that nothing is planned on it."""
+    findings: list[Finding] = []
     for name, conn in usable.items():
         if name not in out or getattr(conn, "routing", "bgp") != "bgp":
             continue
         if isinstance(conn, IpsecLink) and conn.mode == "policy":
             continue
-        for end in (conn.router, *([peer_name(conn)] if conn.via in ("gre", "ipsec") else [])):
+        far_device = kind_of(conn).far_end == "device"
+        for end in (conn.router, *([peer_name(conn)] if far_device else [])):
             if device_asn(plan, end) is None:
                 # A Megaport VXC is always BGP with the PowerVS router (IBM's support case
                 # asks for the customer ASN): there is no static alternative to offer.
@@ -385,7 +395,7 @@ def peer_asns(
                     )
                 )
                 out.pop(name, None)
-    return out, findings
+    return findings
 
 
 # --- prefixes ------------------------------------------------------------------------------
@@ -423,11 +433,10 @@ def prefix_uses(plan: Plan) -> Iterable[PrefixUse]:
     for name, conn in plan.connections.items():
         for i, prefix in enumerate(conn.advertise or ()):
             yield PrefixUse(prefix, "advertise", name, ("connections", name, "advertise", i))
-        pin = getattr(conn, SUBNET_FIELD[conn.via], None)
+        kind = kind_of(conn)
+        pin = getattr(conn, kind.subnet_key, None)
         if pin is not None:
-            yield PrefixUse(
-                pin, subnet_use(conn), name, ("connections", name, SUBNET_FIELD[conn.via])
-            )
+            yield PrefixUse(pin, kind.subnet_use, name, ("connections", name, kind.subnet_key))
         if isinstance(conn, TransitGatewayConnection):
             yield PrefixUse(
                 IPv4Network(conn.transit_gateway.gateway_ip),
@@ -455,26 +464,15 @@ def list_duplicates(plan: Plan) -> Iterable[Finding]:
         yield from duplicate_findings((p, (*base, i)) for i, p in enumerate(prefixes))
 
 
-_SIZE_RULE = {
-    "cloud-connection": "IBM's cloud-connection GRE uses a /29 split in two /30 halves "
-    f"({rules.PVS_CLOUD_CONNECTIONS.url})",
-    "transit-gateway": "a Transit Gateway GRE puts both tunnel IPs in one /30 "
-    f"({rules.TGW_CLI.url})",
-    "gre": "a GRE tunnel between two routers uses a /30",
-    "ipsec": "a VTI between two routers uses a /30",
-    "megaport": "a Megaport VXC peering uses a /30",
-}
-
-
 def pin_findings(usable: dict[str, AnyConnection]) -> Iterable[Finding]:
     for name, conn in usable.items():
-        size = PREFIXLEN[conn.via]
-        pin = getattr(conn, SUBNET_FIELD[conn.via], None)
+        kind = kind_of(conn)
+        size, key = kind.subnet_prefixlen, kind.subnet_key
+        pin = getattr(conn, key, None)
         if pin is not None and pin.prefixlen != size:
-            key = SUBNET_FIELD[conn.via]
             yield Finding(
                 ("connections", name, key),
-                f"{pin} is a /{pin.prefixlen}, but {_SIZE_RULE[conn.via]}; give a /{size} or "
+                f"{pin} is a /{pin.prefixlen}, but {kind.size_rule}; give a /{size} or "
                 f"remove `{key}` to have one allocated",
                 rule="VRC501",
             )
@@ -497,15 +495,11 @@ def session_findings(link: PlannedLink) -> Iterable[Finding]:
                 "is eBGP; give one of them another ASN",
                 rule="VRC306",
             )
-    elif link.routing == "static" and link.via in ("cloud-connection", "transit-gateway"):
-        if link.via == "cloud-connection":
-            peer, source = "PowerVS", rules.PVS_CLOUD_CONNECTIONS.url
-        else:
-            peer, source = "the Transit Gateway", rules.TGW_GRE_TROUBLESHOOTING.url
+    elif link.routing == "static" and (refused := link.kind.static_refused) is not None:
         yield Finding(
             (*base, "routing"),
-            f"with static routing {peer} learns no route back to this router's networks, and "
-            f"IBM runs BGP on every such GRE tunnel ({source}); remove `routing: static` "
-            "(bgp is the default)",
+            f"with static routing {refused.peer} learns no route back to this router's "
+            f"networks, and IBM runs BGP on every such GRE tunnel ({refused.source}); remove "
+            "`routing: static` (bgp is the default)",
             rule="VRC307",
         )

@@ -52,4 +52,4 @@ def in_use(text: str, file: str, plan_connections: Iterable[str]) -> InUse:
                 numbers["gre" if w[1] == "gr-0/0/0" else "vti"].setdefault(number, s.line)
         if "address" in w[:-1] and "/" in w[-1]:
             addresses.append((w[-1], s.line))
-    return InUse(file, vendor, numbers, tuple(addresses))
+    return InUse(file=file, vendor=vendor, numbers=numbers, addresses=tuple(addresses))

@@ -15,7 +15,7 @@ from ipaddress import IPv4Address, IPv4Network
 from vra_config.intent.records import RouterIntent
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ExpectedNeighbor:
     """One BGP session as the router must show it."""
 
@@ -29,7 +29,7 @@ class ExpectedNeighbor:
     backup: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ExpectedRoute:
     """A prefix the routing table must hold, and how it must get there."""
 
@@ -46,7 +46,13 @@ def expected_neighbors(intent: RouterIntent) -> tuple[ExpectedNeighbor, ...]:
     """Every BGP session of the router, in the intent's (address) order."""
     return tuple(
         ExpectedNeighbor(
-            n.connection, n.address, n.local_address, n.remote_as, n.accept, n.advertise, n.backup
+            connection=n.connection,
+            address=n.address,
+            local_address=n.local_address,
+            remote_as=n.remote_as,
+            receive=n.accept,
+            send=n.advertise,
+            backup=n.backup,
         )
         for n in intent.bgp_neighbors
     )
@@ -60,7 +66,9 @@ def expected_routes(intent: RouterIntent) -> tuple[ExpectedRoute, ...]:
     for r in intent.static_routes:
         if r.prefix not in out:
             via = (r.next_hop,) if r.next_hop is not None else ()
-            out[r.prefix] = ExpectedRoute(r.prefix, "static", via, r.family, r.number)
+            out[r.prefix] = ExpectedRoute(
+                prefix=r.prefix, protocol="static", via=via, family=r.family, number=r.number
+            )
     best: dict[IPv4Network, tuple[int, list[IPv4Address]]] = {}
     for n in intent.bgp_neighbors:
         for prefix in n.accept:
@@ -72,5 +80,5 @@ def expected_routes(intent: RouterIntent) -> tuple[ExpectedRoute, ...]:
             best[prefix] = (rank, hops)
     for prefix, (_, hops) in best.items():
         if prefix not in out:
-            out[prefix] = ExpectedRoute(prefix, "bgp", tuple(sorted(hops)))
+            out[prefix] = ExpectedRoute(prefix=prefix, protocol="bgp", via=tuple(sorted(hops)))
     return tuple(out[p] for p in sorted(out))

@@ -50,7 +50,7 @@ class Row:
     ok: bool
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Observed:
     """One neighbour as a captured summary shows it."""
 
@@ -144,11 +144,11 @@ def _frr_summary(data: Mapping[str, Any]) -> dict[IPv4Address, Observed]:
         if address is None or not isinstance(peer, Mapping):
             continue
         out[address] = Observed(
-            address,
-            str(peer.get("state", "unknown")),
-            _int(peer.get("remoteAs")),
-            _int(peer.get("pfxRcd")),
-            _int(peer.get("pfxSnt")),
+            address=address,
+            state=str(peer.get("state", "unknown")),
+            remote_as=_int(peer.get("remoteAs")),
+            received=_int(peer.get("pfxRcd")),
+            sent=_int(peer.get("pfxSnt")),
         )
     return out
 
@@ -176,7 +176,13 @@ def _junos_summary(data: Mapping[str, Any]) -> dict[IPv4Address, Observed]:
             state = _data(peer, "peer-state") or "unknown"
             if state == ESTABLISHED and accepted is None:
                 accepted = 0
-            out[address] = Observed(address, state, _int(_data(peer, "peer-as")), accepted, None)
+            out[address] = Observed(
+                address=address,
+                state=state,
+                remote_as=_int(_data(peer, "peer-as")),
+                received=accepted,
+                sent=None,
+            )
     return out
 
 
@@ -207,7 +213,9 @@ def _frr_summary_text(text: str) -> dict[IPv4Address, Observed]:
         # adds words such as "(Admin)" or "(Policy)" after it.
         state = ESTABLISHED if received is not None else state_or_count
         sent = _int(fields[10]) if has_sent and len(fields) > 10 else None
-        out[address] = Observed(address, state, _int(fields[2]), received, sent)
+        out[address] = Observed(
+            address=address, state=state, remote_as=_int(fields[2]), received=received, sent=sent
+        )
     return out
 
 

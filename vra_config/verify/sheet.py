@@ -30,12 +30,17 @@ Sources:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Network
 
 from vra_config.intent.records import RouterIntent
-from vra_config.verify.expect import ExpectedRoute, expected_neighbors, expected_routes
+from vra_config.verify.expect import (
+    ExpectedNeighbor,
+    ExpectedRoute,
+    expected_neighbors,
+    expected_routes,
+)
 
 #: Echo requests per ping: enough to see loss, short enough to stay inside the timer.
 PING_COUNT = 5
@@ -89,70 +94,69 @@ def _count(n: int, word: str) -> str:
 def sheet(intent: RouterIntent, vendor: str) -> tuple[Step, ...]:
     """The steps for one router, in the order to run them: tunnels, IPsec, BGP sessions,
     each session's prefixes, the routing table, then pings across each tunnel."""
-    c = COMMANDS[vendor]
-    steps: list[Step] = []
+    commands = COMMANDS[vendor]
+    neighbors = expected_neighbors(intent)
+    routes = expected_routes(intent)
+    return (
+        *_interface_steps(intent, commands),
+        *_session_steps(neighbors, commands),
+        *(Step(commands["route"].format(prefix=r.prefix), (_route_text(r),)) for r in routes),
+        *_ping_steps(neighbors, commands),
+    )
+
+
+def _interface_steps(intent: RouterIntent, c: Mapping[str, str]) -> Iterator[Step]:
+    """Each tunnel and VTI up with its address and MTU; the IKE and IPsec SAs where the OS
+    has a command for them."""
     for t in intent.tunnels:
-        steps.append(
-            Step(
-                c["gre"].format(number=t.number),
-                (
-                    f"up (admin and link), address {t.address}, MTU {t.mtu}: GRE {t.connection} "
-                    f"from {t.local_ip} to {t.remote_ip}",
-                ),
-            )
+        yield Step(
+            c["gre"].format(number=t.number),
+            (
+                f"up (admin and link), address {t.address}, MTU {t.mtu}: GRE {t.connection} "
+                f"from {t.local_ip} to {t.remote_ip}",
+            ),
         )
     for v in intent.vtis:
-        steps.append(
-            Step(
-                c["vti"].format(number=v.number),
-                (f"up (admin and link), address {v.address}, MTU {v.mtu}: IPsec {v.connection}",),
-            )
+        yield Step(
+            c["vti"].format(number=v.number),
+            (f"up (admin and link), address {v.address}, MTU {v.mtu}: IPsec {v.connection}",),
         )
     if intent.ipsec_peers and "ike" in c:
         peers = ", ".join(f"{p.remote_address} ({p.connection})" for p in intent.ipsec_peers)
-        steps.append(Step(c["ike"], (f"an IKE SA in state UP with each of {peers}",)))
-        steps.append(Step(c["ipsec"], (f"an IPsec SA to each of {peers}",)))
-    neighbors = expected_neighbors(intent)
+        yield Step(c["ike"], (f"an IKE SA in state UP with each of {peers}",))
+        yield Step(c["ipsec"], (f"an IPsec SA to each of {peers}",))
+
+
+def _session_steps(neighbors: Sequence[ExpectedNeighbor], c: Mapping[str, str]) -> Iterator[Step]:
+    """The summary (every session Established, with its counts), then each session's
+    received and advertised prefixes, exactly."""
     if neighbors:
-        steps.append(
-            Step(
-                c["summary"],
-                tuple(
-                    f"{n.address} AS {n.remote_as} ({n.connection}): Established, "
-                    f"{_count(len(n.receive), 'prefix')} received, "
-                    f"{_count(len(n.send), 'prefix')} sent"
-                    + (f"; backup link (rank {n.backup})" if n.backup else "")
-                    for n in neighbors
-                ),
-            )
+        yield Step(
+            c["summary"],
+            tuple(
+                f"{n.address} AS {n.remote_as} ({n.connection}): Established, "
+                f"{_count(len(n.receive), 'prefix')} received, "
+                f"{_count(len(n.send), 'prefix')} sent"
+                + (f"; backup link (rank {n.backup})" if n.backup else "")
+                for n in neighbors
+            ),
         )
     for n in neighbors:
-        steps.append(
-            Step(
-                c["received"].format(address=n.address),
-                (f"exactly {_prefixes(n.receive)}",),
-            )
-        )
-        steps.append(
-            Step(
-                c["advertised"].format(address=n.address),
-                (f"exactly {_prefixes(n.send)}",),
-            )
-        )
-    routes = expected_routes(intent)
-    steps += [Step(c["route"].format(prefix=r.prefix), (_route_text(r),)) for r in routes]
+        yield Step(c["received"].format(address=n.address), (f"exactly {_prefixes(n.receive)}",))
+        yield Step(c["advertised"].format(address=n.address), (f"exactly {_prefixes(n.send)}",))
+
+
+def _ping_steps(neighbors: Sequence[ExpectedNeighbor], c: Mapping[str, str]) -> Iterator[Step]:
+    """A ping across each session's link, from the router's own address on it."""
     for n in neighbors:
-        steps.append(
-            Step(
-                c["ping"].format(address=n.address, source=n.local_address, count=PING_COUNT),
-                (
-                    f"{PING_COUNT} replies from {n.address}, none lost ({n.connection}); a peer "
-                    "that drops ICMP gives none, and then the Established session above is the "
-                    "proof of the path",
-                ),
-            )
+        yield Step(
+            c["ping"].format(address=n.address, source=n.local_address, count=PING_COUNT),
+            (
+                f"{PING_COUNT} replies from {n.address}, none lost ({n.connection}); a peer "
+                "that drops ICMP gives none, and then the Established session above is the "
+                "proof of the path",
+            ),
         )
-    return tuple(steps)
 
 
 def _route_text(r: ExpectedRoute) -> str:
