@@ -138,14 +138,12 @@ def _add_end(
     filter on it, its place among the device's links, and the routing over it."""
     exports, imports = end.exports(routes), end.imports(routes)
     interface_text, neighbor_text = _descriptions(link, end.other)
-    family: str | None = None
-    if link.via in ("cloud-connection", "transit-gateway", "gre"):
-        family = "gre"
+    family = link.kind.interface_family
+    if family == "gre":
         _add_tunnel(builder, link, end, interface_text)
-    elif link.via == "ipsec":
-        family = "vti"
+    elif family == "vti":
         _add_ipsec(builder, link, end, interface_text, exports, imports)
-    elif link.via == "megaport":
+    else:
         _add_vlan(builder, link, end, interface_text)
     if firewall:
         _add_filter(builder, link, end, family, imports)
@@ -276,7 +274,7 @@ def _add_filter(
 ) -> None:
     """Anti-spoofing on a firewalled device: what arrives may come only from what the far
     end may send, or from the link subnet itself (BGP, ICMP from the far router)."""
-    if end.address is None or (family is None and link.via != "megaport"):
+    if end.address is None:
         return
     builder.filters.append(
         InboundFilter(

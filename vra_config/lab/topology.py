@@ -155,7 +155,7 @@ def _device_end(link: PlannedLink, end: End, intent: RouterIntent) -> WireEnd:
     """The wire end on a device the lab runs: its tunnel or VLAN interface, as the `frr`
     pack names it, with this end's inner address and the route-maps of its BGP session."""
     assert end.address is not None
-    family = {"ipsec": "vti", "megaport": None}.get(link.via, "gre")
+    family = link.kind.interface_family
     interface = frr.interface_name(family, end.number, link.vlan)
     policies = None
     for n in intent.bgp_neighbors:
@@ -272,7 +272,7 @@ def _add_workspace_link(
     assert link.peer_address is not None
     parts.stand_in_asn.setdefault(workspace, _powervs_asn(workspace, link))
     index = len(parts.wires)
-    if link.via != "transit-gateway":
+    if not link.kind.gateway_in_front:
         far = WireEnd(workspace, f"l{index}", link.peer_address, _IBM)
         parts.wires.append(Wire(name, near, far, link.routing == "bgp"))
         return
