@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from vra_config.errors import VraConfigError
 from vra_config.plan.rules import RULES
 
 Severity = Literal["error", "warning"]
@@ -90,7 +91,7 @@ class Finding:
         return escape(f"{prefix}{label}{self.message}")
 
 
-class PlanError(Exception):
+class PlanError(VraConfigError):
     """Raised at the edge of the pipeline when a plan has at least one error finding."""
 
     def __init__(self, findings: Iterable[Finding]) -> None:
