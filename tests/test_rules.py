@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import ast
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import Golden, run_cli
 
-from vra_config.plan.findings import Finding
-from vra_config.plan.rules import FAMILIES, RULES, explain
+from vra_config.plan.findings import Finding, Mark
+from vra_config.plan.rules import FAMILIES, RULES, Severity, explain
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "vra_config").rglob("*.py"))
@@ -46,6 +47,94 @@ def test_every_finding_names_a_registered_rule(path: Path, call: ast.Call) -> No
     assert rule is not None, f"{where}: Finding(...) without rule="
     if isinstance(rule, ast.Constant):
         assert rule.value in RULES, f"{where}: {rule.value} is not in vra_config.plan.rules"
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _downgrades() -> list[tuple[str, str]]:
+    """(rule, where) of every `Finding(...)` that says it is milder than its rule."""
+    out = []
+    for path, call in _finding_calls():
+        rule = _keyword(call, "rule")
+        if _keyword(call, "downgraded") is not None and isinstance(rule, ast.Constant):
+            out.append((str(rule.value), f"{path.relative_to(ROOT)}:{call.lineno}"))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("path", "call"),
+    _finding_calls(),
+    ids=lambda v: f"{v.name}" if isinstance(v, Path) else f"line{getattr(v, 'lineno', '')}",
+)
+def test_a_literal_severity_is_the_rules_unless_the_finding_says_why(
+    path: Path, call: ast.Call
+) -> None:
+    """The severity comes from the rule (VRC902 was registered an error, emitted a warning)."""
+    rule = _keyword(call, "rule")
+    given = _keyword(call, "severity") or (call.args[2] if len(call.args) > 2 else None)
+    if not isinstance(rule, ast.Constant) or not isinstance(given, ast.Constant):
+        return  # computed: Finding refuses a mismatch when it is built (the tests below)
+    where = f"{path.relative_to(ROOT)}:{call.lineno}"
+    registered = RULES[rule.value].severity
+    if given.value != registered:
+        assert given.value == "warning", f"{where}: {rule.value} above its rule's {registered}"
+        assert _keyword(call, "downgraded") is not None, (
+            f"{where}: {rule.value} is a {registered} but this finding is a {given.value}: "
+            "say why with `downgraded=`, or register a rule of its own"
+        )
+
+
+def test_every_downgrade_is_documented_beside_its_rule() -> None:
+    """A user reading docs/errors.md learns when a rule's finding is only a warning."""
+    docs = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    assert {rule for rule, _ in _downgrades()} == {"VRC902", "VRC980"}
+    for rule, where in _downgrades():
+        row = re.search(rf"^\| {rule} \|[^|]*\| ([^|]*)\|", docs, flags=re.M)
+        assert row is not None and "a warning" in row.group(1), f"{where}: {rule} undocumented"
+
+
+def test_a_finding_takes_its_rules_severity() -> None:
+    assert Finding((), "x", rule="VRC902").severity == "error"
+    assert Finding((), "x", rule="VRC901").severity == "warning"
+    assert Finding((), "x", rule="VRC901").is_error is False
+
+
+def test_a_downgrade_needs_a_reason_and_keeps_it_through_replace() -> None:
+    with pytest.raises(ValueError, match="VRC902 finding has severity 'warning', its rule 'error'"):
+        Finding((), "x", "warning", rule="VRC902")
+    milder = Finding((), "x", "warning", rule="VRC902", downgraded="the site is not ours")
+    assert milder.severity == "warning" and not milder.is_error
+    moved = replace(milder, file="plan.yaml", mark=Mark(3, 1))
+    assert moved.downgraded == "the site is not ours" and moved.severity == "warning"
+    assert "not ours" not in moved.format()
+
+
+@pytest.mark.parametrize(
+    ("severity", "rule", "downgraded", "match"),
+    [
+        ("error", "VRC901", None, "VRC901 finding has severity 'error', its rule 'warning'"),
+        ("error", "VRC901", "why", "VRC901 finding has severity 'error', its rule 'warning'"),
+        ("error", "VRC902", "why", "VRC902 finding has `downgraded=` but the rule's severity"),
+        (None, "VRC902", "", "VRC902 finding has `downgraded=`"),
+        ("warning", "VRC902", "", "VRC902 finding has severity 'warning', its rule 'error'"),
+    ],
+)
+def test_a_severity_other_than_the_rules_is_refused(
+    severity: Severity | None, rule: str, downgraded: str | None, match: str
+) -> None:
+    with pytest.raises(ValueError, match=match):
+        Finding((), "x", severity, rule=rule, downgraded=downgraded)
+
+
+def test_severity_is_defined_once() -> None:
+    defined = [
+        path.relative_to(ROOT).as_posix()
+        for path in SOURCES
+        if re.search(r"^Severity\b.*=", path.read_text(encoding="utf-8"), flags=re.M)
+    ]
+    assert defined == ["vra_config/plan/rules.py"]
 
 
 def test_every_id_written_in_the_code_is_registered() -> None:
