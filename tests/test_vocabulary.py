@@ -137,3 +137,13 @@ def test_importing_the_package_loads_no_stage() -> None:
     code = "import sys, vra_config; print(sorted(m for m in sys.modules if 'vra_config' in m))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "['vra_config']"
+
+
+def test_docs_errors_md_says_what_each_exception_means() -> None:
+    docs = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    rows = {
+        line.split("`")[1]
+        for line in docs.splitlines()
+        if line.startswith("| `") and line.split("`")[1] in vra_config.__all__
+    }
+    assert rows == {c.__name__ for _, c in PUBLIC}
