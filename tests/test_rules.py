@@ -8,14 +8,25 @@ ever sees it.
 from __future__ import annotations
 
 import ast
+import importlib
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from conftest import Golden, run_cli
 
-from vra_config.plan.findings import Finding
-from vra_config.plan.rules import FAMILIES, RULES, explain
+from vra_config.plan.findings import Finding, Mark
+from vra_config.plan.rules import (
+    FAMILIES,
+    JUNIPER_RETH,
+    RULES,
+    TGW_REDUNDANT_GRE,
+    TGW_UNBOUND_GRE,
+    Severity,
+    Source,
+    explain,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "vra_config").rglob("*.py"))
@@ -46,6 +57,94 @@ def test_every_finding_names_a_registered_rule(path: Path, call: ast.Call) -> No
     assert rule is not None, f"{where}: Finding(...) without rule="
     if isinstance(rule, ast.Constant):
         assert rule.value in RULES, f"{where}: {rule.value} is not in vra_config.plan.rules"
+
+
+def _keyword(call: ast.Call, name: str) -> ast.expr | None:
+    return next((k.value for k in call.keywords if k.arg == name), None)
+
+
+def _downgrades() -> list[tuple[str, str]]:
+    """(rule, where) of every `Finding(...)` that says it is milder than its rule."""
+    out = []
+    for path, call in _finding_calls():
+        rule = _keyword(call, "rule")
+        if _keyword(call, "downgraded") is not None and isinstance(rule, ast.Constant):
+            out.append((str(rule.value), f"{path.relative_to(ROOT)}:{call.lineno}"))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("path", "call"),
+    _finding_calls(),
+    ids=lambda v: f"{v.name}" if isinstance(v, Path) else f"line{getattr(v, 'lineno', '')}",
+)
+def test_a_literal_severity_is_the_rules_unless_the_finding_says_why(
+    path: Path, call: ast.Call
+) -> None:
+    """The severity comes from the rule (VRC902 was registered an error, emitted a warning)."""
+    rule = _keyword(call, "rule")
+    given = _keyword(call, "severity") or (call.args[2] if len(call.args) > 2 else None)
+    if not isinstance(rule, ast.Constant) or not isinstance(given, ast.Constant):
+        return  # computed: Finding refuses a mismatch when it is built (the tests below)
+    where = f"{path.relative_to(ROOT)}:{call.lineno}"
+    registered = RULES[rule.value].severity
+    if given.value != registered:
+        assert given.value == "warning", f"{where}: {rule.value} above its rule's {registered}"
+        assert _keyword(call, "downgraded") is not None, (
+            f"{where}: {rule.value} is a {registered} but this finding is a {given.value}: "
+            "say why with `downgraded=`, or register a rule of its own"
+        )
+
+
+def test_every_downgrade_is_documented_beside_its_rule() -> None:
+    """A user reading docs/errors.md learns when a rule's finding is only a warning."""
+    docs = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    assert {rule for rule, _ in _downgrades()} == {"VRC902", "VRC980"}
+    for rule, where in _downgrades():
+        row = re.search(rf"^\| {rule} \|[^|]*\| ([^|]*)\|", docs, flags=re.M)
+        assert row is not None and "a warning" in row.group(1), f"{where}: {rule} undocumented"
+
+
+def test_a_finding_takes_its_rules_severity() -> None:
+    assert Finding((), "x", rule="VRC902").severity == "error"
+    assert Finding((), "x", rule="VRC901").severity == "warning"
+    assert Finding((), "x", rule="VRC901").is_error is False
+
+
+def test_a_downgrade_needs_a_reason_and_keeps_it_through_replace() -> None:
+    with pytest.raises(ValueError, match="VRC902 finding has severity 'warning', its rule 'error'"):
+        Finding((), "x", "warning", rule="VRC902")
+    milder = Finding((), "x", "warning", rule="VRC902", downgraded="the site is not ours")
+    assert milder.severity == "warning" and not milder.is_error
+    moved = replace(milder, file="plan.yaml", mark=Mark(3, 1))
+    assert moved.downgraded == "the site is not ours" and moved.severity == "warning"
+    assert "not ours" not in moved.format()
+
+
+@pytest.mark.parametrize(
+    ("severity", "rule", "downgraded", "match"),
+    [
+        ("error", "VRC901", None, "VRC901 finding has severity 'error', its rule 'warning'"),
+        ("error", "VRC901", "why", "VRC901 finding has severity 'error', its rule 'warning'"),
+        ("error", "VRC902", "why", "VRC902 finding has `downgraded=` but the rule's severity"),
+        (None, "VRC902", "", "VRC902 finding has `downgraded=`"),
+        ("warning", "VRC902", "", "VRC902 finding has severity 'warning', its rule 'error'"),
+    ],
+)
+def test_a_severity_other_than_the_rules_is_refused(
+    severity: Severity | None, rule: str, downgraded: str | None, match: str
+) -> None:
+    with pytest.raises(ValueError, match=match):
+        Finding((), "x", severity, rule=rule, downgraded=downgraded)
+
+
+def test_severity_is_defined_once() -> None:
+    defined = [
+        path.relative_to(ROOT).as_posix()
+        for path in SOURCES
+        if re.search(r"^Severity\b.*=", path.read_text(encoding="utf-8"), flags=re.M)
+    ]
+    assert defined == ["vra_config/plan/rules.py"]
 
 
 def test_every_id_written_in_the_code_is_registered() -> None:
@@ -108,3 +207,138 @@ def test_no_user_facing_text_cites_internal_sources_or_paths_outside_the_project
         text = path.read_text(encoding="utf-8")
         for banned in ("ibm-facts", "../shared", "shared/reference", "shared/tools"):
             assert banned not in text, f"{path.relative_to(ROOT)} mentions {banned}"
+
+
+# --- sources: a message cites its rule's registered page ---------------------------------
+
+_VRRP = (
+    "https://cloud.ibm.com/docs/virtual-router-appliance?"
+    "topic=virtual-router-appliance-working-with-high-availability-and-vrrp"
+)
+_RETH = (
+    "https://www.juniper.net/documentation/us/en/software/junos/chassis-cluster-security-"
+    "devices/topics/topic-map/security-chassis-cluster-redundant-ethernet-interfaces.html"
+)
+_TGW = "https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-"
+
+#: Every page a message pastes today (a module's constant, or a literal in the message), the
+#: rule of its finding, and the exact text it prints. `RULES[rule].citing(source, address=)`
+#: prints the same bytes, so swapping the paste for the helper keeps every golden.
+#: (module, constant or "" for a literal, rule, source, address, printed)
+PASTED: list[tuple[str, str, str, Source | None, bool, str]] = [
+    ("vra_config.planner.ha", "VRRP_SOURCE", "VRC950", None, False, _VRRP),
+    ("vra_config.planner.ha", "VRRP_SOURCE", "VRC951", None, False, _VRRP),
+    (
+        "vra_config.planner.cluster",
+        "HA_DEFAULT",
+        "VRC952",
+        None,
+        False,
+        "https://github.com/ibm-cloud-docs/vsrx/blob/master/defaults/vsrx_ha_default.conf",
+    ),
+    ("vra_config.planner.cluster", "RETH_SOURCE", "VRC953", JUNIPER_RETH, False, _RETH),
+    (
+        "vra_config.planner.ibm",
+        "GRE_SOURCE",
+        "VRC904",
+        None,
+        True,
+        "RFC 2784, https://www.rfc-editor.org/rfc/rfc2784",
+    ),
+    (
+        "vra_config.planner.ibm",
+        "IBM_EXCLUDED_ASNS_SOURCE",
+        "VRC302",
+        None,
+        False,
+        _TGW + "helpful-tips",
+    ),
+    (
+        "vra_config.planner.ibm",
+        "POWERVS_ASN_SOURCE",
+        "VRC303",
+        None,
+        False,
+        "https://cloud.ibm.com/docs/power-iaas?topic=power-iaas-ordering-direct-link-connect",
+    ),
+    (
+        "vra_config.planner.ibm",
+        "MEGAPORT_ASN_SOURCE",
+        "VRC304",
+        None,
+        False,
+        "https://cloud.ibm.com/docs/power-iaas?topic=power-iaas-network-architecture-diagrams-former",
+    ),
+    (
+        "vra_config.planner.ibm",
+        "DL_LINK_LOCAL_SOURCE",
+        "VRC121",
+        None,
+        False,
+        "https://cloud.ibm.com/docs/dl?topic=dl-how-to-order-ibm-cloud-dl-connect",
+    ),
+    (
+        "vra_config.targets.routers.vsrx",
+        "PRF_SOURCE",
+        "VRC704",
+        None,
+        False,
+        "https://www.juniper.net/documentation/us/en/software/junos/cli-reference/topics/ref/"
+        "statement/prf-algorithm-edit-security-ike-proposal.html",
+    ),
+    (
+        "vra_config.targets.ibm.side",
+        "TGW_NAME_SOURCE",
+        "VRC705",
+        TGW_UNBOUND_GRE,
+        False,
+        _TGW + "unbound-gre-connection",
+    ),
+    ("vra_config.planner.assigned", "", "VRC981", None, False, _TGW + "transit-gateway-cli"),
+    (
+        "vra_config.plan.model",
+        "",
+        "VRC960",
+        TGW_REDUNDANT_GRE,
+        False,
+        _TGW + "redundant-gre-connection",
+    ),
+    # IMPORT_CHECK_SOURCE is prose around the address: only the address is the rule's.
+    (
+        "vra_config.intent.design",
+        "",
+        "VRC901",
+        None,
+        False,
+        "https://docs.frrouting.org/en/latest/bgp.html",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("module", "constant", "rule", "source", "address", "printed"),
+    PASTED,
+    ids=[f"{r}-{c or m.rsplit('.', 1)[1]}" for m, c, r, *_ in PASTED],
+)
+def test_the_rules_citation_is_what_the_message_prints_today(
+    module: str, constant: str, rule: str, source: Source | None, address: bool, printed: str
+) -> None:
+    assert RULES[rule].citing(source, address=address) == printed
+    if constant:  # while the paste is still there, it prints exactly this
+        assert getattr(importlib.import_module(module), constant, printed) == printed
+    else:
+        text = (ROOT / Path(*module.split("."))).with_suffix(".py").read_text(encoding="utf-8")
+        assert printed in re.sub(r'"\s*\n\s*f?"', "", text)  # implicit concatenation joined
+
+
+def test_a_message_cannot_cite_a_page_its_rule_does_not_register() -> None:
+    with pytest.raises(ValueError, match="VRC904 does not register"):
+        RULES["VRC904"].citing(TGW_UNBOUND_GRE)
+    with pytest.raises(ValueError, match="VRC029 does not register"):
+        RULES["VRC029"].citing()
+    assert RULES["VRC029"].cite == ""
+
+
+def test_a_citation_is_the_address_or_the_rfc() -> None:
+    assert TGW_UNBOUND_GRE.cited() == TGW_UNBOUND_GRE.cited(address=True) == TGW_UNBOUND_GRE.url
+    assert RULES["VRC904"].cite == "RFC 2784"

@@ -16,31 +16,76 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from vra_config.pipeline import Checked
+    from vra_config.errors import VraConfigError
+    from vra_config.lab.netns import LabError
+    from vra_config.lab.runner import CannotRun, Overlap
+    from vra_config.output import OutputError
+    from vra_config.pipeline import Checked, UsageError
     from vra_config.plan.findings import Finding, PlanError
     from vra_config.plan.model import Plan
-    from vra_config.planner.lock import Lock
+    from vra_config.planner.lock import Lock, LockIsLink
+    from vra_config.targets.base import TargetError, VendorError
+    from vra_config.targets.environment import RenderBug
+    from vra_config.verify.judge import CaptureError
+    from vra_config.writer import NotRegular
 
 __version__ = "0.1.0"
-__all__ = ["Finding", "Lock", "Plan", "PlanError", "__version__", "check_plan", "render_plan"]
+
+#: Where each public name lives. They load only when asked for, so `--help` is quick: `Plan`
+#: and `Lock` load pydantic and PyYAML, `Finding` the table of rules, the lab's errors the lab.
+#: Every exception derives from `VraConfigError` (docs/errors.md says what each means).
+_HOMES: dict[str, str] = {
+    "Finding": "vra_config.plan.findings",
+    "Lock": "vra_config.planner.lock",
+    "Plan": "vra_config.plan.model",
+    "VraConfigError": "vra_config.errors",
+    "CannotRun": "vra_config.lab.runner",
+    "CaptureError": "vra_config.verify.judge",
+    "LabError": "vra_config.lab.netns",
+    "LockIsLink": "vra_config.planner.lock",
+    "NotRegular": "vra_config.writer",
+    "OutputError": "vra_config.output",
+    "Overlap": "vra_config.lab.runner",
+    "PlanError": "vra_config.plan.findings",
+    "RenderBug": "vra_config.targets.environment",
+    "TargetError": "vra_config.targets.base",
+    "UsageError": "vra_config.pipeline",
+    "VendorError": "vra_config.targets.base",
+}
+
+#: Written out (not built from `_HOMES`) so that type checkers and editors read it;
+#: tests/test_vocabulary.py checks the two agree.
+__all__ = [
+    "CannotRun",
+    "CaptureError",
+    "Finding",
+    "LabError",
+    "Lock",
+    "LockIsLink",
+    "NotRegular",
+    "OutputError",
+    "Overlap",
+    "Plan",
+    "PlanError",
+    "RenderBug",
+    "TargetError",
+    "UsageError",
+    "VendorError",
+    "VraConfigError",
+    "__version__",
+    "check_plan",
+    "render_plan",
+]
 
 
 def __getattr__(name: str) -> Any:
-    """The public names load their stage only when asked for, so `--help` is quick: `Plan` and
-    `Lock` load pydantic and PyYAML, `Finding` and `PlanError` the table of rules."""
-    if name in ("Finding", "PlanError"):
-        from vra_config.plan import findings
+    """A public name, imported from its home on first use (see `_HOMES`)."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'vra_config' has no attribute {name!r}")
+    from importlib import import_module  # here: `import vra_config` stays as quick as before
 
-        return getattr(findings, name)
-    if name == "Plan":
-        from vra_config.plan.model import Plan
-
-        return Plan
-    if name == "Lock":
-        from vra_config.planner.lock import Lock
-
-        return Lock
-    raise AttributeError(f"module 'vra_config' has no attribute {name!r}")
+    return getattr(import_module(home), name)
 
 
 def _checked(plan: Path | str | Plan, lock: Lock | None) -> Checked:

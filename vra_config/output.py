@@ -11,11 +11,12 @@ import stat
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from vra_config.errors import VraConfigError
 from vra_config.targets.base import IBM_SIDE_MARK, ROUTER_MARK
 from vra_config.writer import write_atomic
 
 
-class OutputError(Exception):
+class OutputError(VraConfigError):
     """An output file could not be written, or would overwrite something not ours."""
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from vra_config.errors import VraConfigError
 from vra_config.intent.design import design_findings
 from vra_config.intent.routing import LinkRoutes, link_routes
 from vra_config.plan.accept import acknowledge
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 # `check` and `plan` do not pay for it.
 
 
-class UsageError(Exception):
+class UsageError(VraConfigError):
     """A mistake in how the tool was called (exit 2), as opposed to one in the plan (exit 1)."""
 
 

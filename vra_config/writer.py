@@ -18,6 +18,8 @@ import stat
 import tempfile
 from pathlib import Path
 
+from vra_config.errors import VraConfigError
+
 
 def write_atomic(path: Path, text: str, mode: int = 0o644) -> None:
     """Write `text` to a temporary file beside `path`, flush it to disk, then rename it over.
@@ -48,7 +50,7 @@ RUNNING_BYTES_MAX = 64 * 1024 * 1024
 KEY_BYTES_MAX = 64 * 1024
 
 
-class NotRegular(OSError):
+class NotRegular(VraConfigError, OSError):
     """The path is not a regular file (a device, a FIFO, a socket), or is too large."""
 
 

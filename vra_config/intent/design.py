@@ -280,6 +280,7 @@ def _recursion(plan: Plan, link: PlannedLink, routes: LinkRoutes) -> Iterable[Fi
             "recurses and flaps",
             severity="warning",
             rule="VRC902",
+            downgraded="the site is not rendered: its own configuration may hold the host route",
         )
 
 

@@ -14,8 +14,10 @@ from ipaddress import IPv4Address, IPv4Interface
 from pathlib import Path
 from typing import Any
 
+from vra_config.errors import VraConfigError
 
-class LabError(RuntimeError):
+
+class LabError(VraConfigError, RuntimeError):
     """The lab could not build or run what it needed (a system problem, not a plan one)."""
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from vra_config.errors import VraConfigError
 from vra_config.lab import daemons, faults, netns, observe, settle, timers, vrrp
 from vra_config.lab.compare import compare
 from vra_config.lab.configs import node_config
@@ -50,7 +51,7 @@ FRR_INSTALL = (
 )
 
 
-class CannotRun(Exception):
+class CannotRun(VraConfigError):
     """The lab cannot run here (not Linux, not root, FRR or iproute2 missing): exit 2."""
 
 

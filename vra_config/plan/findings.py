@@ -9,12 +9,12 @@ YAML marks, the file, line and column a user must edit.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from typing import Literal
+from dataclasses import dataclass, replace
 
+from vra_config.errors import VraConfigError
 from vra_config.plan.rules import RULES
+from vra_config.plan.rules import Severity as Severity  # re-exported: the stages import it here
 
-Severity = Literal["error", "warning"]
 PathPart = str | int
 PlanPath = tuple[PathPart, ...]
 
@@ -43,28 +43,57 @@ class Mark:
     column: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Finding:
     """One problem with a plan: where it is, what is wrong and how to fix it.
 
     `rule` is the ID of its rule in `vra_config.plan.rules` (required, so a new finding cannot be
     added without one). `accepted` holds the reason when the plan acknowledged it with an
     `accept:` entry: it is then shown, with the reason, but no longer fails the run.
+
+    The severity is the rule's, so `explain`, SARIF's `defaultConfiguration` and the message
+    cannot disagree. A finding may be milder than its rule only where the same problem is
+    not certain to break anything (VRC902 at a site vra-config does not render, which may
+    already hold the route that prevents it); it then says why in `downgraded`, which is for
+    readers of the code and is never printed. A severity above the rule's is refused: that
+    is a different rule.
     """
 
     path: PlanPath
     message: str
-    severity: Severity = "error"
-    file: str | None = None
-    mark: Mark | None = None
-    rule: str = field(kw_only=True)
-    accepted: str | None = field(default=None, kw_only=True)
+    severity: Severity
+    file: str | None
+    mark: Mark | None
+    rule: str
+    accepted: str | None
+    downgraded: str | None
 
-    def __post_init__(self) -> None:
-        if self.rule not in RULES:
-            raise ValueError(
-                f"finding rule {self.rule!r} is not registered in vra_config.plan.rules"
-            )
+    def __init__(
+        self,
+        path: PlanPath,
+        message: str,
+        severity: Severity | None = None,
+        file: str | None = None,
+        mark: Mark | None = None,
+        *,
+        rule: str,
+        accepted: str | None = None,
+        downgraded: str | None = None,
+    ) -> None:
+        """Written out (not generated) so that `severity` defaults to the rule's and the
+        attribute is still typed `Severity`, never `None`."""
+        chosen = _severity(rule, severity, downgraded)
+        for name, value in (
+            ("path", path),
+            ("message", message),
+            ("severity", chosen),
+            ("file", file),
+            ("mark", mark),
+            ("rule", rule),
+            ("accepted", accepted),
+            ("downgraded", downgraded),
+        ):
+            object.__setattr__(self, name, value)
 
     @property
     def is_error(self) -> bool:
@@ -90,7 +119,30 @@ class Finding:
         return escape(f"{prefix}{label}{self.message}")
 
 
-class PlanError(Exception):
+def _severity(rule: str, given: Severity | None, downgraded: str | None) -> Severity:
+    """The severity of a finding of `rule`: the rule's, or a warning with a reason.
+
+    Raises `ValueError` (a bug in the caller, never a plan mistake) for an unregistered rule,
+    for a severity above the rule's, for a downgrade without a reason and for a reason on a
+    finding that is not downgraded (it would mislead the next reader).
+    """
+    registered = RULES.get(rule)
+    if registered is None:
+        raise ValueError(f"finding rule {rule!r} is not registered in vra_config.plan.rules")
+    chosen = registered.severity if given is None else given
+    if chosen == registered.severity:
+        if downgraded is not None:
+            raise ValueError(f"a {rule} finding has `downgraded=` but the rule's severity")
+        return chosen
+    if chosen != "warning" or not downgraded:
+        raise ValueError(
+            f"a {rule} finding has severity {chosen!r}, its rule {registered.severity!r}: only "
+            "a warning with `downgraded=` (the reason) may differ; register a rule of its own"
+        )
+    return chosen
+
+
+class PlanError(VraConfigError):
     """Raised at the edge of the pipeline when a plan has at least one error finding."""
 
     def __init__(self, findings: Iterable[Finding]) -> None:

@@ -45,6 +45,13 @@ class Source:
     title: str
     url: str
 
+    def cited(self, *, address: bool = False) -> str:
+        """How a message cites the page: its address, or `RFC 2784` for an RFC (with its
+        address too when `address`: `RFC 2784, https://www.rfc-editor.org/rfc/rfc2784`)."""
+        if not self.title.startswith("RFC "):
+            return self.url
+        return f"{self.title}, {self.url}" if address else self.title
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -60,10 +67,19 @@ class Rule:
     @property
     def cite(self) -> str:
         """The short citation a message carries: the first source's address (or RFC)."""
-        if not self.sources:
-            return ""
-        first = self.sources[0]
-        return first.title if first.title.startswith("RFC ") else first.url
+        return self.citing() if self.sources else ""
+
+    def citing(self, source: Source | None = None, *, address: bool = False) -> str:
+        """The citation of `source` (the first source when `None`) for a message of this rule.
+
+        Messages cite through here rather than pasting an address, so a message can only cite
+        a page `explain` lists for its rule: a page the rule does not register raises
+        `ValueError` (a bug, found by the first test that builds the message).
+        """
+        chosen = source or (self.sources[0] if self.sources else None)
+        if chosen is None or chosen not in self.sources:
+            raise ValueError(f"{self.id} does not register {chosen}; add it to its sources")
+        return chosen.cited(address=address)
 
 
 def _rfc(number: int) -> Source:
@@ -689,7 +705,7 @@ RULES: dict[str, Rule] = _rules(
         "provider and API accept only names that start with a letter and end with a letter "
         "or digit (at most 63 characters).",
         "error",
-        (TGW_CLI,),
+        (TGW_CLI, TGW_UNBOUND_GRE),
     ),
     Rule(
         "VRC710",
@@ -760,7 +776,9 @@ RULES: dict[str, Rule] = _rules(
         "GRE recursion",
         _OWN + "a prefix advertised into a GRE tunnel that holds the tunnel's own far "
         "endpoint makes the far end route the tunnel's outer packets into the tunnel, and it "
-        "flaps, unless the far end has a host route to the endpoint by its underlay.",
+        "flaps, unless the far end has a host route to the endpoint by its underlay. At a "
+        "site vra-config does not render, whose own configuration may hold that route, the "
+        "finding is a warning.",
         "error",
         (_rfc(2784),),
     ),

@@ -63,6 +63,7 @@ def missing_asns(plan: Plan, severity: Severity) -> list[Finding]:
                 f"created; {now}: {WHERE_TO_FIND}; then set `asn:` here",
                 severity,
                 rule="VRC980",
+                downgraded="only IBM's side is rendered" if severity == "warning" else None,
             )
         )
     return out

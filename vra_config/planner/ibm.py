@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Network
 from typing import Literal
 
-from vra_config.plan.rules import RULES
-
-Severity = Literal["error", "warning"]
+from vra_config.plan.rules import RULES, Severity
 
 #: What a prefix is used for in a plan; reserved ranges apply per use.
 #:  powervs   – a PowerVS workspace subnet (BYOIP or RFC 1918) reached over GRE

@@ -13,6 +13,7 @@ from dataclasses import KW_ONLY, dataclass, field
 from ipaddress import IPv4Network
 from pathlib import Path
 
+from vra_config.errors import VraConfigError
 from vra_config.plan.findings import Finding, Mark, PlanError, escape
 from vra_config.plan.model import TUNNEL_NUMBER_MAX
 from vra_config.plan.source import read_source
@@ -320,7 +321,7 @@ def write_lock(path: Path, lock: Lock, plan_name: str) -> bool:
     return True
 
 
-class LockIsLink(OSError):
+class LockIsLink(VraConfigError, OSError):
     """The lock file is a symbolic link: vra-config neither replaces nor follows it."""
 
     def __init__(self, path: Path) -> None:

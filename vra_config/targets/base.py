@@ -7,6 +7,7 @@ paths, and both open their files with a mark that tells `--out` the file is ours
 
 from __future__ import annotations
 
+from vra_config.errors import VraConfigError
 from vra_config.plan.findings import Finding
 from vra_config.plan.values import PerVendor
 
@@ -40,7 +41,7 @@ def withheld_key(connection: str) -> str:
     return f"REVIEW COPY: the pre-shared key of {connection} is withheld (--show-secrets)"
 
 
-class TargetError(Exception):
+class TargetError(VraConfigError):
     """What a target cannot take from this plan: never dropped, reported with plan paths."""
 
     def __init__(self, findings: list[Finding]) -> None:

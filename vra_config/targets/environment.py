@@ -20,8 +20,10 @@ from typing import Any
 
 import jinja2
 
+from vra_config.errors import VraConfigError
 
-class RenderBug(RuntimeError):
+
+class RenderBug(VraConfigError, RuntimeError):
     """The output broke an invariant; a bug in a template or pack, never a plan mistake."""
 
 

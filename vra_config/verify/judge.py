@@ -30,12 +30,13 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network, ip_address
 from typing import Any
 
+from vra_config.errors import VraConfigError
 from vra_config.verify.expect import ExpectedNeighbor, ExpectedRoute
 
 ESTABLISHED = "Established"
 
 
-class CaptureError(ValueError):
+class CaptureError(VraConfigError, ValueError):
     """A captured file in none of the forms `verify` reads (a usage error: exit 2)."""
 
 
