@@ -9,16 +9,18 @@ from ipaddress import IPv4Network
 from typing import Any
 
 from vra_config.intent.records import BgpNeighbor, RouterIntent
+from vra_config.vendors import vyatta
 
 
 def policy_names(neighbor: BgpNeighbor) -> dict[str, str]:
-    """Prefix-list and route-map names of one session, in and out."""
-    base = neighbor.connection
+    """Prefix-list and route-map names of one session, in and out: the 5600's object names
+    (`vendors/vyatta.py`), which the lab's FRR uses too."""
+    names = vyatta.object_names(neighbor.connection)
     return {
-        "pl_in": f"PL-{base}-IN",
-        "pl_out": f"PL-{base}-OUT",
-        "rm_in": f"RM-{base}-IN",
-        "rm_out": f"RM-{base}-OUT",
+        "pl_in": names["prefix_list_in"],
+        "pl_out": names["prefix_list_out"],
+        "rm_in": names["route_map_in"],
+        "rm_out": names["route_map_out"],
     }
 
 

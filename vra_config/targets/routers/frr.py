@@ -37,6 +37,7 @@ from typing import Any
 from vra_config.intent.records import RouterIntent, StaticRoute
 from vra_config.targets.routers.bgp import bgp_context, policy_names
 from vra_config.targets.routers.meaning import VYATTA, Meaning, SelectorRoute, meaning
+from vra_config.vendors.descriptions import about
 
 TITLE = "FRR"
 SUFFIX = "frr.conf"
@@ -105,7 +106,7 @@ def _selector_route(s: SelectorRoute) -> dict[str, Any]:
     return {
         "prefix": str(s.prefix),
         "via": selector_interface(s.unit),
-        "description": f"{s.connection}: traffic selector, installed by Junos while up",
+        "description": about(s.connection, "traffic selector, installed by Junos while up"),
     }
 
 

@@ -19,6 +19,8 @@ from vra_config.plan.findings import Finding, Mark, PlanError
 from vra_config.targets.base import REDACTED_KEY, REDACTED_NOTE, ROUTER_MARK, VendorError
 from vra_config.targets.environment import RenderBug, environment, records
 from vra_config.targets.routers import PACKS, paste
+from vra_config.vendors import pair_style
+from vra_config.vendors.common import CHASSIS_CLUSTER
 
 ENTRY_TEMPLATE = "router.j2"
 
@@ -48,7 +50,7 @@ def render_router(
         *(module.comment(step) for step in paste.steps(vendor, intent.name, plan_name)),
         *(module.comment(note) for note in notes),
     ]
-    if intent.cluster is not None and vendor != "vsrx":
+    if intent.cluster is not None and pair_style(vendor) != CHASSIS_CLUSTER:
         context["header"].append(
             module.comment(
                 f"{intent.name} is a vSRX chassis cluster in the plan; rendered for {module.TITLE} "

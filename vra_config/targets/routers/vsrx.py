@@ -29,11 +29,12 @@ from typing import Any
 from vra_config.intent.design import loop_behind_gateway
 from vra_config.intent.records import IpsecPeer, LinkEnd, RouterIntent
 from vra_config.plan.findings import Finding, PlanPath
-from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface, withheld_key
+from vra_config.targets.base import REDACTED_KEY, Problems, vendor_interface, withheld_key
 from vra_config.targets.routers import vsrx_cluster
 from vra_config.targets.routers.meaning import VSRX, meaning
+from vra_config.vendors import vsrx as vendor
 
-TITLE = "Junos on vSRX"
+TITLE = vendor.TITLE
 SUFFIX = "vsrx.set"
 
 #: IBM's provisioning (ibm-vsrx-default-standalone.conf).
@@ -48,9 +49,9 @@ DEFAULT_SITE_LAN_INTERFACE = "ge-0/0/1.0"
 #: on a site, every link leads to IBM Cloud.
 DEFAULT_LINK_ZONE = {"powervs": "POWERVS", "site": "ENTERPRISE", "router": "BACKBONE"}
 DEFAULT_SITE_LINK_ZONE = "IBM-CLOUD"
-GR = "gr-0/0/0"
+GR = vendor.GR
 #: Policy-name stand-in for what sits behind the device; plan names never hold "_", so policy
-#: names `<from>_to_<to>` are unique.
+#: names `<from>_to_<to>` are unique (`vendor.policy_name`).
 LOCAL_GROUP = "local_networks"
 
 NAME_MAX = 32  # IKE and IPsec object names
@@ -93,23 +94,14 @@ DPD = {"interval": 30, "threshold": 4}
 IKE_PORTS = (500, 4500)
 
 
-UNQUOTABLE = re.compile(r'["\\\x00-\x1f\x7f]')
-
-
-def quote(text: str) -> str:
-    """Double-quote a value for Junos; the plan model already refuses `"` and backslashes."""
-    if UNQUOTABLE.search(text):
-        raise ValueError(f"cannot quote {text!r} for Junos")
-    return f'"{text}"'
+#: Quoting and unit names are the vendor's (`vendors/vsrx.py`), shared with `running/`.
+quote = vendor.quote
+unit_name = vendor.tunnel_interface
 
 
 def comment(text: str) -> str:
     """A comment line: `load set terminal` skips lines that start with `#`."""
     return f"# {text}"
-
-
-def unit_name(family: str, number: int) -> str:
-    return f"{GR}.{number}" if family == "gre" else f"st0.{number}"
 
 
 def _end_interface(end: LinkEnd) -> str:
@@ -119,21 +111,9 @@ def _end_interface(end: LinkEnd) -> str:
     return f"{end.interface.get('vsrx') if end.interface else None}.{end.vlan}"
 
 
-def _net(prefix: IPv4Network) -> str:
-    return f"net-{prefix}"
-
-
-class _Problems:
-    def __init__(self) -> None:
-        self.found: list[Finding] = []
-
-    def add(self, path: PlanPath, message: str, rule: str = "VRC702") -> None:
-        self.found.append(Finding(path, message, rule=rule))
-
-
 def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
     """Template data for one vSRX; raises `VendorError` for what Junos cannot take."""
-    problems = _Problems()
+    problems = Problems("VRC702", TITLE, quote)
     for end in intent.links:
         if len(end.connection) > NAME_MAX:  # plan names are shorter: a guard
             problems.add(("connections", end.connection), "name longer than 32 characters")
@@ -166,12 +146,11 @@ def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
     # a chassis cluster (IBM's vSRX HA pair): tunnels on the reths, notes on where they start
     problems.found += vsrx_cluster.check(intent, ctx)
     ctx["cluster_notes"] = vsrx_cluster.notes(intent, comment) + _notes(intent, ctx)
-    if problems.found:
-        raise VendorError(problems.found)
+    problems.raise_any()
     return ctx
 
 
-def _loops_behind(intent: RouterIntent, problems: _Problems) -> None:
+def _loops_behind(intent: RouterIntent, problems: Problems) -> None:
     """Refuse a route a workspace behind a Transit Gateway would drop as a loop (VRC909):
     `as-override` rewrites only the neighbour's AS (the gateway's), not the workspace's
     behind it, and Junos has no re-origination the pack could render instead."""
@@ -199,10 +178,10 @@ def _st0_units(intent: RouterIntent) -> list[dict[str, Any]]:
     return sorted(units, key=lambda u: u["unit"])
 
 
-def _vlan_units(intent: RouterIntent, problems: _Problems) -> list[dict[str, Any]]:
+def _vlan_units(intent: RouterIntent, problems: Problems) -> list[dict[str, Any]]:
     units = []
     for v in intent.vlan_interfaces:
-        port = vendor_interface("vsrx", v.interface, v.connection, problems.found)
+        port = vendor_interface(vendor.NAME, v.interface, v.connection, problems.found)
         if port != "missing" and not PHYSICAL_RE.fullmatch(port):
             problems.add(
                 ("connections", v.connection, "interface"),
@@ -253,7 +232,7 @@ def _routes(intent: RouterIntent) -> list[dict[str, str]]:
     return routes
 
 
-def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: _Problems) -> dict[str, Any]:
+def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: Problems) -> dict[str, Any]:
     vpns = []
     external = (
         (intent.site_interface or DEFAULT_SITE_INTERFACE)
@@ -298,7 +277,7 @@ def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: _Problems
 def _vpn(p: IpsecPeer, key: str, external: str) -> dict[str, Any]:
     gcm_ike = p.ike.encryption.endswith("gcm")
     return {
-        "name": p.connection,
+        "name": vendor.object_names(p.connection)["ike"],
         "ike_encryption": ENCRYPTION[p.ike.encryption],
         "ike_hash": None if gcm_ike else IKE_HASH[p.ike.integrity],
         "dh_group": f"group{p.ike.dh_group}",
@@ -353,7 +332,7 @@ def _zones_and_policies(intent: RouterIntent) -> dict[str, Any]:
     # and printing an `IPv4Network` (pure Python) there was most of a large vSRX render.
     order = sorted({*intent.own_prefixes, *(p for e in intent.links for p in e.imports)})
     rank = {p: i for i, p in enumerate(order)}
-    names = [_net(p) for p in order]
+    names = [vendor.address_name(str(p)) for p in order]
 
     def ids(prefixes: Iterable[IPv4Network]) -> frozenset[int]:
         return frozenset(rank[p] for p in prefixes if p in rank)
@@ -377,7 +356,7 @@ def _zones_and_policies(intent: RouterIntent) -> dict[str, Any]:
             used.update(sources, destinations)
             policies.append(
                 {
-                    "name": f"{src_name}_to_{dst_name}",
+                    "name": vendor.policy_name(src_name, dst_name),
                     "from": src_zone,
                     "to": dst_zone,
                     "sources": [names[i] for i in sources],
@@ -516,13 +495,14 @@ def _protect_terms(intent: RouterIntent) -> list[dict[str, Any]]:
         return []
     terms = []
     for end in intent.links:
+        names = vendor.object_names(end.connection)
         if end.family == "gre" and end.remote_ip is not None:
-            terms.append(_term(f"{end.connection}-gre", end.remote_ip, "gre"))
+            terms.append(_term(names["gre_term"], end.remote_ip, "gre"))
         if end.via == "ipsec" and end.remote_ip is not None:
-            terms.append(_term(f"{end.connection}-ike", end.remote_ip, "udp", ports=IKE_PORTS))
-            terms.append(_term(f"{end.connection}-esp", end.remote_ip, "esp"))
+            terms.append(_term(names["ike_term"], end.remote_ip, "udp", ports=IKE_PORTS))
+            terms.append(_term(names["esp_term"], end.remote_ip, "esp"))
         if end.bgp_peer is not None:
-            terms.append(_term(f"{end.connection}-bgp", end.bgp_peer, "tcp", port="bgp"))
+            terms.append(_term(names["bgp_term"], end.bgp_peer, "tcp", port="bgp"))
         # ICMP from the far end: pinging the BGP peer is IBM's first troubleshooting step,
         # and path-MTU discovery needs "fragmentation needed" from the tunnel and its
         # endpoint; IBM's PROTECT-IN accepts ICMP only to the management addresses.
@@ -561,7 +541,7 @@ def _firewall(f: Any) -> dict[str, Any]:
         unit = f"{f.interface.get('vsrx') if f.interface else None}.{f.vlan}"
     interface, number = unit.rsplit(".", 1)
     return {
-        "name": f"FW-{f.connection}-IN",
+        "name": vendor.object_names(f.connection)["firewall"],
         "interface": interface,
         "unit": number,
         "sources": [str(p) for p in f.sources],
@@ -574,23 +554,27 @@ def _bgp(intent: RouterIntent) -> dict[str, Any]:
     groups = []
     prefix_lists = []
     for n in intent.bgp_neighbors:
+        names = vendor.object_names(n.connection)
         for direction, prefixes in (("in", n.accept), ("out", n.advertise)):
             if prefixes:
                 prefix_lists.append(
-                    {"name": f"{n.connection}-{direction}", "prefixes": [str(p) for p in prefixes]}
+                    {
+                        "name": names[f"prefix_list_{direction}"],
+                        "prefixes": [str(p) for p in prefixes],
+                    }
                 )
         groups.append(
             {
-                "name": n.connection,
+                "name": names["bgp_group"],
                 "description": quote(n.description),
                 "peer_as": n.remote_as,
                 "local_address": str(n.local_address),
                 "neighbor": str(n.address),
                 "hold_time": n.holdtime,
-                "import": f"IMPORT-{n.connection}",
-                "export": f"EXPORT-{n.connection}",
-                "import_list": f"{n.connection}-in" if n.accept else None,
-                "export_list": f"{n.connection}-out" if n.advertise else None,
+                "import": names["import_policy"],
+                "export": names["export_policy"],
+                "import_list": names["prefix_list_in"] if n.accept else None,
+                "export_list": names["prefix_list_out"] if n.advertise else None,
                 # Juniper: `remove-private` keeps the neighbour's own AS and points to
                 # `as-override`; Junos also withholds routes from peers in the AS they were
                 # learned from unless `advertise-peer-as` (both under `protocols bgp group`).

@@ -21,12 +21,13 @@ from typing import Any
 
 from vra_config.intent.design import pinned_reorigination
 from vra_config.intent.records import BgpNeighbor, IpsecPeer, RouterIntent
-from vra_config.plan.findings import Finding, PlanPath
-from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface, withheld_key
+from vra_config.plan.findings import PlanPath
+from vra_config.targets.base import REDACTED_KEY, Problems, vendor_interface, withheld_key
 from vra_config.targets.routers import vyatta_ha
 from vra_config.targets.routers.bgp import bgp_context, policy_names
+from vra_config.vendors import vyatta as vendor
 
-TITLE = "Vyatta 5600"
+TITLE = vendor.TITLE
 SUFFIX = "vyatta.set"
 
 POLICY_NAME_RE = re.compile(r"[-a-zA-Z0-9.]+")
@@ -60,44 +61,14 @@ HASH = {
 DPD = {"action": "restart", "interval": 30, "timeout": 120}
 
 
-UNQUOTABLE = re.compile(r"['\x00-\x1f\x7f]")
-
-
-def quote(text: str) -> str:
-    """Single-quote a value as `show configuration commands` prints it.
-
-    The plan model already refuses quotes, backslashes and control characters in free text;
-    this refuses them again so no caller can put an unquotable value into a line.
-    """
-    if UNQUOTABLE.search(text):
-        raise ValueError(f"cannot quote {text!r} for Vyatta")
-    return f"'{text}'"
+#: Quoting and interface names are the vendor's (`vendors/vyatta.py`), shared with `running/`.
+quote = vendor.quote
+interface_name = vendor.tunnel_interface
 
 
 def comment(text: str) -> str:
     """A comment line: the VRA's configuration shell (vbash) ignores `#` lines."""
     return f"# {text}"
-
-
-def interface_name(family: str, number: int) -> str:
-    return f"tun{number}" if family == "gre" else f"vti{number}"
-
-
-class _Problems:
-    def __init__(self) -> None:
-        self.found: list[Finding] = []
-
-    def add(self, path: PlanPath, message: str) -> None:
-        self.found.append(Finding(path, message, rule="VRC701"))
-
-    def limit(self, path: PlanPath, text: str, most: int, what: str) -> str:
-        if len(text) > most:
-            self.add(
-                path,
-                f"the {what} '{text}' is {len(text)} characters; the Vyatta 5600 takes at most "
-                f"{most}: set a shorter `description` or shorter names",
-            )
-        return quote(text)
 
 
 def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
@@ -106,7 +77,7 @@ def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
     `secrets` maps a connection name to the pre-shared key text to print (the key, or a
     placeholder when output is for review).
     """
-    problems = _Problems()
+    problems = Problems("VRC701", TITLE, quote)
     ctx: dict[str, Any] = {
         "tunnels": [_tunnel(t, problems) for t in intent.tunnels],
         "vtis": [_vti(v, problems) for v in intent.vtis],
@@ -136,12 +107,11 @@ def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
     ctx["failover"] = vyatta_ha.failover_notes(intent)
     ctx.update(_ipsec(intent, secrets, problems))
     ctx.update(_bgp(intent, problems))
-    if problems.found:
-        raise VendorError(problems.found)
+    problems.raise_any()
     return ctx
 
 
-def _pinned_reoriginations(intent: RouterIntent, problems: _Problems) -> None:
+def _pinned_reoriginations(intent: RouterIntent, problems: Problems) -> None:
     """Refuse a re-originated prefix that more than one link brings (rule VRC907).
 
     The 5600 cannot take the shared AS out of the path (its BGP YANG has no `as-override`;
@@ -159,11 +129,11 @@ def _pinned_reoriginations(intent: RouterIntent, problems: _Problems) -> None:
             problems.found.append(pinned_reorigination(name, r.prefix, r.arrivals))
 
 
-def _tunnel_interface(item: Any, family: str, problems: _Problems) -> dict[str, Any]:
+def _tunnel_interface(item: Any, family: str, problems: Problems) -> dict[str, Any]:
     """What GRE tunnels and VTIs share: name, description, address, MTU, MSS clamp."""
     return {
         "name": interface_name(family, item.number),
-        "description": problems.limit(
+        "description": problems.quoted_within(
             ("connections", item.connection, "description"),
             item.description,
             TUNNEL_DESCRIPTION_MAX,
@@ -175,17 +145,17 @@ def _tunnel_interface(item: Any, family: str, problems: _Problems) -> dict[str, 
     }
 
 
-def _tunnel(t: Any, problems: _Problems) -> dict[str, Any]:
+def _tunnel(t: Any, problems: Problems) -> dict[str, Any]:
     out = _tunnel_interface(t, "gre", problems)
     out.update(local_ip=str(t.local_ip), remote_ip=str(t.remote_ip))
     return out
 
 
-def _vti(v: Any, problems: _Problems) -> dict[str, Any]:
+def _vti(v: Any, problems: Problems) -> dict[str, Any]:
     return _tunnel_interface(v, "vti", problems)
 
 
-def _interface_kind(connection: str, interface: str, problems: _Problems) -> str:
+def _interface_kind(connection: str, interface: str, problems: Problems) -> str:
     if BONDING_RE.fullmatch(interface):
         return "bonding"
     if not DATAPLANE_RE.fullmatch(interface):
@@ -212,12 +182,12 @@ ICMP_ERRORS = (
 )
 
 
-def _firewall(f: Any, problems: _Problems) -> dict[str, Any]:
+def _firewall(f: Any, problems: Problems) -> dict[str, Any]:
     if f.family is not None:
         kind = "tunnel" if f.family == "gre" else "vti"
         attach = f"interfaces {kind} {interface_name(f.family, f.number)}"
     else:
-        parent = vendor_interface("vyatta", f.interface, f.connection, problems.found)
+        parent = vendor_interface(vendor.NAME, f.interface, f.connection, problems.found)
         kind = _interface_kind(f.connection, parent, problems)
         attach = f"interfaces {kind} {parent} vif {f.vlan}"
     if len(f.sources) * RULE_STEP > FIREWALL_RULE_MAX:
@@ -227,7 +197,7 @@ def _firewall(f: Any, problems: _Problems) -> dict[str, Any]:
             "Vyatta firewall can number; summarise them",
         )
     return {
-        "name": f"FW-{f.connection}-IN",
+        "name": vendor.object_names(f.connection)["firewall"],
         "description": quote(f.description),
         "attach": attach,
         "icmp_errors": list(ICMP_ERRORS),
@@ -237,8 +207,8 @@ def _firewall(f: Any, problems: _Problems) -> dict[str, Any]:
     }
 
 
-def _vif(v: Any, problems: _Problems) -> dict[str, Any]:
-    parent = vendor_interface("vyatta", v.interface, v.connection, problems.found)
+def _vif(v: Any, problems: Problems) -> dict[str, Any]:
+    parent = vendor_interface(vendor.NAME, v.interface, v.connection, problems.found)
     kind = _interface_kind(v.connection, parent, problems)
     return {
         "kind": kind,
@@ -249,7 +219,7 @@ def _vif(v: Any, problems: _Problems) -> dict[str, Any]:
     }
 
 
-def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: _Problems) -> dict[str, Any]:
+def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: Problems) -> dict[str, Any]:
     ike_groups, esp_groups, peers = [], [], []
     seen: dict[str, str] = {}
     for p in intent.ipsec_peers:
@@ -280,8 +250,8 @@ def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: _Problems
                 "psk_withheld": comment(withheld_key(p.connection))
                 if key == REDACTED_KEY
                 else None,
-                "ike_group": f"IKE-{p.connection}",
-                "esp_group": f"ESP-{p.connection}",
+                "ike_group": vendor.object_names(p.connection)["ike_group"],
+                "esp_group": vendor.object_names(p.connection)["esp_group"],
                 "vti": interface_name("vti", p.vti) if p.vti is not None else None,
                 "tunnels": [
                     {"number": i + 1, "local": str(local), "remote": str(remote)}
@@ -305,7 +275,7 @@ def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: _Problems
 
 def _ike_group(p: IpsecPeer) -> dict[str, Any]:
     return {
-        "name": f"IKE-{p.connection}",
+        "name": vendor.object_names(p.connection)["ike_group"],
         "version": p.ike.version,
         "lifetime": p.ike.lifetime,
         "encryption": ENCRYPTION[p.ike.encryption],
@@ -317,7 +287,7 @@ def _ike_group(p: IpsecPeer) -> dict[str, Any]:
 
 def _esp_group(p: IpsecPeer) -> dict[str, Any]:
     return {
-        "name": f"ESP-{p.connection}",
+        "name": vendor.object_names(p.connection)["esp_group"],
         "lifetime": p.esp.lifetime,
         "pfs": "disable" if p.esp.pfs == "off" else f"dh-group{p.esp.pfs}",
         "encryption": ENCRYPTION[p.esp.encryption],
@@ -334,7 +304,7 @@ def _preference(n: BgpNeighbor, direction: str, asn: int | None) -> dict[str, An
     return {"local_preference": local_preference, "prepend": prepend}
 
 
-def _bgp(intent: RouterIntent, problems: _Problems) -> dict[str, Any]:
+def _bgp(intent: RouterIntent, problems: Problems) -> dict[str, Any]:
     prefix_lists: list[dict[str, Any]] = []
     route_maps: list[dict[str, Any]] = []
     neighbors: list[dict[str, Any]] = []
@@ -375,7 +345,7 @@ def _bgp(intent: RouterIntent, problems: _Problems) -> dict[str, Any]:
             {
                 "address": str(n.address),
                 "remote_as": n.remote_as,
-                "description": problems.limit(
+                "description": problems.quoted_within(
                     ("connections", n.connection, "description"),
                     n.description,
                     NEIGHBOR_DESCRIPTION_MAX,
