@@ -10,7 +10,7 @@ a pack refuses is collected by one `Problems`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Protocol
+from typing import Any, ClassVar, Protocol
 
 from vra_config.intent.records import RouterIntent
 from vra_config.plan.findings import Finding, PlanPath
@@ -63,7 +63,7 @@ class PackContext(Protocol):
     names its templates read (`dataclasses.fields` of it become the template's variables;
     the header lines are added at render time)."""
 
-    __dataclass_fields__: dict[str, object]
+    __dataclass_fields__: ClassVar[dict[str, Any]]
 
 
 class RouterPack(Protocol):

@@ -12,6 +12,7 @@ at the top of the project, `templates/<target>/`, and ship inside the wheel.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import re
 from pathlib import Path
@@ -89,6 +90,14 @@ def environment(target: str, override: str | None = None) -> jinja2.Environment:
         finalize=_finalize,
         bytecode_cache=_bytecode_cache(),
     )
+
+
+def template_vars(context: object) -> dict[str, Any]:
+    """A typed context record's fields as a template's variables (a new dict, so the caller
+    may add the header). Records are read by attribute, as `records` namespaces were."""
+    if not dataclasses.is_dataclass(context) or isinstance(context, type):
+        raise TypeError(f"template data must be a dataclass record, not {type(context)}")
+    return {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
 
 
 def records(value: Any) -> Any:
