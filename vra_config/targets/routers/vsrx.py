@@ -126,7 +126,7 @@ def _end_interface(end: LinkEnd) -> str:
     if end.family is not None:
         assert end.number is not None
         return unit_name(end.family, end.number)
-    return f"{end.interface.get('vsrx') if end.interface else None}.{end.vlan}"
+    return f"{end.interface.get(vendor.NAME) if end.interface else None}.{end.vlan}"
 
 
 def context(intent: RouterIntent, secrets: Mapping[str, str]) -> VsrxContext:
