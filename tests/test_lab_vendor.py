@@ -142,7 +142,7 @@ def test_the_vsrx_pack_and_the_lab_model_agree(plan: Path) -> None:
     for intent in router_intents(check_file(plan).address_plan).values():
         pack = vsrx.context(intent, {})
         lab = frr.context(intent, vendor="vsrx")
-        lab_routes = {(r["prefix"], r["via"]) for r in lab["routes"]}
+        lab_routes = {(r.prefix, r.via) for r in lab.routes}
         pack_routes = {(r.prefix, r.next_hop) for r in pack.routes}
         selectors = {
             (s.remote, v.bind) for v in pack.vpns for s in v.selectors if s.remote != "0.0.0.0/0"
@@ -153,8 +153,8 @@ def test_the_vsrx_pack_and_the_lab_model_agree(plan: Path) -> None:
             (p, frr_via(via)) for p, via in pack_routes
         }
         overridden = {g.neighbor for g in pack.bgp_groups if g.as_override}
-        neighbors = lab["bgp"]["neighbors"] if lab["bgp"] else []
-        assert {n["address"] for n in neighbors if n["as_override"]} == overridden
+        neighbors = lab.bgp.neighbors if lab.bgp else ()
+        assert {n.address for n in neighbors if n.as_override} == overridden
 
 
 def frr_via(junos: str) -> str:

@@ -5,8 +5,8 @@ are compiled once per process, and their compiled code is kept across processes 
 `templates/__pycache__/` (`_BytecodeCache`), as Python keeps `.pyc` files. It is strict (an
 undefined name is an error, not an empty string) and its `finalize` hook refuses any value
 that could start a new line, so no value can change the shape of the output whatever a
-template does with it. The router packs hand it typed records (`template_vars`); FRR's lab
-pack and the lab's stand-ins still hand it dicts, read as namespaces (`records`). Template
+template does with it. The router packs (the lab's FRR too) hand it typed records
+(`template_vars`); the lab's stand-ins still hand it dicts, read as namespaces (`records`). Template
 folders stay at the top of the project, `templates/<target>/`, and ship inside the wheel.
 """
 

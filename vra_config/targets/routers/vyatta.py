@@ -31,7 +31,7 @@ from vra_config.intent.records import (
 from vra_config.plan.findings import PlanPath
 from vra_config.targets.base import REDACTED_KEY, Problems, vendor_interface, withheld_key
 from vra_config.targets.routers import vyatta_ha
-from vra_config.targets.routers.bgp import policy_names
+from vra_config.targets.routers.bgp import policy_names, router_block
 from vra_config.targets.routers.vyatta_context import (
     BgpLines,
     DeadPeerDetection,
@@ -392,7 +392,7 @@ def _bgp(
     return (
         tuple(sorted(prefix_lists, key=lambda p: p.name)),
         tuple(sorted(route_maps, key=lambda m: m.name)),
-        _bgp_block(intent, tuple(neighbors)),
+        router_block(intent, neighbors),
     )
 
 
@@ -412,17 +412,4 @@ def _neighbor(n: BgpNeighbor, names: Mapping[str, str], problems: Problems) -> N
         import_map=names["rm_in"],
         export_map=names["rm_out"],
         multihop=n.multihop,
-    )
-
-
-def _bgp_block(intent: RouterIntent, neighbors: tuple[NeighborLines, ...]) -> BgpLines | None:
-    """The router block, only with neighbours (as `bgp.bgp_context` builds FRR's)."""
-    if not neighbors:
-        return None
-    assert intent.asn is not None  # the planner refuses BGP without an ASN
-    return BgpLines(
-        asn=intent.asn,
-        router_id=str(intent.router_id) if intent.router_id else None,
-        networks=tuple(str(p) for p in intent.bgp_networks),
-        neighbors=neighbors,
     )

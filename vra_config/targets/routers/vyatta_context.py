@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from vra_config.targets.routers.bgp import RouterBlock
+
 
 @dataclass(frozen=True, kw_only=True)
 class TunnelLines:
@@ -166,12 +168,8 @@ class NeighborLines:
     multihop: int | None
 
 
-@dataclass(frozen=True, kw_only=True)
-class BgpLines:
-    asn: int
-    router_id: str | None
-    networks: tuple[str, ...]
-    neighbors: tuple[NeighborLines, ...]
+#: The router block (`bgp.j2`), built as the lab's FRR builds it (`bgp.router_block`).
+BgpLines = RouterBlock[NeighborLines]
 
 
 @dataclass(frozen=True, kw_only=True)
