@@ -8,6 +8,7 @@ import dataclasses
 import re
 from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path
+from types import SimpleNamespace
 
 import yaml
 from conftest import run_cli
@@ -97,11 +98,9 @@ def test_the_pack_refuses_a_tunnel_on_a_nodes_own_address() -> None:
             node_addresses=(IPv4Address("10.0.0.5"), IPv4Address("10.0.0.6")),
         ),
     )
-    ctx = {
-        "gre_units": [{"unit": 3, "source": "10.0.0.5"}],
-        "vpns": [{"name": "vpn-a", "external": "ge-0/0/3.0", "local": "169.60.20.12"}],
-    }
-    found = vsrx_cluster.check(intent, ctx)
+    gre_units = [SimpleNamespace(unit=3, source="10.0.0.5")]
+    vpns = [SimpleNamespace(name="vpn-a", external="ge-0/0/3.0", local="169.60.20.12")]
+    found = vsrx_cluster.check(intent, gre_units, vpns)
     assert [(f.rule, f.message) for f in found] == [
         (
             "VRC953",
@@ -114,8 +113,8 @@ def test_the_pack_refuses_a_tunnel_on_a_nodes_own_address() -> None:
             "reth1.0",
         ),
     ]
-    assert vsrx_cluster.check(dataclasses.replace(intent, cluster=None), ctx) == []
-    assert vsrx.context(dataclasses.replace(intent, cluster=None), {})["cluster_notes"] == []
+    assert vsrx_cluster.check(dataclasses.replace(intent, cluster=None), gre_units, vpns) == []
+    assert vsrx.context(dataclasses.replace(intent, cluster=None), {}).cluster_notes == ()
 
 
 def _plan(third: int, node_hosts: tuple[int, int], tgws: int) -> str:

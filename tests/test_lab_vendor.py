@@ -154,22 +154,19 @@ def test_the_vsrx_pack_and_the_lab_model_agree(plan: Path) -> None:
     for intent in router_intents(check_file(plan).address_plan).values():
         pack = vsrx.context(intent, {})
         lab = frr.context(intent, vendor="vsrx")
-        lab_routes = {(r["prefix"], r["via"]) for r in lab["routes"]}
-        pack_routes = {(r["prefix"], r["next_hop"]) for r in pack["routes"]}
+        lab_routes = {(r.prefix, r.via) for r in lab.routes}
+        pack_routes = {(r.prefix, r.next_hop) for r in pack.routes}
         selectors = {
-            (s["remote"], v["bind"])
-            for v in pack["vpns"]
-            for s in v["selectors"]
-            if s["remote"] != "0.0.0.0/0"
+            (s.remote, v.bind) for v in pack.vpns for s in v.selectors if s.remote != "0.0.0.0/0"
         }
         ours = {(p, via) for p, via in lab_routes if via.startswith("st0.")}
         assert ours == selectors
         assert {(p, via) for p, via in lab_routes if not via.startswith("st0.")} == {
             (p, frr_via(via)) for p, via in pack_routes
         }
-        overridden = {g["neighbor"] for g in pack["bgp_groups"] if g["as_override"]}
-        neighbors = lab["bgp"]["neighbors"] if lab["bgp"] else []
-        assert {n["address"] for n in neighbors if n["as_override"]} == overridden
+        overridden = {g.neighbor for g in pack.bgp_groups if g.as_override}
+        neighbors = lab.bgp.neighbors if lab.bgp else ()
+        assert {n.address for n in neighbors if n.as_override} == overridden
 
 
 def frr_via(junos: str) -> str:

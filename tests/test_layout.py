@@ -65,7 +65,7 @@ def test_no_module_imports_itself_through_others() -> None:
 
 @pytest.mark.parametrize("stage", STAGES)
 def test_a_stage_imports_only_earlier_stages(stage: str) -> None:
-    allowed = {*STAGES[: STAGES.index(stage) + 1], "writer", "errors"}
+    allowed = {*STAGES[: STAGES.index(stage) + 1], "writer", "errors", "vendors"}
     against = sorted(
         f"{m} -> {n}"
         for m in GRAPH
@@ -81,9 +81,23 @@ def test_the_running_configuration_feeds_the_planner_plain_data() -> None:
         _stage(n) == "running" for m in GRAPH if _stage(m) == "planner" for n in GRAPH[m]
     )
     assert {
-        n for m in GRAPH if _stage(m) == "running" for n in GRAPH[m] if _stage(n) != "running"
+        n
+        for m in GRAPH
+        if _stage(m) == "running"
+        for n in GRAPH[m]
+        if _stage(n) not in ("running", "vendors")
     } == {"vra_config.planner.records"}
     assert GRAPH["vra_config.running.config"] == set()
+
+
+def test_the_vendor_modules_import_nothing_of_ours_but_each_other() -> None:
+    """Data only, so every stage may read them (docs/architecture.md, "one home per vendor")."""
+    vendor_modules = [m for m in GRAPH if _stage(m) == "vendors"]
+    assert len(vendor_modules) >= 4  # the registry, the shape, descriptions and two vendors
+    outside = sorted(
+        f"{m} -> {n}" for m in vendor_modules for n in GRAPH[m] if _stage(n) != "vendors"
+    )
+    assert outside == []
 
 
 def test_the_lock_does_not_import_the_output_writer() -> None:

@@ -12,6 +12,8 @@ from ipaddress import IPv4Address
 from vra_config.intent.records import HaMember, RouterIntent
 from vra_config.plan.model import Ha, Plan, Router
 from vra_config.planner.ha import CLUSTER_PUBLIC_INTERFACE
+from vra_config.vendors import pair_style
+from vra_config.vendors.common import VRRP
 
 #: Seconds between a pair member's attempts to open each BGP session (`timers connect`).
 #: The backup's sessions cannot open while the master holds the VIPs they start on; the new
@@ -88,7 +90,7 @@ def expand_pairs(
     out_vendors: dict[str, str] = {}
     for name, vendor in vendors.items():
         router = plan.routers.get(name)
-        if router is not None and router.ha is not None and vendor == "vyatta":
+        if router is not None and router.ha is not None and pair_style(vendor) == VRRP:
             for member, member_intent in member_intents(intents[name], router).items():
                 out_intents[member] = member_intent
                 out_vendors[member] = vendor

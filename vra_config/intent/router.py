@@ -33,8 +33,7 @@ from vra_config.intent.routing import LinkRoutes, link_routes
 from vra_config.plan.model import Route
 from vra_config.planner import ibm
 from vra_config.planner.records import AddressPlan, PlannedLink
-
-_KIND = {"cloud-connection": "cloud connection", "transit-gateway": "Transit Gateway"}
+from vra_config.vendors.descriptions import about, link_descriptions
 
 
 @dataclass
@@ -101,24 +100,11 @@ def router_intents(
 def _descriptions(link: PlannedLink, other: str) -> tuple[str, str]:
     """(interface, BGP neighbour) descriptions for one end; names only, never addresses.
 
-    The only place this module writes a link's description text, kept whole so that a
-    vendor-neutral description writer (which a running-configuration reader can invert)
-    can take its place."""
+    The plan's own `description` wins; otherwise the text comes from `vendors.descriptions`,
+    which also reads it back from a running configuration (`running/ownership.py`)."""
     if link.description:
         return link.description, link.description
-    if link.via in _KIND:
-        neighbor = (
-            f"{link.name}: PowerVS {link.powervs}"
-            if link.via == "cloud-connection"
-            else f"{link.name}: TGW, PowerVS {link.powervs}"
-        )
-        return f"PowerVS {link.powervs} via {_KIND[link.via]} {link.name}", neighbor
-    if link.via == "megaport":
-        return f"{link.name}: Megaport VXC to PowerVS {link.powervs}", (
-            f"{link.name}: PowerVS {link.powervs} via Megaport"
-        )
-    kind = "GRE" if link.via == "gre" else "IPsec"
-    return f"{kind} {link.name} to {other}", f"{link.name}: {other}"
+    return link_descriptions(link.name, link.via, link.powervs, other)
 
 
 def _add_link(
@@ -201,7 +187,7 @@ def _add_ipsec(
     builder.peers.append(
         IpsecPeer(
             connection=link.name,
-            description=f"{link.name}: {end.other}",
+            description=about(link.name, end.other),
             local_address=end.local_ip,
             remote_address=end.remote_ip,
             ike=ipsec.ike,
@@ -242,7 +228,7 @@ def _add_policy_routes(
     builder.routes.extend(
         StaticRoute(
             prefix=prefix,
-            description=f"{link.name}: {end.other} (IPsec policy)",
+            description=about(link.name, f"{end.other} (IPsec policy)"),
             next_hop=public_gateway,
             for_ipsec_policy=True,
         )
@@ -279,7 +265,7 @@ def _add_filter(
     builder.filters.append(
         InboundFilter(
             connection=link.name,
-            description=f"{link.name}: what {_far_name(link, end.other)} may send",
+            description=about(link.name, f"what {_far_name(link, end.other)} may send"),
             sources=tuple(sorted({*imports, end.address.network})),
             family=family,
             number=end.number,
@@ -331,7 +317,7 @@ def _add_routing(
         builder.routes.extend(
             StaticRoute(
                 prefix=prefix,
-                description=f"{link.name}: {_far_name(link, end.other)}",
+                description=about(link.name, _far_name(link, end.other)),
                 family=family,
                 number=end.number,
             )
@@ -371,11 +357,13 @@ def _far_name(link: PlannedLink, other: str) -> str:
 
 
 def _endpoint_text(link: PlannedLink, other: str) -> str:
-    if link.via == "cloud-connection":
-        return f"{link.name}: PowerVS {link.powervs} GRE source"
-    if link.via == "transit-gateway":
-        return f"{link.name}: Transit Gateway GRE endpoint"
-    return f"{link.name}: GRE endpoint of {other}"
+    """The description of the underlay route to a GRE tunnel's far endpoint: a Transit
+    Gateway's own endpoint, a cloud connection's PowerVS source, or another router."""
+    if link.kind.gateway_in_front:
+        return about(link.name, "Transit Gateway GRE endpoint")
+    if link.kind.far_end == "powervs":
+        return about(link.name, f"PowerVS {link.powervs} GRE source")
+    return about(link.name, f"GRE endpoint of {other}")
 
 
 def _loops(n: BgpNeighbor, paths: Mapping[IPv4Network, frozenset[int]]) -> tuple[IPv4Network, ...]:
@@ -426,7 +414,7 @@ def _reoriginated(
             routes.append(
                 StaticRoute(
                     prefix=prefix,
-                    description=f"{via.connection}: re-originated so AS {asn} accepts it",
+                    description=about(via.connection, f"re-originated so AS {asn} accepts it"),
                     next_hop=via.bgp_peer,
                     reoriginate=True,
                     arrivals=tuple(e.connection for e in bringing),

@@ -16,8 +16,12 @@ from typing import Annotated, Literal
 from pydantic import Field, PlainSerializer, PlainValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from vra_config.vendors import VENDORS as REGISTERED
+
+#: The vendors a plan may name are the registry's (`vendors/`); the Literal spells them again
+#: because pydantic and mypy read a type, and tests/test_vendors.py holds the two equal.
 Vendor = Literal["vyatta", "vsrx"]
-VENDORS: tuple[str, ...] = ("vyatta", "vsrx")
+VENDORS: tuple[str, ...] = tuple(REGISTERED)
 Routing = Literal["bgp", "static"]
 
 NAME_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,30}[A-Za-z0-9])?")

@@ -32,6 +32,8 @@ from ipaddress import IPv4Address
 
 from vra_config.plan.findings import Finding
 from vra_config.plan.model import ClusterNode, Plan, Router
+from vra_config.vendors import pair_style
+from vra_config.vendors.common import CHASSIS_CLUSTER, VRRP
 
 HA_DEFAULT = "https://github.com/ibm-cloud-docs/vsrx/blob/master/defaults/vsrx_ha_default.conf"
 RETH_SOURCE = (
@@ -61,7 +63,11 @@ def cluster_findings(plan: Plan) -> Iterable[Finding]:
     taken = set(plan.routers) | set(plan.sites) | set(plan.connections)
     for name, router in sorted(plan.routers.items()):
         base = ("routers", name)
-        if router.ha is not None and router.vendor == "vsrx" and router.cluster is None:
+        if (
+            router.ha is not None
+            and pair_style(router.vendor) == CHASSIS_CLUSTER
+            and router.cluster is None
+        ):
             yield Finding(
                 (*base, "ha"),
                 f"router {name} is a vSRX, whose high-availability pair is a chassis cluster, "
@@ -81,7 +87,7 @@ def cluster_findings(plan: Plan) -> Iterable[Finding]:
                 "`cluster:`)",
                 rule="VRC952",
             )
-        if router.vendor == "vyatta":
+        if pair_style(router.vendor) == VRRP:
             yield Finding(
                 (*base, "cluster"),
                 f"router {name} is a VRA (vendor: vyatta), and a VRA pair is two appliances "

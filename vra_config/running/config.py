@@ -131,9 +131,9 @@ def _line_index(text: str) -> Callable[[int], int]:
     return lambda offset: bisect.bisect_right(starts, offset)
 
 
-def render_words(words: Words, vendor: str) -> str:
-    """A canonical statement as a `set` line, quoting only what needs quotes."""
-    quote = "'" if vendor == "vyatta" else '"'
+def render_words(words: Words, quote: str) -> str:
+    """A canonical statement as a `set` line, quoting only what needs quotes with `quote`
+    (the vendor's `QUOTE`)."""
     shown = []
     for w in words:
         if w and re.fullmatch(r"[A-Za-z0-9_./:*@,+=-]+", w):

@@ -3,7 +3,11 @@
 `set` for what the plan needs and the router lacks; `delete` only for what the plan owns
 (`ownership.py` decides that). A removed object is one `delete` of its whole subtree; a
 changed single value is one `set` (it replaces the old). Nothing else on the router is
-touched. Which leaves hold several values is vendor data below, not code.
+touched. Which leaves hold several values, and which hold keys, is the vendor's data
+(`vendors/<vendor>.py`: `MULTI`, `MULTI_LISTS`, `SECRETS`), not code. A pre-shared key leaf
+is special: a review render withholds keys (it prints a comment instead), so a key on the
+router that the desired text lacks is withheld, not removed: it is never deleted on its own
+(and so never printed), and a shown key replaces it with its `set`.
 """
 
 from __future__ import annotations
@@ -12,39 +16,7 @@ from collections.abc import Iterable
 
 from vra_config.running.config import Words, parse, render_words
 from vra_config.running.ownership import matches, ownership, roots_of
-
-#: Leaves that hold several values: a value the plan no longer has is deleted, not replaced.
-MULTI: dict[str, frozenset[str]] = {
-    "vyatta": frozenset({"address", "in", "next-hop", "next-hop-interface", "network"}),
-    "vsrx": frozenset(
-        {
-            "address",
-            "source-address",
-            "destination-address",
-            "destination-port",
-            "neighbor",
-            "next-hop",
-            "system-services",
-            "protocols",
-        }
-    ),
-}
-
-#: Lists written without a keyword before each value (a Junos prefix list's entries).
-MULTI_LISTS: dict[str, tuple[tuple[str | None, ...], ...]] = {
-    "vyatta": (),
-    "vsrx": (("policy-options", "prefix-list", None, None),),
-}
-
-
-#: Pre-shared key leaves. A review render withholds them (it prints a comment instead), so a
-#: key on the router that the desired text lacks is withheld, not removed: it is never
-#: deleted on its own (and so never printed), and a shown key replaces it with its `set`.
-_VYATTA_KEY = ("security", "vpn", "ipsec", "site-to-site", "peer", None, "authentication")
-SECRETS: dict[str, tuple[tuple[str | None, ...], ...]] = {
-    "vyatta": ((*_VYATTA_KEY, "pre-shared-secret", None),),
-    "vsrx": (("security", "ike", "policy", None, "pre-shared-key", "ascii-text", None),),
-}
+from vra_config.vendors import facts
 
 
 def delta(
@@ -57,6 +29,7 @@ def delta(
     want = {s.words for s in desired}
     desired_roots = {root for s in desired for root in roots_of(s.words, vendor)}
     owner = ownership(running, vendor, plan_connections)
+    vendor_facts = facts(vendor)
     deletes: list[Words] = []
     seen: set[Words] = set()
     for s in running:
@@ -74,11 +47,11 @@ def delta(
             continue  # not the plan's: never touched
         if gone_root is not None:
             target = gone_root
-        elif any(len(s.words) == len(p) and matches(s.words, p) for p in SECRETS[vendor]):
+        elif any(len(s.words) == len(p) and matches(s.words, p) for p in vendor_facts.SECRETS):
             continue  # a key the desired text withholds, or replaces with its own `set`
         elif (
-            s.words[-2] in MULTI[vendor]
-            or any(len(s.words) == len(p) and matches(s.words, p) for p in MULTI_LISTS[vendor])
+            s.words[-2] in vendor_facts.MULTI
+            or any(len(s.words) == len(p) and matches(s.words, p) for p in vendor_facts.MULTI_LISTS)
             or not any(w[:-1] == s.words[:-1] for w in want if len(w) == len(s.words))
         ):
             target = s.words
@@ -88,6 +61,7 @@ def delta(
             seen.add(target)
             deletes.append(target)
     sets = [s.words for s in desired if s.words not in have]
-    out = ["delete " + render_words(w, vendor)[4:] for w in deletes]
-    out += [render_words(w, vendor) for w in dict.fromkeys(sets)]
+    quote = vendor_facts.QUOTE
+    out = ["delete " + render_words(w, quote)[4:] for w in deletes]
+    out += [render_words(w, quote) for w in dict.fromkeys(sets)]
     return out

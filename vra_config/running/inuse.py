@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from vra_config.planner.records import InUse
 from vra_config.running.config import guess_vendor, parse
 from vra_config.running.ownership import ownership, roots_of
+from vra_config.vendors import facts
 
 _NUMBER = re.compile(r"[0-9]{1,12}")
 
@@ -32,6 +33,7 @@ def in_use(text: str, file: str, plan_connections: Iterable[str]) -> InUse:
     statements = parse(text)
     vendor = guess_vendor(statements)
     owner = ownership(statements, vendor, plan_connections)
+    vendor_facts = facts(vendor)
     numbers: dict[str, dict[int, int]] = {"gre": {}, "vti": {}}
     addresses: list[tuple[str, int]] = []
     for s in statements:
@@ -41,15 +43,12 @@ def in_use(text: str, file: str, plan_connections: Iterable[str]) -> InUse:
         roots = roots_of(w, vendor)
         if any(owner.owns(root) for root in roots):
             continue  # ours from an earlier render: the lock keeps it
-        if vendor == "vyatta" and w[1] in ("tunnel", "vti"):
-            family = "gre" if w[1] == "tunnel" else "vti"
-            number = _number(w[2][3:])  # tun12 / vti12
+        tunnel = vendor_facts.tunnel_in(w)  # tun12 / vti12, gr-0/0/0 unit 12 / st0 unit 12
+        if tunnel is not None:
+            family, digits = tunnel
+            number = _number(digits)
             if number is not None:
                 numbers[family].setdefault(number, s.line)
-        if vendor == "vsrx" and w[1] in ("gr-0/0/0", "st0") and len(w) > 3:
-            number = _number(w[3])
-            if number is not None:
-                numbers["gre" if w[1] == "gr-0/0/0" else "vti"].setdefault(number, s.line)
         if "address" in w[:-1] and "/" in w[-1]:
             addresses.append((w[-1], s.line))
     return InUse(file=file, vendor=vendor, numbers=numbers, addresses=tuple(addresses))

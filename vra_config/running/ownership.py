@@ -3,66 +3,25 @@
 An object is the plan's when vra-config created it: recognised by the names and descriptions
 the packs emit, tied to a connection the plan has now, or to one whose objects carry those
 names (two marks, so a description of yours that merely looks like ours is never enough).
-Which paths are objects is vendor data below (in the spirit of annet's rulebooks), not code.
+Which paths are objects, and how each is tied to a connection, is the vendor's data
+(`vendors/<vendor>.py`: `ROOTS`, `OWNED`, `object_names`), in the spirit of annet's
+rulebooks; the descriptions are read by `vendors/descriptions.py`, which writes them too.
+Each kind of tie (`common.How`) is implemented once here, for every vendor.
 `delta` deletes only what is owned; `in_use` tells the planner what is not.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from vra_config.running.config import Statement, Words
-
-# Object roots: a pattern of words (None: any word) and how many words name the object.
-# Deeper patterns are objects inside objects (a prefix-list rule inside its prefix list).
-ROOTS: dict[str, tuple[tuple[tuple[str | None, ...], int], ...]] = {
-    "vyatta": (
-        (("interfaces", "tunnel", None), 3),
-        (("interfaces", "vti", None), 3),
-        (("interfaces", None, None, "vif", None), 5),
-        (("policy", "route", "prefix-list", None), 4),
-        (("policy", "route", "prefix-list", None, "rule", None), 6),
-        (("policy", "route", "route-map", None), 4),
-        (("policy", "route", "route-map", None, "rule", None), 6),
-        (("protocols", "static", "route", None), 4),
-        (("protocols", "static", "interface-route", None), 4),
-        (("protocols", "bgp", None, "neighbor", None), 5),
-        (("security", "vpn", "ipsec", "ike-group", None), 5),
-        (("security", "vpn", "ipsec", "esp-group", None), 5),
-        (("security", "vpn", "ipsec", "site-to-site", "peer", None), 6),
-        (("security", "vpn", "ipsec", "site-to-site", "peer", None, "tunnel", None), 8),
-        (("security", "firewall", "name", None), 4),
-        (("security", "firewall", "name", None, "rule", None), 6),
-    ),
-    "vsrx": (
-        (("interfaces", None, "unit", None), 4),
-        (("security", "ike", None, None), 4),
-        (("security", "ipsec", None, None), 4),
-        (("security", "ipsec", "vpn", None, "traffic-selector", None), 6),
-        (("security", "policies", "from-zone", None, "to-zone", None, "policy", None), 8),
-        (("security", "address-book", "global", "address", None), 5),
-        (("security", "zones", "security-zone", None, "interfaces", None), 6),
-        (("firewall", "filter", None, "term", None), 5),
-        (("firewall", "filter", None), 3),
-        (("policy-options", "prefix-list", None), 3),
-        (("policy-options", "policy-statement", None), 3),
-        (("protocols", "bgp", "group", None), 4),
-        (("routing-options", "static", "route", None), 4),
-    ),
-}
-
-_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
-#: Descriptions the packs write, and the connection each names.
-_DESCRIPTIONS = (
-    re.compile(rf"^PowerVS {_NAME} via (?:cloud connection|Transit Gateway) (?P<c>{_NAME})$"),
-    re.compile(rf"^(?:GRE|IPsec) (?P<c>{_NAME}) to {_NAME}$"),
-    re.compile(rf"^(?P<c>{_NAME}): "),
-)
+from vra_config.vendors import facts
+from vra_config.vendors.common import Owned, Pattern, VendorFacts
+from vra_config.vendors.descriptions import connection_in
 
 
-def matches(words: Words, pattern: tuple[str | None, ...]) -> bool:
+def matches(words: Words, pattern: Pattern) -> bool:
     return len(words) >= len(pattern) and all(
         p is None or p == w for p, w in zip(pattern, words, strict=False)
     )
@@ -70,11 +29,12 @@ def matches(words: Words, pattern: tuple[str | None, ...]) -> bool:
 
 def roots_of(words: Words, vendor: str) -> list[Words]:
     """The objects a statement belongs to, outermost first."""
-    found = {words[:depth] for pattern, depth in ROOTS[vendor] if matches(words, pattern)}
+    roots = facts(vendor).ROOTS
+    found = {words[:depth] for pattern, depth in roots if matches(words, pattern)}
     return sorted(found, key=len)
 
 
-def _described(statements: Iterable[Statement], vendor: str) -> dict[Words, str]:
+def _described(statements: Iterable[Statement]) -> dict[Words, str]:
     """Objects whose description the packs wrote, with the connection it names."""
     out: dict[Words, str] = {}
     for s in statements:
@@ -83,34 +43,17 @@ def _described(statements: Iterable[Statement], vendor: str) -> dict[Words, str]
         at = s.words.index("description")
         if at + 1 >= len(s.words):
             continue
-        for pattern in _DESCRIPTIONS:
-            match = pattern.match(s.words[at + 1])
-            if match:
-                out[s.words[:at]] = match.group("c")
-                break
+        connection = connection_in(s.words[at + 1])
+        if connection is not None:
+            out[s.words[:at]] = connection
     return out
 
 
-def _names_for(connection: str, vendor: str) -> set[str]:
-    """Object names the packs derive from a connection name."""
-    if vendor == "vyatta":
-        return {
-            f"PL-{connection}-IN",
-            f"PL-{connection}-OUT",
-            f"RM-{connection}-IN",
-            f"RM-{connection}-OUT",
-            f"IKE-{connection}",
-            f"ESP-{connection}",
-            f"FW-{connection}-IN",
-        }
-    return {
-        connection,
-        f"IMPORT-{connection}",
-        f"EXPORT-{connection}",
-        f"{connection}-in",
-        f"{connection}-out",
-        f"FW-{connection}-IN",
-    }
+def _unit(root: Words) -> str | None:
+    """`interfaces IFD unit N` as the unit's name, IFD.N (the "unit" tie)."""
+    if len(root) == 4 and root[0] == "interfaces" and root[2] == "unit":
+        return f"{root[1]}.{root[3]}"
+    return None
 
 
 @dataclass(frozen=True)
@@ -120,86 +63,87 @@ class Ownership:
     vendor: str
     connections: frozenset[str]
     described: dict[Words, str]
-    units: frozenset[str]  # vSRX interface units owned (gr-0/0/0.0, st0.1, ge-0/0/2.101)
+    units: frozenset[str]  # interface units owned (gr-0/0/0.0, st0.1, ge-0/0/2.101)
     destinations: frozenset[str]  # GRE endpoints of owned units (their /32 routes)
-    names: frozenset[str]  # object names derived from the owned connections
-    route_hops: Mapping[Words, frozenset[str]]  # vSRX static route -> its next hops
+    names: Mapping[str, frozenset[str]]  # role -> object names of the owned connections
+    route_hops: Mapping[Words, frozenset[str]]  # static route -> its next hops
 
     def owns(self, root: Words) -> bool:
         if root in self.described:
             return self.described[root] in self.connections
-        last = root[-1]
-        names = self.names
-        if self.vendor == "vyatta":
-            if root[:3] == ("policy", "route", "prefix-list") or root[:3] == (
-                "policy",
-                "route",
-                "route-map",
-            ):
-                return root[3] in names
-            if root[:4] in (
-                ("security", "vpn", "ipsec", "ike-group"),
-                ("security", "vpn", "ipsec", "esp-group"),
-            ):
-                return last in names
-            if root[:3] == ("security", "firewall", "name"):
-                return root[3] in names
-            return False
-        # vsrx
-        if root[0] == "interfaces":
-            return f"{root[1]}.{root[3]}" in self.units
-        if root[:2] in (("security", "ike"), ("security", "ipsec")):
-            return root[3] in names
-        if root[:2] == ("security", "policies"):
-            return any(part in self.connections for part in last.split("_to_"))
-        if root[:3] == ("security", "address-book", "global"):
-            return bool(re.fullmatch(r"net-\d+\.\d+\.\d+\.\d+/\d+", last))
-        if root[:3] == ("security", "zones", "security-zone"):
-            return last in self.units
-        if root[0] == "firewall":
-            if len(root) == 5:
-                term = re.fullmatch(rf"(?P<c>{_NAME})-(?:gre|ike|esp|bgp)", last)
-                return bool(term and term.group("c") in self.connections) or root[2] in names
-            return root[2] in names
-        if root[0] == "policy-options":
-            return last in names
-        if root[:2] == ("protocols", "bgp"):
-            return last in self.connections
-        if root[:3] == ("routing-options", "static", "route"):
-            hops = self.route_hops.get(root, frozenset())
-            return root[3].removesuffix("/32") in self.destinations or bool(hops & self.units)
-        return False
+        rules = facts(self.vendor).OWNED
+        return any(self._tied(root, rule) for rule in rules if _applies(rule, root))
+
+    def _tied(self, root: Words, rule: Owned) -> bool:
+        """Whether `root` is the plan's by one tie of the vendor's `OWNED`."""
+        word = root[rule.at] if -len(root) <= rule.at < len(root) else ""
+        if rule.how == "name":
+            roles = self.names if rule.roles is None else rule.roles
+            return any(word in self.names.get(role, frozenset()) for role in roles)
+        if rule.how == "unit":
+            return _unit(root) in self.units
+        if rule.how == "zone":
+            return word in self.units
+        if rule.how == "joined":
+            return any(part in self.connections for part in word.split(rule.separator))
+        if rule.how == "address":
+            return rule.pattern is not None and bool(rule.pattern.fullmatch(word))
+        # "route": to an owned GRE unit's far end, or through an owned unit
+        hops = self.route_hops.get(root, frozenset())
+        return word.removesuffix("/32") in self.destinations or bool(hops & self.units)
+
+
+def _applies(rule: Owned, root: Words) -> bool:
+    return root[: len(rule.root)] == rule.root and (rule.length in (None, len(root)))
 
 
 def ownership(
     running: Sequence[Statement], vendor: str, plan_connections: Iterable[str]
 ) -> Ownership:
     """The plan's connections, and any removed one whose objects are still on the router."""
-    described = _described(running, vendor)
+    vendor_facts = facts(vendor)
+    described = _described(running)
     present = {s.words[i] for s in running for i in range(len(s.words))}
     candidates = set(described.values())
-    confirmed = {c for c in candidates if _names_for(c, vendor) & present}
+    confirmed = {c for c in candidates if set(vendor_facts.object_names(c).values()) & present}
     connections = frozenset(set(plan_connections) | confirmed)
-    units: set[str] = set()
-    destinations: set[str] = set()
-    hops: dict[Words, set[str]] = {}
-    if vendor == "vsrx":
-        for s in running:
-            if s.words[:3] == ("routing-options", "static", "route") and len(s.words) > 5:
-                hops.setdefault(s.words[:4], set()).add(s.words[5])
-        for root, conn in described.items():
-            if conn in connections and root[0] == "interfaces" and len(root) == 4:
-                units.add(f"{root[1]}.{root[3]}")
-                for s in running:
-                    if s.words[:6] == (*root, "tunnel", "destination"):
-                        destinations.add(s.words[6])
-    names = frozenset(n for c in connections for n in _names_for(c, vendor))
+    units, destinations, hops = _units_and_routes(running, vendor_facts, described, connections)
+    names: dict[str, set[str]] = {}
+    for c in connections:
+        for role, name in vendor_facts.object_names(c).items():
+            names.setdefault(role, set()).add(name)
     return Ownership(
         vendor,
         connections,
         described,
         frozenset(units),
         frozenset(destinations),
-        names,
+        {role: frozenset(n) for role, n in names.items()},
         {root: frozenset(h) for root, h in hops.items()},
     )
+
+
+def _units_and_routes(
+    running: Sequence[Statement],
+    vendor_facts: VendorFacts,
+    described: Mapping[Words, str],
+    connections: frozenset[str],
+) -> tuple[set[str], set[str], dict[Words, set[str]]]:
+    """For vendors whose ties include units and routes (Junos): the units the owned
+    connections' descriptions mark, their GRE destinations, and each static route's hops."""
+    units: set[str] = set()
+    destinations: set[str] = set()
+    hops: dict[Words, set[str]] = {}
+    if not any(rule.how in ("unit", "zone", "route") for rule in vendor_facts.OWNED):
+        return units, destinations, hops
+    for s in running:
+        if s.words[:3] == ("routing-options", "static", "route") and len(s.words) > 5:
+            hops.setdefault(s.words[:4], set()).add(s.words[5])
+    for root, conn in described.items():
+        unit = _unit(root)
+        if conn in connections and unit is not None:
+            units.add(unit)
+            for s in running:
+                if s.words[:6] == (*root, "tunnel", "destination"):
+                    destinations.add(s.words[6])
+    return units, destinations, hops

@@ -2,13 +2,19 @@
 
 A router pack (`routers/`) and an IBM-side target (`ibm/`) both turn the planner's answer
 into text for one system; both report what that system cannot take as findings with plan
-paths, and both open their files with a mark that tells `--out` the file is ours.
+paths, and both open their files with a mark that tells `--out` the file is ours. A router
+pack's contract is `RouterPack` (mypy checks every module in `PACKS` against it), and what
+a pack refuses is collected by one `Problems`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar, Protocol
+
 from vra_config.errors import VraConfigError
-from vra_config.plan.findings import Finding
+from vra_config.intent.records import RouterIntent
+from vra_config.plan.findings import Finding, PlanPath
 from vra_config.plan.values import PerVendor
 
 #: The first words of a router pack's header comment (`render`), and of an IBM-side target's
@@ -51,6 +57,68 @@ class TargetError(VraConfigError):
 
 class VendorError(TargetError):
     """What a router OS cannot express (a router pack's `context` raises it)."""
+
+
+class PackContext(Protocol):
+    """A pack's template data for one device: a frozen dataclass whose fields are the
+    names its templates read (`dataclasses.fields` of it become the template's variables;
+    the header lines are added at render time)."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+
+class RouterPack(Protocol):
+    """What `routers/render.py` and the pipeline's guard pass call on a router pack module.
+
+    A module in `PACKS` is checked against this by mypy (`PACKS: dict[Vendor, RouterPack]`):
+    a pack that lacks a name, or whose `context` or `comment` takes other arguments, is a
+    type error, not a failure at render time.
+    """
+
+    #: the OS as the header names it ("Vyatta 5600")
+    TITLE: str
+    #: the file suffix of a rendered device under `--out` ("vyatta.set")
+    SUFFIX: str
+
+    def context(self, intent: RouterIntent, secrets: Mapping[str, str]) -> PackContext:
+        """The template data of one device; raises `VendorError` for what the OS cannot
+        express (every problem of the device at once). `secrets` maps a connection to the
+        key text to print (the key, or `REDACTED_KEY` for a review copy)."""
+        ...
+
+    def comment(self, text: str) -> str:
+        """`text` as one comment line of the OS's configuration syntax."""
+        ...
+
+
+class Problems:
+    """What a pack refuses while building one device's context, collected so the device's
+    every problem is reported at once (as `VendorError`), under the pack's rule."""
+
+    def __init__(self, rule: str, title: str, quote: Callable[[str], str]) -> None:
+        self.rule = rule
+        self.title = title
+        self.quote = quote
+        self.found: list[Finding] = []
+
+    def add(self, path: PlanPath, message: str, rule: str | None = None) -> None:
+        self.found.append(Finding(path, message, rule=rule or self.rule))
+
+    def quoted_within(self, path: PlanPath, text: str, most: int, what: str) -> str:
+        """`text` quoted for the OS, with a problem added when it is longer than the `most`
+        characters the OS takes for `what`."""
+        if len(text) > most:
+            self.add(
+                path,
+                f"the {what} '{text}' is {len(text)} characters; the {self.title} takes at "
+                f"most {most}: set a shorter `description` or shorter names",
+            )
+        return self.quote(text)
+
+    def raise_any(self) -> None:
+        """Raise `VendorError` with every problem found, if any."""
+        if self.found:
+            raise VendorError(self.found)
 
 
 def vendor_interface(

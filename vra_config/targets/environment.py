@@ -5,13 +5,15 @@ are compiled once per process, and their compiled code is kept across processes 
 `templates/__pycache__/` (`_BytecodeCache`), as Python keeps `.pyc` files. It is strict (an
 undefined name is an error, not an empty string) and its `finalize` hook refuses any value
 that could start a new line, so no value can change the shape of the output whatever a
-template does with it. Template folders stay
-at the top of the project, `templates/<target>/`, and ship inside the wheel.
+template does with it. The router packs (the lab's FRR too) hand it typed records
+(`template_vars`); the lab's stand-ins still hand it dicts, read as namespaces (`records`). Template
+folders stay at the top of the project, `templates/<target>/`, and ship inside the wheel.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import re
 from pathlib import Path
@@ -91,6 +93,14 @@ def environment(target: str, override: str | None = None) -> jinja2.Environment:
         finalize=_finalize,
         bytecode_cache=_bytecode_cache(),
     )
+
+
+def template_vars(context: object) -> dict[str, Any]:
+    """A typed context record's fields as a template's variables (a new dict, so the caller
+    may add the header). Records are read by attribute, as `records` namespaces were."""
+    if not dataclasses.is_dataclass(context) or isinstance(context, type):
+        raise TypeError(f"template data must be a dataclass record, not {type(context)}")
+    return {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
 
 
 def records(value: Any) -> Any:

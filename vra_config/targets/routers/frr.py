@@ -32,11 +32,20 @@ installs it only while that interface is up, as Junos keeps it only while the tu
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
-from vra_config.intent.records import RouterIntent, StaticRoute
-from vra_config.targets.routers.bgp import bgp_context, policy_names
+from vra_config.intent.records import BgpNeighbor, RouterIntent, StaticRoute
+from vra_config.targets.routers.bgp import RouterBlock, policy_names, router_block
+from vra_config.targets.routers.frr_context import (
+    FrrContext,
+    Interface,
+    Neighbor,
+    PrefixList,
+    PrefixRule,
+    Route,
+    RouteMap,
+)
 from vra_config.targets.routers.meaning import VYATTA, Meaning, SelectorRoute, meaning
+from vra_config.vendors.descriptions import about
 
 TITLE = "FRR"
 SUFFIX = "frr.conf"
@@ -66,108 +75,118 @@ def selector_interface(unit: int) -> str:
 
 def context(
     intent: RouterIntent, secrets: Mapping[str, str] | None = None, vendor: str = VYATTA
-) -> dict[str, Any]:
+) -> FrrContext:
     """Template data for one device, as `vendor`'s text means it. FRR can express everything
     the intent holds for routing, so nothing is refused; what is not routing (IPsec,
     firewall filters) is left out."""
     del secrets  # FRR holds no keys: IPsec is not configured by FRR
     m = meaning(intent, vendor)
-    return {
-        "hostname": intent.name,
-        "nht_resolve_via_default": m.nht_resolve_via_default,
-        "interfaces": _interfaces(intent),
-        "routes": [_route(r) for r in m.static_routes]
-        + [_selector_route(s) for s in m.selector_routes],
-        **_bgp(intent, m),
-    }
+    prefix_lists, route_maps, bgp = _bgp(intent, m)
+    return FrrContext(
+        hostname=intent.name,
+        nht_resolve_via_default=m.nht_resolve_via_default,
+        interfaces=_interfaces(intent),
+        routes=tuple(_route(r) for r in m.static_routes)
+        + tuple(_selector_route(s) for s in m.selector_routes),
+        prefix_lists=prefix_lists,
+        route_maps=route_maps,
+        bgp=bgp,
+    )
 
 
-def _interfaces(intent: RouterIntent) -> list[dict[str, Any]]:
+def _interfaces(intent: RouterIntent) -> tuple[Interface, ...]:
     out = [
-        {"name": interface_name("gre", t.number), "address": str(t.address)} for t in intent.tunnels
+        Interface(name=interface_name("gre", t.number), address=str(t.address))
+        for t in intent.tunnels
     ]
     out += [
-        {"name": interface_name("vti", v.number), "address": str(v.address)} for v in intent.vtis
+        Interface(name=interface_name("vti", v.number), address=str(v.address)) for v in intent.vtis
     ]
     out += [
-        {"name": interface_name(None, None, v.vlan), "address": str(v.address)}
+        Interface(name=interface_name(None, None, v.vlan), address=str(v.address))
         for v in intent.vlan_interfaces
     ]
-    return sorted(out, key=lambda i: i["name"])
+    return tuple(sorted(out, key=lambda i: i.name))
 
 
-def _route(r: StaticRoute) -> dict[str, Any]:
+def _route(r: StaticRoute) -> Route:
     via = str(r.next_hop) if r.next_hop is not None else interface_name(r.family, r.number)
-    return {"prefix": str(r.prefix), "via": via, "description": r.description}
+    return Route(prefix=str(r.prefix), via=via, description=r.description)
 
 
-def _selector_route(s: SelectorRoute) -> dict[str, Any]:
-    return {
-        "prefix": str(s.prefix),
-        "via": selector_interface(s.unit),
-        "description": f"{s.connection}: traffic selector, installed by Junos while up",
-    }
+def _selector_route(s: SelectorRoute) -> Route:
+    return Route(
+        prefix=str(s.prefix),
+        via=selector_interface(s.unit),
+        description=about(s.connection, "traffic selector, installed by Junos while up"),
+    )
 
 
-def _bgp(intent: RouterIntent, m: Meaning) -> dict[str, Any]:
-    prefix_lists: list[dict[str, Any]] = []
-    route_maps: list[dict[str, Any]] = []
-    neighbors: list[dict[str, Any]] = []
+def _route_map(
+    n: BgpNeighbor, direction: str, prefix_list: str | None, asn: int | None
+) -> RouteMap:
+    """One direction's route-map; a backup link as the packs render it (routemap.html:
+    `set local-preference`, `set as-path prepend`)."""
+    return RouteMap(
+        name=policy_names(n)[f"rm_{direction}"],
+        prefix_list=prefix_list,
+        deny=DENY_SEQUENCE,
+        local_preference=n.local_preference if direction == "in" else None,
+        prepend=" ".join([str(asn)] * n.prepend) if direction == "out" else None,
+    )
+
+
+def _bgp(
+    intent: RouterIntent, m: Meaning
+) -> tuple[tuple[PrefixList, ...], tuple[RouteMap, ...], RouterBlock[Neighbor] | None]:
+    """(prefix lists, route-maps, the router block); policies sorted by name, so the text is
+    byte-stable whatever order the links were walked in."""
+    prefix_lists: list[PrefixList] = []
+    route_maps: list[RouteMap] = []
+    neighbors: list[Neighbor] = []
     for n in intent.bgp_neighbors:
         names = policy_names(n)
         for direction, prefixes in (("in", n.accept), ("out", n.advertise)):
             pl = names[f"pl_{direction}"]
             if prefixes:
-                prefix_lists.append(
-                    {
-                        "name": pl,
-                        "rules": [
-                            {"seq": (i + 1) * RULE_STEP, "prefix": str(p)}
-                            for i, p in enumerate(prefixes)
-                        ],
-                    }
+                rules = tuple(
+                    PrefixRule(seq=(i + 1) * RULE_STEP, prefix=str(p))
+                    for i, p in enumerate(prefixes)
                 )
-            route_maps.append(
-                {
-                    "name": names[f"rm_{direction}"],
-                    "prefix_list": pl if prefixes else None,
-                    "deny": DENY_SEQUENCE,
-                    # a backup link, as the packs render it (routemap.html: `set
-                    # local-preference`, `set as-path prepend`)
-                    "local_preference": n.local_preference if direction == "in" else None,
-                    "prepend": " ".join([str(intent.asn)] * n.prepend)
-                    if direction == "out"
-                    else None,
-                }
-            )
+                prefix_lists.append(PrefixList(name=pl, rules=rules))
+            route_maps.append(_route_map(n, direction, pl if prefixes else None, intent.asn))
         neighbors.append(
-            {
-                "address": str(n.address),
-                "remote_as": n.remote_as,
-                "description": n.description,
-                "keepalive": n.keepalive,
-                "holdtime": n.holdtime,
-                "connect": n.connect_retry,
-                "import_map": names["rm_in"],
-                "export_map": names["rm_out"],
-                "multihop": n.multihop,
-                "as_override": n.connection in m.as_override,
-            }
+            Neighbor(
+                address=str(n.address),
+                remote_as=n.remote_as,
+                description=n.description,
+                keepalive=n.keepalive,
+                holdtime=n.holdtime,
+                connect=n.connect_retry,
+                import_map=names["rm_in"],
+                export_map=names["rm_out"],
+                multihop=n.multihop,
+                as_override=n.connection in m.as_override,
+            )
         )
-    return bgp_context(intent, neighbors, prefix_lists, route_maps, m.originated)
+    return (
+        tuple(sorted(prefix_lists, key=lambda p: p.name)),
+        tuple(sorted(route_maps, key=lambda r: r.name)),
+        router_block(intent, neighbors, m.originated),
+    )
 
 
 def render(intent: RouterIntent, plan_name: str, vendor: str = VYATTA) -> str:
     """The `frr.conf` of one device, as `vendor`'s rendering of it routes."""
-    from vra_config.targets.environment import environment, records
+    from vra_config.targets.environment import environment, template_vars
 
-    data = context(intent, vendor=vendor)
-    data["header"] = [
+    variables = template_vars(context(intent, vendor=vendor))
+    variables["header"] = [
         comment(f"vra-config: router {intent.name} ({intent.role}), {TITLE}"),
         comment(f"routing as the {vendor} text means it"),
         comment(f"plan: {plan_name}"),
         comment("For vra-config lab; GRE, IPsec and firewall filters are not FRR's."),
     ]
-    text = environment("frr").get_template("router.j2").render(vars(records(data)))
+    text = environment("frr").get_template("router.j2").render(variables)
     lines = [line.rstrip() for line in text.splitlines()]
     return "\n".join(line for line in lines if line) + "\n"

@@ -36,9 +36,10 @@ from dataclasses import dataclass
 from ipaddress import IPv4Network
 
 from vra_config.intent.records import RouterIntent, StaticRoute
+from vra_config.vendors import vsrx, vyatta
 
-VYATTA = "vyatta"
-VSRX = "vsrx"
+VYATTA = vyatta.NAME
+VSRX = vsrx.NAME
 VENDORS = (VYATTA, VSRX)
 
 

@@ -1,30 +1,33 @@
 """Render router intents into configuration text with a pack's jinja2 templates.
 
-The pack (`PACKS[vendor]`) turns a `RouterIntent` into template data; the templates under
-`templates/<vendor>/` print it; the text is then checked line by line: every line is a `set`
-command or a comment, none twice.
+The pack (`PACKS[vendor]`, a `RouterPack`) turns a `RouterIntent` into template data; the
+templates under `templates/<vendor>/` print it; the text is then checked line by line: every
+line is a `set` command or a comment, none twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 import jinja2
 
 from vra_config.intent.records import RouterIntent
 from vra_config.plan.findings import Finding, Mark, PlanError
-from vra_config.targets.base import REDACTED_KEY, REDACTED_NOTE, ROUTER_MARK, VendorError
-from vra_config.targets.environment import RenderBug, environment, records
-from vra_config.targets.routers import PACKS, paste
+from vra_config.targets.base import (
+    REDACTED_KEY,
+    REDACTED_NOTE,
+    ROUTER_MARK,
+    PackContext,
+    RouterPack,
+    VendorError,
+)
+from vra_config.targets.environment import RenderBug, environment, template_vars
+from vra_config.targets.routers import pack, paste
+from vra_config.vendors import pair_style
+from vra_config.vendors.common import CHASSIS_CLUSTER
 
 ENTRY_TEMPLATE = "router.j2"
-
-
-def pack(vendor: str) -> ModuleType:
-    return PACKS[vendor]
 
 
 def render_router(
@@ -34,37 +37,54 @@ def render_router(
     override: Path | None = None,
     secrets: Mapping[str, str] | None = None,
     notes: Sequence[str] = (),
+    context: PackContext | None = None,
 ) -> str:
     """The configuration text for one device (raises `VendorError` for what it cannot take).
 
     `secrets` maps a connection name to the key text to print for it; `notes` are header
     comment lines (the plan's acknowledged findings, so whoever pastes the file sees them).
+    `context` is the pack's template data when the caller built it already (`iter_rendered`
+    does, at its guard pass), so it is not built twice.
     """
     module = pack(vendor)
-    context: dict[str, Any] = module.context(intent, secrets or {})
-    context["header"] = [
-        module.comment(f"{ROUTER_MARK}{intent.name} ({intent.role}), {module.TITLE}"),
-        module.comment(f"plan: {plan_name}"),
-        *(module.comment(step) for step in paste.steps(vendor, intent.name, plan_name)),
-        *(module.comment(note) for note in notes),
-    ]
-    if intent.cluster is not None and vendor != "vsrx":
-        context["header"].append(
-            module.comment(
-                f"{intent.name} is a vSRX chassis cluster in the plan; rendered for {module.TITLE} "
-                "it is one stand-alone router on the cluster's reth addresses, with no failover"
-            )
-        )
-    if any((secrets or {}).get(p.connection) == REDACTED_KEY for p in intent.ipsec_peers):
-        context["header"].append(module.comment(REDACTED_NOTE))
+    if context is None:
+        context = module.context(intent, secrets or {})
+    variables = template_vars(context)
+    variables["header"] = _header(intent, vendor, module, plan_name, secrets or {}, notes)
     env = environment(vendor, str(override) if override else None)
     if override is None:
-        return normalise(env.get_template(ENTRY_TEMPLATE).render(vars(records(context))), module)
+        return normalise(env.get_template(ENTRY_TEMPLATE).render(variables), module)
     try:
-        text = env.get_template(ENTRY_TEMPLATE).render(vars(records(context)))
+        text = env.get_template(ENTRY_TEMPLATE).render(variables)
         return normalise(text, module)
     except Exception as exc:  # a user's template may raise anything: report it, located
         raise PlanError([template_finding(exc, override)]) from None
+
+
+def _header(
+    intent: RouterIntent,
+    vendor: str,
+    module: RouterPack,
+    plan_name: str,
+    secrets: Mapping[str, str],
+    notes: Sequence[str],
+) -> list[str]:
+    """The comment lines a device's file opens with: whose it is, how to paste, commit and
+    undo it, the plan's acknowledged findings, and what the reader must know about it."""
+    lines = [
+        f"{ROUTER_MARK}{intent.name} ({intent.role}), {module.TITLE}",
+        f"plan: {plan_name}",
+        *paste.steps(vendor, intent.name, plan_name),
+        *notes,
+    ]
+    if intent.cluster is not None and pair_style(vendor) != CHASSIS_CLUSTER:
+        lines.append(
+            f"{intent.name} is a vSRX chassis cluster in the plan; rendered for {module.TITLE} "
+            "it is one stand-alone router on the cluster's reth addresses, with no failover"
+        )
+    if any(secrets.get(p.connection) == REDACTED_KEY for p in intent.ipsec_peers):
+        lines.append(REDACTED_NOTE)
+    return [module.comment(line) for line in lines]
 
 
 def template_finding(exc: BaseException, override: Path) -> Finding:
@@ -116,7 +136,7 @@ def _shown_template(filename: str | None, override: Path) -> str | None:
         return f"{path.name} (the pack's own)"
 
 
-def normalise(text: str, module: ModuleType) -> str:
+def normalise(text: str, module: RouterPack) -> str:
     """Trim each line, drop blank ones, and check the output's shape."""
     lines = [line.rstrip() for line in text.splitlines()]
     lines = [line for line in lines if line]
@@ -152,9 +172,10 @@ def iter_rendered(
     single line is printed.
     """
     problems: list[Finding] = []
+    contexts: dict[str, PackContext] = {}
     for name in sorted(vendors):
         try:
-            pack(vendors[name]).context(intents[name], secrets or {})
+            contexts[name] = pack(vendors[name]).context(intents[name], secrets or {})
         except VendorError as exc:
             problems += exc.findings
     if problems:
@@ -162,7 +183,15 @@ def iter_rendered(
     return (
         (
             output_name(name, vendors[name]),
-            render_router(intents[name], vendors[name], plan_name, override, secrets, notes),
+            render_router(
+                intents[name],
+                vendors[name],
+                plan_name,
+                override,
+                secrets,
+                notes,
+                contexts.pop(name),  # rendered once: memory holds the contexts left
+            ),
         )
         for name in sorted(vendors)
     )

@@ -23,17 +23,36 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from ipaddress import IPv4Network
-from typing import Any
+from ipaddress import IPv4Address, IPv4Network
 
 from vra_config.intent.design import loop_behind_gateway
-from vra_config.intent.records import IpsecPeer, LinkEnd, RouterIntent
+from vra_config.intent.records import GreTunnel, InboundFilter, IpsecPeer, LinkEnd, RouterIntent
 from vra_config.plan.findings import Finding, PlanPath
-from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface, withheld_key
+from vra_config.targets.base import REDACTED_KEY, Problems, vendor_interface, withheld_key
 from vra_config.targets.routers import vsrx_cluster
 from vra_config.targets.routers.meaning import VSRX, meaning
+from vra_config.targets.routers.vsrx_context import (
+    AddressEntry,
+    BgpGroup,
+    DeadPeerDetection,
+    GreUnit,
+    LinkFilter,
+    PrefixList,
+    ProtectTerm,
+    SecurityPolicy,
+    St0Unit,
+    StaticRoute,
+    TrafficSelector,
+    VlanUnit,
+    Vpn,
+    VsrxContext,
+    ZoneBinding,
+    ZoneInterface,
+    Zones,
+)
+from vra_config.vendors import vsrx as vendor
 
-TITLE = "Junos on vSRX"
+TITLE = vendor.TITLE
 SUFFIX = "vsrx.set"
 
 #: IBM's provisioning (ibm-vsrx-default-standalone.conf).
@@ -48,9 +67,9 @@ DEFAULT_SITE_LAN_INTERFACE = "ge-0/0/1.0"
 #: on a site, every link leads to IBM Cloud.
 DEFAULT_LINK_ZONE = {"powervs": "POWERVS", "site": "ENTERPRISE", "router": "BACKBONE"}
 DEFAULT_SITE_LINK_ZONE = "IBM-CLOUD"
-GR = "gr-0/0/0"
+GR = vendor.GR
 #: Policy-name stand-in for what sits behind the device; plan names never hold "_", so policy
-#: names `<from>_to_<to>` are unique.
+#: names `<from>_to_<to>` are unique (`vendor.policy_name`).
 LOCAL_GROUP = "local_networks"
 
 NAME_MAX = 32  # IKE and IPsec object names
@@ -89,18 +108,13 @@ PRF_SOURCE = (
     "statement/prf-algorithm-edit-security-ike-proposal.html"
 )
 #: Dead-peer detection like the Vyatta pack's: probe every 30 s, down after 4 misses.
-DPD = {"interval": 30, "threshold": 4}
+DPD = DeadPeerDetection(interval=30, threshold=4)
 IKE_PORTS = (500, 4500)
 
 
-UNQUOTABLE = re.compile(r'["\\\x00-\x1f\x7f]')
-
-
-def quote(text: str) -> str:
-    """Double-quote a value for Junos; the plan model already refuses `"` and backslashes."""
-    if UNQUOTABLE.search(text):
-        raise ValueError(f"cannot quote {text!r} for Junos")
-    return f'"{text}"'
+#: Quoting and unit names are the vendor's (`vendors/vsrx.py`), shared with `running/`.
+quote = vendor.quote
+unit_name = vendor.tunnel_interface
 
 
 def comment(text: str) -> str:
@@ -108,70 +122,66 @@ def comment(text: str) -> str:
     return f"# {text}"
 
 
-def unit_name(family: str, number: int) -> str:
-    return f"{GR}.{number}" if family == "gre" else f"st0.{number}"
-
-
 def _end_interface(end: LinkEnd) -> str:
     if end.family is not None:
         assert end.number is not None
         return unit_name(end.family, end.number)
-    return f"{end.interface.get('vsrx') if end.interface else None}.{end.vlan}"
+    return f"{end.interface.get(vendor.NAME) if end.interface else None}.{end.vlan}"
 
 
-def _net(prefix: IPv4Network) -> str:
-    return f"net-{prefix}"
-
-
-class _Problems:
-    def __init__(self) -> None:
-        self.found: list[Finding] = []
-
-    def add(self, path: PlanPath, message: str, rule: str = "VRC702") -> None:
-        self.found.append(Finding(path, message, rule=rule))
-
-
-def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
+def context(intent: RouterIntent, secrets: Mapping[str, str]) -> VsrxContext:
     """Template data for one vSRX; raises `VendorError` for what Junos cannot take."""
-    problems = _Problems()
+    problems = Problems("VRC702", TITLE, quote)
     for end in intent.links:
         if len(end.connection) > NAME_MAX:  # plan names are shorter: a guard
             problems.add(("connections", end.connection), "name longer than 32 characters")
-    ctx: dict[str, Any] = {
-        "gre_units": [
-            {
-                "unit": t.number,
-                "description": quote(t.description),
-                "source": str(t.local_ip),
-                "destination": str(t.remote_ip),
-                "address": str(t.address),
-                "mtu": t.mtu,
-            }
-            for t in intent.tunnels
-        ],
-        "st0_units": _st0_units(intent),
-        "vlan_units": (units := _vlan_units(intent, problems)),
-        "vlan_ports": sorted({u["interface"] for u in units}),
-        "tcp_mss": _tcp_mss(intent),
-        "routes": _routes(intent),
-    }
-    ctx.update(_ipsec(intent, secrets, problems))
-    ctx.update(_zones_and_policies(intent))
-    problems.found += _site_zone_problems(intent, ctx)
-    ctx["protect_terms"] = _protect_terms(intent)
-    ctx["protect_filter"] = intent.loopback_filter
-    ctx["firewalls"] = [_firewall(f) for f in intent.filters]
-    ctx.update(_bgp(intent))
+    gre_units = tuple(_gre_unit(t) for t in intent.tunnels)
+    vlan_units = _vlan_units(intent, problems)
+    tcp_mss = _tcp_mss(intent)
+    vpns = _ipsec(intent, secrets, problems)
+    zones = _zones_and_policies(intent)
+    problems.found += _site_zone_problems(intent, zones)
     _loops_behind(intent, problems)
     # a chassis cluster (IBM's vSRX HA pair): tunnels on the reths, notes on where they start
-    problems.found += vsrx_cluster.check(intent, ctx)
-    ctx["cluster_notes"] = vsrx_cluster.notes(intent, comment) + _notes(intent, ctx)
-    if problems.found:
-        raise VendorError(problems.found)
-    return ctx
+    problems.found += vsrx_cluster.check(intent, gre_units, vpns)
+    problems.raise_any()
+    groups, prefix_lists = _bgp(intent)
+    return VsrxContext(
+        gre_units=gre_units,
+        st0_units=_st0_units(intent),
+        vlan_units=vlan_units,
+        vlan_ports=tuple(sorted({u.interface for u in vlan_units})),
+        tcp_mss=tcp_mss,
+        routes=_routes(intent),
+        vpns=vpns,
+        own_zone=zones.own_zone,
+        zone_bindings=zones.zone_bindings,
+        zone_interfaces=zones.zone_interfaces,
+        addresses=zones.addresses,
+        policies=zones.policies,
+        protect_terms=_protect_terms(intent),
+        protect_filter=intent.loopback_filter,
+        firewalls=tuple(_firewall(f) for f in intent.filters),
+        asn=intent.asn if groups else None,
+        router_id=str(intent.router_id) if intent.router_id and groups else None,
+        bgp_groups=groups,
+        prefix_lists=prefix_lists,
+        cluster_notes=(*vsrx_cluster.notes(intent, comment), *_notes(intent, tcp_mss)),
+    )
 
 
-def _loops_behind(intent: RouterIntent, problems: _Problems) -> None:
+def _gre_unit(t: GreTunnel) -> GreUnit:
+    return GreUnit(
+        unit=t.number,
+        description=quote(t.description),
+        source=str(t.local_ip),
+        destination=str(t.remote_ip),
+        address=str(t.address),
+        mtu=t.mtu,
+    )
+
+
+def _loops_behind(intent: RouterIntent, problems: Problems) -> None:
     """Refuse a route a workspace behind a Transit Gateway would drop as a loop (VRC909):
     `as-override` rewrites only the neighbour's AS (the gateway's), not the workspace's
     behind it, and Junos has no re-origination the pack could render instead."""
@@ -182,27 +192,27 @@ def _loops_behind(intent: RouterIntent, problems: _Problems) -> None:
             )
 
 
-def _st0_units(intent: RouterIntent) -> list[dict[str, Any]]:
+def _st0_units(intent: RouterIntent) -> tuple[St0Unit, ...]:
     vtis = {v.number: v for v in intent.vtis}
     units = []
     for p in intent.ipsec_peers:
         assert p.number is not None
         v = vtis.get(p.number)
         units.append(
-            {
-                "unit": p.number,
-                "description": quote(v.description if v else p.description),
-                "address": str(v.address) if v else None,
-                "mtu": v.mtu if v else None,
-            }
+            St0Unit(
+                unit=p.number,
+                description=quote(v.description if v else p.description),
+                address=str(v.address) if v else None,
+                mtu=v.mtu if v else None,
+            )
         )
-    return sorted(units, key=lambda u: u["unit"])
+    return tuple(sorted(units, key=lambda u: u.unit))
 
 
-def _vlan_units(intent: RouterIntent, problems: _Problems) -> list[dict[str, Any]]:
+def _vlan_units(intent: RouterIntent, problems: Problems) -> tuple[VlanUnit, ...]:
     units = []
     for v in intent.vlan_interfaces:
-        port = vendor_interface("vsrx", v.interface, v.connection, problems.found)
+        port = vendor_interface(vendor.NAME, v.interface, v.connection, problems.found)
         if port != "missing" and not PHYSICAL_RE.fullmatch(port):
             problems.add(
                 ("connections", v.connection, "interface"),
@@ -210,14 +220,14 @@ def _vlan_units(intent: RouterIntent, problems: _Problems) -> list[dict[str, Any
                 "becomes its unit",
             )
         units.append(
-            {
-                "interface": port,
-                "unit": v.vlan,
-                "description": quote(v.description),
-                "address": str(v.address),
-            }
+            VlanUnit(
+                interface=port,
+                unit=v.vlan,
+                description=quote(v.description),
+                address=str(v.address),
+            )
         )
-    return units
+    return tuple(units)
 
 
 def _tcp_mss(intent: RouterIntent) -> dict[str, int]:
@@ -238,7 +248,7 @@ def _tcp_mss(intent: RouterIntent) -> dict[str, int]:
     return out
 
 
-def _routes(intent: RouterIntent) -> list[dict[str, str]]:
+def _routes(intent: RouterIntent) -> tuple[StaticRoute, ...]:
     """The statics Junos needs (`meaning.py`): not the policy-based ones (traffic selectors
     install those routes on st0 themselves), nor the re-originating ones (Junos rewrites the
     AS path instead, `as-override`, see _bgp)."""
@@ -249,11 +259,11 @@ def _routes(intent: RouterIntent) -> list[dict[str, str]]:
         else:
             assert r.family is not None and r.number is not None
             via = unit_name(r.family, r.number)
-        routes.append({"prefix": str(r.prefix), "next_hop": via})
-    return routes
+        routes.append(StaticRoute(prefix=str(r.prefix), next_hop=via))
+    return tuple(routes)
 
 
-def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: _Problems) -> dict[str, Any]:
+def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: Problems) -> tuple[Vpn, ...]:
     vpns = []
     external = (
         (intent.site_interface or DEFAULT_SITE_INTERFACE)
@@ -292,35 +302,35 @@ def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: _Problems
             )
             key = ""
         vpns.append(_vpn(p, key, external))
-    return {"vpns": vpns}
+    return tuple(vpns)
 
 
-def _vpn(p: IpsecPeer, key: str, external: str) -> dict[str, Any]:
+def _vpn(p: IpsecPeer, key: str, external: str) -> Vpn:
     gcm_ike = p.ike.encryption.endswith("gcm")
-    return {
-        "name": p.connection,
-        "ike_encryption": ENCRYPTION[p.ike.encryption],
-        "ike_hash": None if gcm_ike else IKE_HASH[p.ike.integrity],
-        "dh_group": f"group{p.ike.dh_group}",
-        "ike_lifetime": p.ike.lifetime,
-        "version": "v2-only" if p.ike.version == 2 else "v1-only",
-        "main_mode": p.ike.version == 1,
-        "psk": quote(key),
-        "psk_withheld": comment(withheld_key(p.connection)) if key == REDACTED_KEY else None,
-        "peer": str(p.remote_address),
-        "local": str(p.local_address),
-        "external": external,
-        "dpd": DPD,
-        "esp_encryption": ENCRYPTION[p.esp.encryption],
-        "esp_hash": ESP_HASH[p.esp.integrity] if p.esp.integrity else None,
-        "esp_lifetime": p.esp.lifetime,
-        "pfs": None if p.esp.pfs == "off" else f"group{p.esp.pfs}",
-        "bind": unit_name("vti", p.number or 0),
-        "selectors": [
-            {"name": f"ts{i + 1}", "local": str(local), "remote": str(remote)}
+    return Vpn(
+        name=vendor.object_names(p.connection)["ike"],
+        ike_encryption=ENCRYPTION[p.ike.encryption],
+        ike_hash=None if gcm_ike else IKE_HASH[p.ike.integrity],
+        dh_group=f"group{p.ike.dh_group}",
+        ike_lifetime=p.ike.lifetime,
+        version="v2-only" if p.ike.version == 2 else "v1-only",
+        main_mode=p.ike.version == 1,
+        psk=quote(key),
+        psk_withheld=comment(withheld_key(p.connection)) if key == REDACTED_KEY else None,
+        peer=str(p.remote_address),
+        local=str(p.local_address),
+        external=external,
+        dpd=DPD,
+        esp_encryption=ENCRYPTION[p.esp.encryption],
+        esp_hash=ESP_HASH[p.esp.integrity] if p.esp.integrity else None,
+        esp_lifetime=p.esp.lifetime,
+        pfs=None if p.esp.pfs == "off" else f"group{p.esp.pfs}",
+        bind=unit_name("vti", p.number or 0),
+        selectors=tuple(
+            TrafficSelector(name=f"ts{i + 1}", local=str(local), remote=str(remote))
             for i, (local, remote) in enumerate(p.policies)
-        ],
-    }
+        ),
+    )
 
 
 def _zone(end: LinkEnd, site: bool) -> str:
@@ -329,20 +339,17 @@ def _zone(end: LinkEnd, site: bool) -> str:
     return DEFAULT_SITE_LINK_ZONE if site else DEFAULT_LINK_ZONE[end.other_kind]
 
 
-def _zones_and_policies(intent: RouterIntent) -> dict[str, Any]:
+def _zones_and_policies(intent: RouterIntent) -> Zones:
     """Each link's interface in a zone; policies permitting exactly the planned pairs."""
-    zone_lines = []
-    for end in intent.links:
-        services = ["ping"]
-        protocols = ["bgp"] if end.bgp_peer is not None else []
-        zone_lines.append(
-            {
-                "zone": _zone(end, intent.site),
-                "interface": _end_interface(end),
-                "services": services,
-                "protocols": protocols,
-            }
+    zone_lines = [
+        ZoneInterface(
+            zone=_zone(end, intent.site),
+            interface=_end_interface(end),
+            services=("ping",),
+            protocols=("bgp",) if end.bgp_peer is not None else (),
         )
+        for end in intent.links
+    ]
     # Groups of prefixes that talk to each other through this device: what sits behind it,
     # and what arrives over each link. Traffic from group S to group T is planned when T's far
     # end can route back to S (S's prefixes are exported over T's link) and S's far end was
@@ -353,7 +360,7 @@ def _zones_and_policies(intent: RouterIntent) -> dict[str, Any]:
     # and printing an `IPv4Network` (pure Python) there was most of a large vSRX render.
     order = sorted({*intent.own_prefixes, *(p for e in intent.links for p in e.imports)})
     rank = {p: i for i, p in enumerate(order)}
-    names = [_net(p) for p in order]
+    names = [vendor.address_name(str(p)) for p in order]
 
     def ids(prefixes: Iterable[IPv4Network]) -> frozenset[int]:
         return frozenset(rank[p] for p in prefixes if p in rank)
@@ -376,15 +383,15 @@ def _zones_and_policies(intent: RouterIntent) -> dict[str, Any]:
                 continue
             used.update(sources, destinations)
             policies.append(
-                {
-                    "name": f"{src_name}_to_{dst_name}",
-                    "from": src_zone,
-                    "to": dst_zone,
-                    "sources": [names[i] for i in sources],
-                    "destinations": [names[i] for i in destinations],
-                }
+                SecurityPolicy(
+                    name=vendor.policy_name(src_name, dst_name),
+                    from_zone=src_zone,
+                    to_zone=dst_zone,
+                    sources=tuple(names[i] for i in sources),
+                    destinations=tuple(names[i] for i in destinations),
+                )
             )
-    bindings: list[dict[str, str]] = []
+    bindings: list[ZoneBinding] = []
     wan = _site_wan(intent)
     if wan is not None:
         zone_lines.append(wan)
@@ -392,15 +399,15 @@ def _zones_and_policies(intent: RouterIntent) -> dict[str, Any]:
         # IBM provisions its routers' zones; a site's LAN must be bound by us, or the
         # zone the policies name holds no interface and nothing matches them.
         lan = intent.site_lan_interface or DEFAULT_SITE_LAN_INTERFACE
-        bindings.append({"zone": own_zone, "interface": lan})
-    return {
+        bindings.append(ZoneBinding(zone=own_zone, interface=lan))
+    return Zones(
         # the zone of what sits behind the device exists (IBM's SL-PRIVATE) or is created
-        "own_zone": own_zone if intent.own_prefixes and policies and not bindings else None,
-        "zone_bindings": bindings,
-        "zone_interfaces": sorted(zone_lines, key=lambda z: (z["zone"], z["interface"])),
-        "addresses": [{"name": names[i], "prefix": str(order[i])} for i in sorted(used)],
-        "policies": sorted(policies, key=lambda p: (p["from"], p["to"], p["name"])),
-    }
+        own_zone=own_zone if intent.own_prefixes and policies and not bindings else None,
+        zone_bindings=tuple(bindings),
+        zone_interfaces=tuple(sorted(zone_lines, key=lambda z: (z.zone, z.interface))),
+        addresses=tuple(AddressEntry(name=names[i], prefix=str(order[i])) for i in sorted(used)),
+        policies=tuple(sorted(policies, key=lambda p: (p.from_zone, p.to_zone, p.name))),
+    )
 
 
 #: Units that are never a site's LAN or WAN port: tunnels (st0, gr-, ip-, lt-), the loopback
@@ -408,7 +415,7 @@ def _zones_and_policies(intent: RouterIntent) -> dict[str, Any]:
 NOT_A_PORT = re.compile(r"(?:st0|gr-|ip-|lt-|lo0|fxp[0-9]|em[0-9])")
 
 
-def _site_zone_problems(intent: RouterIntent, ctx: dict[str, Any]) -> list[Finding]:
+def _site_zone_problems(intent: RouterIntent, zones: Zones) -> list[Finding]:
     """A site's units each in one zone, its LAN and WAN on ports, and its WAN zone apart.
 
     Junos puts an interface in exactly one security zone, so a LAN unit that is the WAN unit
@@ -435,15 +442,16 @@ def _site_zone_problems(intent: RouterIntent, ctx: dict[str, Any]) -> list[Findi
                     rule="VRC710",
                 )
             )
-    zones: dict[str, str] = {}
-    for line in [*ctx["zone_bindings"], *ctx["zone_interfaces"]]:
-        first = zones.setdefault(line["interface"], line["zone"])
-        if first != line["zone"] and line["interface"] not in flagged:
+    zone_of: dict[str, str] = {}
+    placed: list[ZoneBinding | ZoneInterface] = [*zones.zone_bindings, *zones.zone_interfaces]
+    for line in placed:
+        first = zone_of.setdefault(line.interface, line.zone)
+        if first != line.zone and line.interface not in flagged:
             key = "lan_interface" if intent.site_lan_interface else "interface"
             found.append(
                 Finding(
                     (*base, key),
-                    f"{line['interface']} would be in zones {first} and {line['zone']}, and "
+                    f"{line.interface} would be in zones {first} and {line.zone}, and "
                     "Junos puts an interface in exactly one security zone (the commit "
                     "fails); give the LAN its own unit, apart from the WAN unit and the "
                     "tunnels' st0/gr-0/0/0 units",
@@ -465,7 +473,7 @@ def _site_zone_problems(intent: RouterIntent, ctx: dict[str, Any]) -> list[Findi
     return found
 
 
-def _site_wan(intent: RouterIntent) -> dict[str, Any] | None:
+def _site_wan(intent: RouterIntent) -> ZoneInterface | None:
     """A site's interface holding its `address`, in its WAN zone, letting in what the links
     need of the box itself; None when no link of the plan starts there.
 
@@ -477,31 +485,28 @@ def _site_wan(intent: RouterIntent) -> dict[str, Any] | None:
     (Megaport) starts on its own unit, so it leaves the WAN unit alone."""
     if not intent.site or not any(e.family == "gre" or e.via == "ipsec" for e in intent.links):
         return None
-    services = ["ping"]
-    if intent.ipsec_peers:
-        services.append("ike")
-    return {
-        "zone": intent.site_wan_zone or DEFAULT_SITE_WAN_ZONE,
-        "interface": intent.site_interface or DEFAULT_SITE_INTERFACE,
-        "services": services,
-        "protocols": ["bgp"] if intent.site_direct_link else [],
-    }
+    return ZoneInterface(
+        zone=intent.site_wan_zone or DEFAULT_SITE_WAN_ZONE,
+        interface=intent.site_interface or DEFAULT_SITE_INTERFACE,
+        services=("ping", "ike") if intent.ipsec_peers else ("ping",),
+        protocols=("bgp",) if intent.site_direct_link else (),
+    )
 
 
-def _notes(intent: RouterIntent, ctx: Mapping[str, Any]) -> list[str]:
+def _notes(intent: RouterIntent, tcp_mss: Mapping[str, int]) -> list[str]:
     """Header comments for what this file changes beyond the plan's own objects: the WAN
     unit's inbound services, and the box-wide TCP MSS clamp."""
     notes = []
     wan = _site_wan(intent)
     if wan is not None:
-        allowed = ", ".join([*wan["services"], *wan["protocols"]])
+        allowed = ", ".join([*wan.services, *wan.protocols])
         notes.append(
-            f"{wan['interface']}: host-inbound-traffic set on the interface ({allowed}) "
-            f"replaces what zone {wan['zone']} allows to the box on it (Juniper, Understanding "
+            f"{wan.interface}: host-inbound-traffic set on the interface ({allowed}) "
+            f"replaces what zone {wan.zone} allows to the box on it (Juniper, Understanding "
             "How to Control Inbound Traffic Based on Traffic Types); add any other service it "
             "must keep (ssh, dhcp, another BGP session) to this interface before committing"
         )
-    mss = ctx["tcp_mss"].get("all-tcp")
+    mss = tcp_mss.get("all-tcp")
     if mss is not None:
         notes.append(
             f"security flow tcp-mss all-tcp mss {mss} clamps every TCP session through this "
@@ -510,41 +515,38 @@ def _notes(intent: RouterIntent, ctx: Mapping[str, Any]) -> list[str]:
     return [comment(n) for n in notes]
 
 
-def _protect_terms(intent: RouterIntent) -> list[dict[str, Any]]:
+def _protect_terms(intent: RouterIntent) -> tuple[ProtectTerm, ...]:
     """Loopback-filter terms letting exactly the planned peers reach the box."""
     if intent.loopback_filter is None:
-        return []
+        return ()
     terms = []
     for end in intent.links:
+        names = vendor.object_names(end.connection)
         if end.family == "gre" and end.remote_ip is not None:
-            terms.append(_term(f"{end.connection}-gre", end.remote_ip, "gre"))
+            terms.append(_term(names["gre_term"], end.remote_ip, "gre"))
         if end.via == "ipsec" and end.remote_ip is not None:
-            terms.append(_term(f"{end.connection}-ike", end.remote_ip, "udp", ports=IKE_PORTS))
-            terms.append(_term(f"{end.connection}-esp", end.remote_ip, "esp"))
+            terms.append(_term(names["ike_term"], end.remote_ip, "udp", ports=IKE_PORTS))
+            terms.append(_term(names["esp_term"], end.remote_ip, "esp"))
         if end.bgp_peer is not None:
-            terms.append(_term(f"{end.connection}-bgp", end.bgp_peer, "tcp", port="bgp"))
+            terms.append(_term(names["bgp_term"], end.bgp_peer, "tcp", port="bgp"))
         # ICMP from the far end: pinging the BGP peer is IBM's first troubleshooting step,
         # and path-MTU discovery needs "fragmentation needed" from the tunnel and its
         # endpoint; IBM's PROTECT-IN accepts ICMP only to the management addresses.
         for i, source in enumerate(sorted({a for a in (end.remote_ip, end.bgp_peer) if a})):
             terms.append(_term(f"{end.connection}-icmp{i + 1}", source, "icmp"))
-    return terms
+    return tuple(terms)
 
 
 def _term(
     name: str,
-    source: Any,
+    source: IPv4Address,
     protocol: str,
     ports: tuple[int, ...] = (),
     port: str | None = None,
-) -> dict[str, Any]:
-    return {
-        "name": name,
-        "source": f"{source}/32",
-        "protocol": protocol,
-        "destination_ports": list(ports),
-        "port": port,
-    }
+) -> ProtectTerm:
+    return ProtectTerm(
+        name=name, source=f"{source}/32", protocol=protocol, destination_ports=ports, port=port
+    )
 
 
 #: ICMP errors a link filter lets in from any source: unreachable (type 3, with
@@ -554,56 +556,57 @@ def _term(
 ICMP_ERRORS = ("unreachable", "time-exceeded")
 
 
-def _firewall(f: Any) -> dict[str, Any]:
+def _firewall(f: InboundFilter) -> LinkFilter:
     if f.family is not None:
+        assert f.number is not None  # a tunnel's filter names its tunnel
         unit = unit_name(f.family, f.number)
     else:
-        unit = f"{f.interface.get('vsrx') if f.interface else None}.{f.vlan}"
+        unit = f"{f.interface.get(vendor.NAME) if f.interface else None}.{f.vlan}"
     interface, number = unit.rsplit(".", 1)
-    return {
-        "name": f"FW-{f.connection}-IN",
-        "interface": interface,
-        "unit": number,
-        "sources": [str(p) for p in f.sources],
-        "icmp_errors": list(ICMP_ERRORS),
-    }
+    return LinkFilter(
+        name=vendor.object_names(f.connection)["firewall"],
+        interface=interface,
+        unit=number,
+        sources=tuple(str(p) for p in f.sources),
+        icmp_errors=ICMP_ERRORS,
+    )
 
 
-def _bgp(intent: RouterIntent) -> dict[str, Any]:
+def _bgp(intent: RouterIntent) -> tuple[tuple[BgpGroup, ...], tuple[PrefixList, ...]]:
+    """(groups, prefix lists by name): one external group per BGP link."""
     overridden = meaning(intent, VSRX).as_override
     groups = []
     prefix_lists = []
     for n in intent.bgp_neighbors:
+        names = vendor.object_names(n.connection)
         for direction, prefixes in (("in", n.accept), ("out", n.advertise)):
             if prefixes:
                 prefix_lists.append(
-                    {"name": f"{n.connection}-{direction}", "prefixes": [str(p) for p in prefixes]}
+                    PrefixList(
+                        name=names[f"prefix_list_{direction}"],
+                        prefixes=tuple(str(p) for p in prefixes),
+                    )
                 )
         groups.append(
-            {
-                "name": n.connection,
-                "description": quote(n.description),
-                "peer_as": n.remote_as,
-                "local_address": str(n.local_address),
-                "neighbor": str(n.address),
-                "hold_time": n.holdtime,
-                "import": f"IMPORT-{n.connection}",
-                "export": f"EXPORT-{n.connection}",
-                "import_list": f"{n.connection}-in" if n.accept else None,
-                "export_list": f"{n.connection}-out" if n.advertise else None,
+            BgpGroup(
+                name=names["bgp_group"],
+                description=quote(n.description),
+                peer_as=n.remote_as,
+                local_address=str(n.local_address),
+                neighbor=str(n.address),
+                hold_time=n.holdtime,
+                import_policy=names["import_policy"],
+                export_policy=names["export_policy"],
+                import_list=names["prefix_list_in"] if n.accept else None,
+                export_list=names["prefix_list_out"] if n.advertise else None,
                 # Juniper: `remove-private` keeps the neighbour's own AS and points to
                 # `as-override`; Junos also withholds routes from peers in the AS they were
                 # learned from unless `advertise-peer-as` (both under `protocols bgp group`).
-                "as_override": n.connection in overridden,
-                "multihop": n.multihop,
+                as_override=n.connection in overridden,
+                multihop=n.multihop,
                 # a backup link (Junos policy `then local-preference`, `then as-path-prepend`)
-                "local_preference": n.local_preference,
-                "prepend": quote(" ".join([str(intent.asn)] * n.prepend)) if n.prepend else None,
-            }
+                local_preference=n.local_preference,
+                prepend=quote(" ".join([str(intent.asn)] * n.prepend)) if n.prepend else None,
+            )
         )
-    return {
-        "asn": intent.asn if groups else None,
-        "router_id": str(intent.router_id) if intent.router_id and groups else None,
-        "bgp_groups": groups,
-        "prefix_lists": sorted(prefix_lists, key=lambda p: p["name"]),
-    }
+    return tuple(groups), tuple(sorted(prefix_lists, key=lambda p: p.name))

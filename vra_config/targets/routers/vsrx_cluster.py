@@ -4,7 +4,8 @@ A vSRX high-availability pair is a Junos chassis cluster (IBM's HA profile, ibm-
 `defaults/vsrx_ha_default.conf`): one configuration for both nodes, the private VLAN on
 `reth0.0` (zone SL-PRIVATE) and the public one on `reth1.0` (zone SL-PUBLIC), both reths in
 redundancy group 1. The pack renders a cluster like a single vSRX whose addresses are the
-reths'; this module adds what differs, through two hooks in `vsrx.context`:
+reths'; this module adds what differs, through two hooks in `vsrx.context`, both typed
+with the pack's records (`vsrx_context.py`):
 
 - `check` refuses a render that would start a tunnel where it does not follow the cluster:
   a GRE `tunnel source` or IKE `local-address` on a node's own (management) address, or an
@@ -41,45 +42,47 @@ What Juniper documents, and what is rendered for it:
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from vra_config.intent.records import RouterIntent
 from vra_config.plan.findings import Finding
+from vra_config.targets.routers.vsrx_context import GreUnit, Vpn
 
 RETH_PREFIX = "reth"
 
 
-def check(intent: RouterIntent, ctx: dict[str, Any]) -> list[Finding]:
-    """What in `ctx` would start a tunnel off the cluster's reths (empty when all is well)."""
+def check(intent: RouterIntent, gre_units: Sequence[GreUnit], vpns: Sequence[Vpn]) -> list[Finding]:
+    """What in the pack's GRE units and VPNs would start a tunnel off the cluster's reths
+    (empty when all is well)."""
     cluster = intent.cluster
     if cluster is None:
         return []
     own = {str(a) for a in cluster.node_addresses}
     found = []
-    for unit in ctx["gre_units"]:
-        if unit["source"] in own:
+    for unit in gre_units:
+        if unit.source in own:
             found.append(
                 Finding(
                     ("routers", intent.name, "private", "address"),
-                    f"gr-0/0/0.{unit['unit']} would start on {unit['source']}, a node's own "
+                    f"gr-0/0/0.{unit.unit} would start on {unit.source}, a node's own "
                     f"address; a cluster's GRE starts on {cluster.private_interface}'s",
                     rule="VRC953",
                 )
             )
-    for vpn in ctx["vpns"]:
-        if vpn["local"] in own or not vpn["external"].startswith(RETH_PREFIX):
+    for vpn in vpns:
+        if vpn.local in own or not vpn.external.startswith(RETH_PREFIX):
             found.append(
                 Finding(
-                    ("connections", vpn["name"]),
-                    f"IKE gateway {vpn['name']} would bind to {vpn['external']} / "
-                    f"{vpn['local']}, not to the cluster's {cluster.public_interface}",
+                    ("connections", vpn.name),
+                    f"IKE gateway {vpn.name} would bind to {vpn.external} / "
+                    f"{vpn.local}, not to the cluster's {cluster.public_interface}",
                     rule="VRC953",
                 )
             )
     return found
 
 
-def notes(intent: RouterIntent, comment: Any) -> list[str]:
+def notes(intent: RouterIntent, comment: Callable[[str], str]) -> list[str]:
     """Comment lines for the top of a cluster's configuration."""
     cluster = intent.cluster
     if cluster is None:

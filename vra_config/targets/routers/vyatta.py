@@ -17,16 +17,41 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
 
 from vra_config.intent.design import pinned_reorigination
-from vra_config.intent.records import BgpNeighbor, IpsecPeer, RouterIntent
-from vra_config.plan.findings import Finding, PlanPath
-from vra_config.targets.base import REDACTED_KEY, VendorError, vendor_interface, withheld_key
+from vra_config.intent.records import (
+    BgpNeighbor,
+    GreTunnel,
+    InboundFilter,
+    IpsecPeer,
+    RouterIntent,
+    VlanInterface,
+    Vti,
+)
+from vra_config.plan.findings import PlanPath
+from vra_config.targets.base import REDACTED_KEY, Problems, vendor_interface, withheld_key
 from vra_config.targets.routers import vyatta_ha
-from vra_config.targets.routers.bgp import bgp_context, policy_names
+from vra_config.targets.routers.bgp import policy_names, router_block
+from vra_config.targets.routers.vyatta_context import (
+    BgpLines,
+    DeadPeerDetection,
+    EspGroup,
+    FirewallLines,
+    IkeGroup,
+    NeighborLines,
+    NumberedRule,
+    PeerLines,
+    PolicyTunnel,
+    PrefixListLines,
+    RouteLines,
+    RouteMapLines,
+    TunnelLines,
+    VifLines,
+    VyattaContext,
+)
+from vra_config.vendors import vyatta as vendor
 
-TITLE = "Vyatta 5600"
+TITLE = vendor.TITLE
 SUFFIX = "vyatta.set"
 
 POLICY_NAME_RE = re.compile(r"[-a-zA-Z0-9.]+")
@@ -57,21 +82,12 @@ HASH = {
 }
 #: Dead-peer detection on route-based peers, so a VTI notices a dead peer and BGP or a
 #: backup route takes over: restart the SA after 30 s without answers, give up at 120 s.
-DPD = {"action": "restart", "interval": 30, "timeout": 120}
+DPD = DeadPeerDetection(action="restart", interval=30, timeout=120)
 
 
-UNQUOTABLE = re.compile(r"['\x00-\x1f\x7f]")
-
-
-def quote(text: str) -> str:
-    """Single-quote a value as `show configuration commands` prints it.
-
-    The plan model already refuses quotes, backslashes and control characters in free text;
-    this refuses them again so no caller can put an unquotable value into a line.
-    """
-    if UNQUOTABLE.search(text):
-        raise ValueError(f"cannot quote {text!r} for Vyatta")
-    return f"'{text}'"
+#: Quoting and interface names are the vendor's (`vendors/vyatta.py`), shared with `running/`.
+quote = vendor.quote
+interface_name = vendor.tunnel_interface
 
 
 def comment(text: str) -> str:
@@ -79,69 +95,56 @@ def comment(text: str) -> str:
     return f"# {text}"
 
 
-def interface_name(family: str, number: int) -> str:
-    return f"tun{number}" if family == "gre" else f"vti{number}"
-
-
-class _Problems:
-    def __init__(self) -> None:
-        self.found: list[Finding] = []
-
-    def add(self, path: PlanPath, message: str) -> None:
-        self.found.append(Finding(path, message, rule="VRC701"))
-
-    def limit(self, path: PlanPath, text: str, most: int, what: str) -> str:
-        if len(text) > most:
-            self.add(
-                path,
-                f"the {what} '{text}' is {len(text)} characters; the Vyatta 5600 takes at most "
-                f"{most}: set a shorter `description` or shorter names",
-            )
-        return quote(text)
-
-
-def context(intent: RouterIntent, secrets: Mapping[str, str]) -> dict[str, Any]:
+def context(intent: RouterIntent, secrets: Mapping[str, str]) -> VyattaContext:
     """Template data for one device; raises `VendorError` for what the 5600 cannot take.
 
     `secrets` maps a connection name to the pre-shared key text to print (the key, or a
-    placeholder when output is for review).
+    placeholder when output is for review). Problems are found in template order, so a
+    device's findings read top to bottom like its configuration.
     """
-    problems = _Problems()
-    ctx: dict[str, Any] = {
-        "tunnels": [_tunnel(t, problems) for t in intent.tunnels],
-        "vtis": [_vti(v, problems) for v in intent.vtis],
-        "vifs": [_vif(v, problems) for v in intent.vlan_interfaces],
-        "routes": [
-            {
-                "prefix": str(r.prefix),
-                "next_hop": str(r.next_hop),
-                "description": quote(r.description),
-            }
+    problems = Problems("VRC701", TITLE, quote)
+    tunnels = tuple(_tunnel(t, problems) for t in intent.tunnels)
+    vtis = tuple(_vti(v, problems) for v in intent.vtis)
+    vifs = tuple(_vif(v, problems) for v in intent.vlan_interfaces)
+    _pinned_reoriginations(intent, problems)
+    firewalls = tuple(_firewall(f, problems) for f in intent.filters)
+    ike_groups, esp_groups, peers = _ipsec(intent, secrets, problems)
+    prefix_lists, route_maps, bgp = _bgp(intent, problems)
+    problems.raise_any()
+    return VyattaContext(
+        tunnels=tunnels,
+        vtis=vtis,
+        vifs=vifs,
+        routes=tuple(
+            RouteLines(
+                prefix=str(r.prefix), next_hop=str(r.next_hop), description=quote(r.description)
+            )
             for r in intent.static_routes
             if r.next_hop is not None
-        ],
-        "interface_routes": [
-            {
-                "prefix": str(r.prefix),
-                "interface": interface_name(r.family or "gre", r.number or 0),
-                "description": quote(r.description),
-            }
+        ),
+        interface_routes=tuple(
+            RouteLines(
+                prefix=str(r.prefix),
+                interface=interface_name(r.family or "gre", r.number or 0),
+                description=quote(r.description),
+            )
             for r in intent.static_routes
             if r.family is not None
-        ],
-    }
-    _pinned_reoriginations(intent, problems)
-    ctx["firewalls"] = [_firewall(f, problems) for f in intent.filters]
-    ctx["vrrp"] = vyatta_ha.vrrp(intent)
-    ctx["failover"] = vyatta_ha.failover_notes(intent)
-    ctx.update(_ipsec(intent, secrets, problems))
-    ctx.update(_bgp(intent, problems))
-    if problems.found:
-        raise VendorError(problems.found)
-    return ctx
+        ),
+        firewalls=firewalls,
+        vrrp=vyatta_ha.vrrp(intent),
+        failover=tuple(vyatta_ha.failover_notes(intent)),
+        make_before_break=intent.ike_v2,
+        ike_groups=ike_groups,
+        esp_groups=esp_groups,
+        peers=peers,
+        prefix_lists=prefix_lists,
+        route_maps=route_maps,
+        bgp=bgp,
+    )
 
 
-def _pinned_reoriginations(intent: RouterIntent, problems: _Problems) -> None:
+def _pinned_reoriginations(intent: RouterIntent, problems: Problems) -> None:
     """Refuse a re-originated prefix that more than one link brings (rule VRC907).
 
     The 5600 cannot take the shared AS out of the path (its BGP YANG has no `as-override`;
@@ -159,33 +162,39 @@ def _pinned_reoriginations(intent: RouterIntent, problems: _Problems) -> None:
             problems.found.append(pinned_reorigination(name, r.prefix, r.arrivals))
 
 
-def _tunnel_interface(item: Any, family: str, problems: _Problems) -> dict[str, Any]:
+def _tunnel_interface(
+    item: GreTunnel | Vti,
+    family: str,
+    problems: Problems,
+    local_ip: str | None = None,
+    remote_ip: str | None = None,
+) -> TunnelLines:
     """What GRE tunnels and VTIs share: name, description, address, MTU, MSS clamp."""
-    return {
-        "name": interface_name(family, item.number),
-        "description": problems.limit(
+    return TunnelLines(
+        name=interface_name(family, item.number),
+        description=problems.quoted_within(
             ("connections", item.connection, "description"),
             item.description,
             TUNNEL_DESCRIPTION_MAX,
             "tunnel description" if family == "gre" else "VTI description",
         ),
-        "address": str(item.address),
-        "mtu": item.mtu,
-        "tcp_mss": item.tcp_mss,
-    }
+        address=str(item.address),
+        mtu=item.mtu,
+        tcp_mss=item.tcp_mss,
+        local_ip=local_ip,
+        remote_ip=remote_ip,
+    )
 
 
-def _tunnel(t: Any, problems: _Problems) -> dict[str, Any]:
-    out = _tunnel_interface(t, "gre", problems)
-    out.update(local_ip=str(t.local_ip), remote_ip=str(t.remote_ip))
-    return out
+def _tunnel(t: GreTunnel, problems: Problems) -> TunnelLines:
+    return _tunnel_interface(t, "gre", problems, str(t.local_ip), str(t.remote_ip))
 
 
-def _vti(v: Any, problems: _Problems) -> dict[str, Any]:
+def _vti(v: Vti, problems: Problems) -> TunnelLines:
     return _tunnel_interface(v, "vti", problems)
 
 
-def _interface_kind(connection: str, interface: str, problems: _Problems) -> str:
+def _interface_kind(connection: str, interface: str, problems: Problems) -> str:
     if BONDING_RE.fullmatch(interface):
         return "bonding"
     if not DATAPLANE_RE.fullmatch(interface):
@@ -207,17 +216,18 @@ FIREWALL_RULE_MAX = 9999
 #: vyatta-npf-v1.yang `rule N icmp name`; vyatta-fw-types-v1.yang: destination-unreachable is
 #: "Type 3" (every code), time-exceeded "Type 11".
 ICMP_ERRORS = (
-    {"number": 1, "name": "destination-unreachable"},
-    {"number": 2, "name": "time-exceeded"},
+    NumberedRule(number=1, name="destination-unreachable"),
+    NumberedRule(number=2, name="time-exceeded"),
 )
 
 
-def _firewall(f: Any, problems: _Problems) -> dict[str, Any]:
+def _firewall(f: InboundFilter, problems: Problems) -> FirewallLines:
     if f.family is not None:
+        assert f.number is not None  # a tunnel's filter names its tunnel
         kind = "tunnel" if f.family == "gre" else "vti"
         attach = f"interfaces {kind} {interface_name(f.family, f.number)}"
     else:
-        parent = vendor_interface("vyatta", f.interface, f.connection, problems.found)
+        parent = vendor_interface(vendor.NAME, f.interface, f.connection, problems.found)
         kind = _interface_kind(f.connection, parent, problems)
         attach = f"interfaces {kind} {parent} vif {f.vlan}"
     if len(f.sources) * RULE_STEP > FIREWALL_RULE_MAX:
@@ -226,30 +236,33 @@ def _firewall(f: Any, problems: _Problems) -> dict[str, Any]:
             f"{len(f.sources)} source prefixes exceed the {FIREWALL_RULE_MAX // RULE_STEP} a "
             "Vyatta firewall can number; summarise them",
         )
-    return {
-        "name": f"FW-{f.connection}-IN",
-        "description": quote(f.description),
-        "attach": attach,
-        "icmp_errors": list(ICMP_ERRORS),
-        "rules": [
-            {"number": (i + 1) * RULE_STEP, "source": str(p)} for i, p in enumerate(f.sources)
-        ],
-    }
+    return FirewallLines(
+        name=vendor.object_names(f.connection)["firewall"],
+        description=quote(f.description),
+        attach=attach,
+        icmp_errors=ICMP_ERRORS,
+        rules=tuple(
+            NumberedRule(number=(i + 1) * RULE_STEP, source=str(p)) for i, p in enumerate(f.sources)
+        ),
+    )
 
 
-def _vif(v: Any, problems: _Problems) -> dict[str, Any]:
-    parent = vendor_interface("vyatta", v.interface, v.connection, problems.found)
+def _vif(v: VlanInterface, problems: Problems) -> VifLines:
+    parent = vendor_interface(vendor.NAME, v.interface, v.connection, problems.found)
     kind = _interface_kind(v.connection, parent, problems)
-    return {
-        "kind": kind,
-        "interface": parent,
-        "vlan": v.vlan,
-        "address": str(v.address),
-        "description": quote(v.description),
-    }
+    return VifLines(
+        kind=kind,
+        interface=parent,
+        vlan=v.vlan,
+        address=str(v.address),
+        description=quote(v.description),
+    )
 
 
-def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: _Problems) -> dict[str, Any]:
+def _ipsec(
+    intent: RouterIntent, secrets: Mapping[str, str], problems: Problems
+) -> tuple[tuple[IkeGroup, ...], tuple[EspGroup, ...], tuple[PeerLines, ...]]:
+    """(IKE groups, ESP groups, peers) of the device's IPsec peers, in peer order."""
     ike_groups, esp_groups, peers = [], [], []
     seen: dict[str, str] = {}
     for p in intent.ipsec_peers:
@@ -271,73 +284,82 @@ def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: _Problems
             )
         ike_groups.append(_ike_group(p))
         esp_groups.append(_esp_group(p))
-        peers.append(
-            {
-                "address": address,
-                "description": quote(p.description),
-                "local_address": str(p.local_address),
-                "psk": quote(key) if PSK_RE.fullmatch(key) else "''",
-                "psk_withheld": comment(withheld_key(p.connection))
-                if key == REDACTED_KEY
-                else None,
-                "ike_group": f"IKE-{p.connection}",
-                "esp_group": f"ESP-{p.connection}",
-                "vti": interface_name("vti", p.vti) if p.vti is not None else None,
-                "tunnels": [
-                    {"number": i + 1, "local": str(local), "remote": str(remote)}
-                    for i, (local, remote) in enumerate(p.policies)
-                ],
-            }
-        )
+        peers.append(_peer(p, address, key))
         if p.vti is None and not p.policies:
             problems.add(
                 base,
                 "policy-based IPsec needs prefixes on both sides, but one side has none to "
                 "send; give the peer networks (or use mode: vti)",
             )
-    return {
-        "make_before_break": intent.ike_v2,
-        "ike_groups": ike_groups,
-        "esp_groups": esp_groups,
-        "peers": peers,
-    }
+    return tuple(ike_groups), tuple(esp_groups), tuple(peers)
 
 
-def _ike_group(p: IpsecPeer) -> dict[str, Any]:
-    return {
-        "name": f"IKE-{p.connection}",
-        "version": p.ike.version,
-        "lifetime": p.ike.lifetime,
-        "encryption": ENCRYPTION[p.ike.encryption],
-        "hash": HASH[p.ike.integrity],
-        "dh_group": p.ike.dh_group,
-        "dpd": DPD,
-    }
+def _peer(p: IpsecPeer, address: str, key: str) -> PeerLines:
+    names = vendor.object_names(p.connection)
+    return PeerLines(
+        address=address,
+        description=quote(p.description),
+        local_address=str(p.local_address),
+        psk=quote(key) if PSK_RE.fullmatch(key) else "''",
+        psk_withheld=comment(withheld_key(p.connection)) if key == REDACTED_KEY else None,
+        ike_group=names["ike_group"],
+        esp_group=names["esp_group"],
+        vti=interface_name("vti", p.vti) if p.vti is not None else None,
+        tunnels=tuple(
+            PolicyTunnel(number=i + 1, local=str(local), remote=str(remote))
+            for i, (local, remote) in enumerate(p.policies)
+        ),
+    )
 
 
-def _esp_group(p: IpsecPeer) -> dict[str, Any]:
-    return {
-        "name": f"ESP-{p.connection}",
-        "lifetime": p.esp.lifetime,
-        "pfs": "disable" if p.esp.pfs == "off" else f"dh-group{p.esp.pfs}",
-        "encryption": ENCRYPTION[p.esp.encryption],
-        "hash": HASH[p.esp.integrity] if p.esp.integrity else "null",
-    }
+def _ike_group(p: IpsecPeer) -> IkeGroup:
+    return IkeGroup(
+        name=vendor.object_names(p.connection)["ike_group"],
+        version=p.ike.version,
+        lifetime=p.ike.lifetime,
+        encryption=ENCRYPTION[p.ike.encryption],
+        hash=HASH[p.ike.integrity],
+        dh_group=p.ike.dh_group,
+        dpd=DPD,
+    )
 
 
-def _preference(n: BgpNeighbor, direction: str, asn: int | None) -> dict[str, Any]:
-    """A backup link (`BgpNeighbor.backup`): what it learns at a lower local-preference,
-    what it advertises with the router's AS prepended (vyatta-policy-route-v1.yang, route-map
-    rule `set local-preference` and `set as-path-prepend`)."""
-    local_preference = n.local_preference if direction == "in" else None
+def _esp_group(p: IpsecPeer) -> EspGroup:
+    return EspGroup(
+        name=vendor.object_names(p.connection)["esp_group"],
+        lifetime=p.esp.lifetime,
+        pfs="disable" if p.esp.pfs == "off" else f"dh-group{p.esp.pfs}",
+        encryption=ENCRYPTION[p.esp.encryption],
+        hash=HASH[p.esp.integrity] if p.esp.integrity else "null",
+    )
+
+
+def _route_map(
+    n: BgpNeighbor, direction: str, verb: str, prefix_list: str | None, asn: int | None
+) -> RouteMapLines:
+    """The route-map of one direction of a session. A backup link
+    (`BgpNeighbor.backup`) learns at a lower local-preference and advertises with the
+    router's AS prepended (vyatta-policy-route-v1.yang, route-map rule `set
+    local-preference` and `set as-path-prepend`)."""
     prepend = quote(" ".join([str(asn)] * n.prepend)) if direction == "out" and n.prepend else None
-    return {"local_preference": local_preference, "prepend": prepend}
+    return RouteMapLines(
+        name=policy_names(n)[f"rm_{direction}"],
+        description=quote(f"{verb}: planned prefixes only"),
+        prefix_list=prefix_list,
+        deny_rule=DENY_RULE,
+        local_preference=n.local_preference if direction == "in" else None,
+        prepend=prepend,
+    )
 
 
-def _bgp(intent: RouterIntent, problems: _Problems) -> dict[str, Any]:
-    prefix_lists: list[dict[str, Any]] = []
-    route_maps: list[dict[str, Any]] = []
-    neighbors: list[dict[str, Any]] = []
+def _bgp(
+    intent: RouterIntent, problems: Problems
+) -> tuple[tuple[PrefixListLines, ...], tuple[RouteMapLines, ...], BgpLines | None]:
+    """(prefix lists, route-maps, the BGP block) of the device's sessions; the policies
+    sorted by name so the output is byte-stable whatever order the links were walked in."""
+    prefix_lists: list[PrefixListLines] = []
+    route_maps: list[RouteMapLines] = []
+    neighbors: list[NeighborLines] = []
     for n in intent.bgp_neighbors:
         names = policy_names(n)
         for direction, prefixes, verb in (
@@ -350,46 +372,44 @@ def _bgp(intent: RouterIntent, problems: _Problems) -> dict[str, Any]:
                     f"{len(prefixes)} prefixes to {verb} exceed the "
                     f"{RULE_MAX // RULE_STEP - 1} a Vyatta prefix list can number; summarise them",
                 )
-            pl, rm = names[f"pl_{direction}"], names[f"rm_{direction}"]
+            pl = names[f"pl_{direction}"]
             if prefixes:
                 prefix_lists.append(
-                    {
-                        "name": pl,
-                        "description": quote(f"{verb}: exactly the planned prefixes"),
-                        "rules": [
-                            {"number": (i + 1) * RULE_STEP, "prefix": str(p)}
+                    PrefixListLines(
+                        name=pl,
+                        description=quote(f"{verb}: exactly the planned prefixes"),
+                        rules=tuple(
+                            NumberedRule(number=(i + 1) * RULE_STEP, prefix=str(p))
                             for i, p in enumerate(prefixes)
-                        ],
-                    }
+                        ),
+                    )
                 )
-            route_maps.append(
-                {
-                    "name": rm,
-                    "description": quote(f"{verb}: planned prefixes only"),
-                    "prefix_list": pl if prefixes else None,
-                    "deny_rule": DENY_RULE,
-                    **_preference(n, direction, intent.asn),
-                }
-            )
-        neighbors.append(
-            {
-                "address": str(n.address),
-                "remote_as": n.remote_as,
-                "description": problems.limit(
-                    ("connections", n.connection, "description"),
-                    n.description,
-                    NEIGHBOR_DESCRIPTION_MAX,
-                    "BGP neighbour description",
-                ),
-                "keepalive": n.keepalive,
-                "holdtime": n.holdtime,
-                "connect": n.connect_retry,
-                "import_map": names["rm_in"],
-                "export_map": names["rm_out"],
-                "multihop": n.multihop,
-            }
-        )
-    for item in prefix_lists + route_maps:
-        if not POLICY_NAME_RE.fullmatch(item["name"]):  # plan names are a subset: a guard
-            raise ValueError(f"policy name {item['name']!r} is not valid on Vyatta")
-    return bgp_context(intent, neighbors, prefix_lists, route_maps)
+            route_maps.append(_route_map(n, direction, verb, pl if prefixes else None, intent.asn))
+        neighbors.append(_neighbor(n, names, problems))
+    for name in [item.name for item in prefix_lists] + [item.name for item in route_maps]:
+        if not POLICY_NAME_RE.fullmatch(name):  # plan names are a subset: a guard
+            raise ValueError(f"policy name {name!r} is not valid on Vyatta")
+    return (
+        tuple(sorted(prefix_lists, key=lambda p: p.name)),
+        tuple(sorted(route_maps, key=lambda m: m.name)),
+        router_block(intent, neighbors),
+    )
+
+
+def _neighbor(n: BgpNeighbor, names: Mapping[str, str], problems: Problems) -> NeighborLines:
+    return NeighborLines(
+        address=str(n.address),
+        remote_as=n.remote_as,
+        description=problems.quoted_within(
+            ("connections", n.connection, "description"),
+            n.description,
+            NEIGHBOR_DESCRIPTION_MAX,
+            "BGP neighbour description",
+        ),
+        keepalive=n.keepalive,
+        holdtime=n.holdtime,
+        connect=n.connect_retry,
+        import_map=names["rm_in"],
+        export_map=names["rm_out"],
+        multihop=n.multihop,
+    )

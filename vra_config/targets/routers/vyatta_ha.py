@@ -33,10 +33,9 @@ timer expires; `failover_notes` states the times this implies in each member's h
 
 from __future__ import annotations
 
-from typing import Any
-
 from vra_config.intent.pairs import CONNECT_RETRY
 from vra_config.intent.records import RouterIntent
+from vra_config.targets.routers.vyatta_context import VrrpGroup
 
 #: IBM's bonded interfaces on every VRA: dp0bond0 private, dp0bond1 public.
 PRIVATE_BOND = "dp0bond0"
@@ -51,37 +50,31 @@ PATH_MONITORING = (
 )
 
 
-def vrrp(intent: RouterIntent) -> list[dict[str, Any]]:
+def vrrp(intent: RouterIntent) -> tuple[VrrpGroup, ...]:
     """One entry per VRRP group of the member (none for a device that is not one)."""
     m = intent.ha
     if m is None:
-        return []
-    groups = [
-        {
-            "interface": PRIVATE_BOND,
-            "group": m.private_group,
-            "address": str(m.private_vip),
-            "notify": [],
-        }
+        return ()
+    groups: list[tuple[str, int, str, tuple[str, ...]]] = [
+        (PRIVATE_BOND, m.private_group, str(m.private_vip), ())
     ]
     if m.public_group is not None and m.public_vip is not None:
-        groups.append(
-            {
-                "interface": PUBLIC_BOND,
-                "group": m.public_group,
-                "address": str(m.public_vip),
-                # IBM: the IKE daemon listens only on addresses it had at start
-                "notify": ["ipsec"] if intent.ipsec_peers else [],
-            }
-        )
-    for g in groups:
-        g.update(
+        # IBM: the IKE daemon listens only on addresses it had at start
+        notify = ("ipsec",) if intent.ipsec_peers else ()
+        groups.append((PUBLIC_BOND, m.public_group, str(m.public_vip), notify))
+    return tuple(
+        VrrpGroup(
+            interface=interface,
+            group=group,
+            address=address,
+            notify=notify,
             member=m.member,
             priority=m.priority,
             interval=m.advertise_interval,
             sync_group=m.sync_group,
         )
-    return groups
+        for interface, group, address, notify in groups
+    )
 
 
 def master_down(advertise_interval: int, priority: int) -> float:
