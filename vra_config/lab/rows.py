@@ -87,19 +87,17 @@ def _named(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-def _sentence(record: Any, template: str) -> str:
-    """`template` filled from `record`'s fields; an AS path reads as its numbers."""
+def sentence(record: Any, template: str, **derived: object) -> str:
+    """`template` filled from `record`'s fields, and `derived` values for those a person
+    reads in another form than the field holds (an AS path as its numbers)."""
     values = {f.name: getattr(record, f.name) for f in fields(record)}
-    if "as_path" in values:
-        values["as_path"] = " ".join(str(a) for a in values["as_path"])
-    if values.get("cause") is not None:
-        values["cause"] = values["cause"].message
-    return template.format_map(values)
+    return template.format_map({**values, **derived})
 
 
-def _require(record: Any, template: str) -> None:
+def require(record: Any, template: str) -> None:
     """Refuse a record that lacks a field its sentence names (it would print `None`)."""
-    missing = sorted(n for n in _named(template) if getattr(record, n) in (None, ()))
+    names = {f.name for f in fields(record)}
+    missing = sorted(n for n in _named(template) & names if getattr(record, n) in (None, ()))
     if missing:
         raise ValueError(f"a {record.kind} row needs {', '.join(missing)}")
 
@@ -114,7 +112,7 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def _as_row(record: Any) -> dict[str, Any]:
+def row_of(record: Any) -> dict[str, Any]:
     """kind, every field that applies (set, not empty), then the sentence."""
     row: dict[str, Any] = {"kind": record.kind}
     for f in fields(record):
@@ -125,8 +123,9 @@ def _as_row(record: Any) -> dict[str, Any]:
     return row
 
 
-def _from_row(cls: Any, row: Mapping[str, Any], parse: Mapping[str, Callable[[Any], Any]]) -> Any:
-    """The record `_as_row` wrote (`message` is derived, so it is not read)."""
+def record_from(cls: Any, row: Mapping[str, Any], parse: Mapping[str, Callable[[Any], Any]]) -> Any:
+    """The record `row_of` wrote (`message` is derived, so it is not read); `parse` turns
+    a JSON value back into its field's type, per field."""
     names = {f.name for f in fields(cls)}
     unknown = set(row) - names - {"message"}
     if unknown:
@@ -156,19 +155,20 @@ class Cause:
     def __post_init__(self) -> None:
         if self.kind not in CAUSE_TEXT:
             raise ValueError(f"unknown cause kind {self.kind!r}")
-        _require(self, CAUSE_TEXT[self.kind])
+        require(self, CAUSE_TEXT[self.kind])
 
     @property
     def message(self) -> str:
-        return _sentence(self, CAUSE_TEXT[self.kind])
+        path = " ".join(str(a) for a in self.as_path)
+        return sentence(self, CAUSE_TEXT[self.kind], as_path=path)
 
     def as_row(self) -> dict[str, Any]:
-        return _as_row(self)
+        return row_of(self)
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Cause:
         parse = {"prefix": IPv4Network, "host": IPv4Address, "as_path": tuple}
-        cause: Cause = _from_row(cls, row, parse)
+        cause: Cause = record_from(cls, row, parse)
         return cause
 
 
@@ -211,7 +211,7 @@ class Mismatch:
     def __post_init__(self) -> None:
         if self.kind not in MISMATCH_TEXT:
             raise ValueError(f"unknown mismatch kind {self.kind!r}")
-        _require(self, self._template())
+        require(self, self._template())
 
     def _template(self) -> str:
         if self.kind == "verify" and self.error is not None:
@@ -221,11 +221,12 @@ class Mismatch:
     @property
     def message(self) -> str:
         """The sentence the text report prints, built from the fields."""
-        return _sentence(self, self._template())
+        cause = self.cause.message if self.cause is not None else None
+        return sentence(self, self._template(), cause=cause)
 
     def as_row(self) -> dict[str, Any]:
         """The JSON row: `kind`, the fields that apply, `path` dotted, then `message`."""
-        row = _as_row(self)
+        row = row_of(self)
         if self.path is not None:
             row["path"] = format_path(self.path)
         return row
@@ -239,7 +240,7 @@ class Mismatch:
             "cause": Cause.from_row,
             "path": _path,
         }
-        mismatch: Mismatch = _from_row(cls, row, parse)
+        mismatch: Mismatch = record_from(cls, row, parse)
         return mismatch
 
 
