@@ -351,3 +351,12 @@ def test_route_paths_join_their_ends_and_never_cross_powervs(start: str, end: st
     assert all(t.nodes[n].kind != "powervs" for n in nodes[1:-1])
     for here, (there, wire) in zip(nodes, path, strict=False):
         assert {here, there} == {wire.a.node, wire.b.node}
+
+
+def test_the_json_example_in_the_docs_is_a_row_the_lab_prints(topology: Topology) -> None:
+    """docs/lab.md shows an `unreachable` row of `lab --json`: it is this case's row."""
+    doc = (ROOT / "docs" / "lab.md").read_text(encoding="utf-8")
+    section = doc[doc.index("## `--json`") :]
+    example = json.loads(section[section.index("```json\n") + 8 : section.index("\n```\n")])
+    printed = json.loads(json.dumps(as_json(_broken(topology))))
+    assert example == printed["findings"][1]
