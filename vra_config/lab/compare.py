@@ -14,10 +14,9 @@ from collections import deque
 from dataclasses import dataclass
 from functools import partial
 from ipaddress import IPv4Address, IPv4Network
-from typing import Any
 
 from vra_config.lab.observe import Observed
-from vra_config.lab.rows import Cause, Mismatch
+from vra_config.lab.rows import Cause, Mismatch, MismatchKind
 from vra_config.lab.topology import Network, Topology, Wire
 from vra_config.plan.findings import PlanPath
 
@@ -158,10 +157,10 @@ def compare(topology: Topology, seen: Observed) -> tuple[list[Cell], list[Mismat
             cause = None
             if expected and not reaches:
                 cause = _pair_cause(topology, seen, s, t)
-                findings.append(_unreachable(topology, s, t, cause))
             elif reaches and not expected:
                 cause = Cause(kind="not-routed")
-                findings.append(Mismatch(kind="reaches", cause=cause, **_pair(s, t)))
+            if cause is not None:
+                findings.append(_pair_finding(topology, s, t, cause))
             cells.append(Cell(s, t, expected, reaches, cause))
     for node in sorted(topology.nodes):
         if topology.nodes[node].kind == "transit-gateway":
@@ -195,27 +194,22 @@ def _sessions_down(topology: Topology, seen: Observed) -> list[Mismatch]:
     return out
 
 
-def _pair(source: Network, target: Network) -> dict[str, Any]:
-    """A matrix pair's fields of a `Mismatch`."""
-    return {
-        "source": source.prefix,
-        "source_device": source.owner,
-        "target": target.prefix,
-        "target_device": target.owner,
-    }
-
-
-def _unreachable(topology: Topology, source: Network, target: Network, cause: Cause) -> Mismatch:
-    """A pair the plan routes that does not reach, pointing where its first cause sits."""
+def _pair_finding(topology: Topology, source: Network, target: Network, cause: Cause) -> Mismatch:
+    """A pair that differs from the plan: `reaches` when the plan does not route it, else
+    `unreachable`, pointing where its first cause sits (its node, link, prefix and state)."""
+    kind: MismatchKind = "reaches" if cause.kind == "not-routed" else "unreachable"
     return Mismatch(
-        kind="unreachable",
+        kind=kind,
+        source=source.prefix,
+        source_device=source.owner,
+        target=target.prefix,
+        target_device=target.owner,
         node=cause.node,
         link=cause.link,
         prefix=cause.prefix,
         state=cause.state,
         cause=cause,
         path=plan_path(topology, link=cause.link, node=cause.node),
-        **_pair(source, target),
     )
 
 
