@@ -21,6 +21,7 @@ from conftest import ROOT, run_cli, sample_plans
 
 from vra_config.lab import runner
 from vra_config.lab.daemons import find_frr
+from vra_config.lab.rows import Mismatch
 
 
 def _why_not() -> str | None:
@@ -85,31 +86,47 @@ def test_lab_catches_same_asn_transit_without_re_origination(
     run = run_cli(["lab", "--json", str(LAB_PLANS / "same-asn-transit.yaml")])
     assert run.exit_code == 1, run.stdout + run.stderr
     result = json.loads(run.stdout)
-    assert result["findings"][0] == {
-        "kind": "unreachable",
-        "message": "192.168.50.0/24 (ws-a) does not reach 192.168.80.0/24 (ws-b): AS-path loop "
+    first = result["findings"][0]
+    assert first["message"] == (
+        "192.168.50.0/24 (ws-a) does not reach 192.168.80.0/24 (ws-b): AS-path loop "
         "at ws-a: 192.168.80.0/24 arrives with AS path 64880 64881 64999, which holds its own "
-        "AS 64999",
+        "AS 64999"
+    )
+    # the same, as fields (docs/lab.md, "lab --json")
+    assert {k: first.get(k) for k in ("kind", "node", "link", "prefix", "path")} == {
+        "kind": "unreachable",
+        "node": "ws-a",
+        "link": "cc-a",
+        "prefix": "192.168.80.0/24",
+        "path": "connections.cc-a",
     }
+    assert first["cause"]["kind"] == "as-path-loop"
+    assert first["cause"]["as_path"] == [64880, 64881, 64999]
+    assert Mismatch.from_row(first).message == first["message"]
 
 
 @needs_lab
 @pytest.mark.parametrize(
-    ("plan", "first_cause"),
+    ("plan", "first_cause", "fields"),
     [
         (
             "advertise-no-route.yaml",
             "10.20.0.0/16 (vra-a) does not reach 192.168.50.0/24 (ws-a): no route to the "
             "network 10.20.0.0/16 at vra-a (BGP `network` needs one in the RIB)",
+            {"kind": "no-origin-route", "node": "vra-a", "prefix": "10.20.0.0/16"},
         ),
     ],
 )
-def test_lab_catches_the_broken_behaviour(plan: str, first_cause: str) -> None:
+def test_lab_catches_the_broken_behaviour(
+    plan: str, first_cause: str, fields: dict[str, str]
+) -> None:
     run = run_cli(["lab", "--json", str(LAB_PLANS / plan)])
     assert run.exit_code == 1, run.stdout + run.stderr
     result = json.loads(run.stdout)
     assert result["passed"] is False
-    assert result["findings"][0] == {"kind": "unreachable", "message": first_cause}
+    first = result["findings"][0]
+    assert (first["kind"], first["message"]) == ("unreachable", first_cause)
+    assert {k: first["cause"].get(k) for k in fields} == fields
     assert all(s["state"] == "Established" for s in result["sessions"])
 
 

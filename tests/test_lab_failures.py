@@ -22,10 +22,11 @@ import pytest
 from conftest import ROOT, run_cli, sample_plans
 from test_lab import _alive, _lab_daemons, _namespace_of, _namespaces, needs_lab
 
-from vra_config.lab import daemons, faults, report, runner, settle, timers
-from vra_config.lab.failures import candidates, power_off_candidates
+from vra_config.lab import daemons, faults, matrix, report, runner, settle, timers
+from vra_config.lab.failures import Candidate, baseline_pairs, candidates, power_off_candidates
 from vra_config.lab.faults import Failure, parse
 from vra_config.lab.paths import shown, tables, trace
+from vra_config.lab.production import Production, production
 from vra_config.lab.topology import Topology, as_master, build, lab_hosts, overlaps
 from vra_config.pipeline import check_file
 from vra_config.planner.records import AddressPlan
@@ -144,6 +145,101 @@ def test_timers_come_from_the_rendered_intent_with_the_factor_said() -> None:
     overlay = timers.overlay("vra-ha-a", topology)
     assert " neighbor 172.16.10.1 timers 1 3\n neighbor 172.16.10.1 timers connect 1\n" in overlay
     assert overlay.startswith("! vra-config lab: scaled BGP timers")
+
+
+# --- pure: what a failure means in production, as fields ---------------------------------
+
+
+def _candidate(topology: Topology, failure: Failure) -> Candidate:
+    pairs = tuple(baseline_pairs(topology))
+    return Candidate(failure, pairs, ())
+
+
+def test_a_silent_link_that_carried_pairs_is_an_outage_with_its_numbers() -> None:
+    topology = _topology(REDUNDANT)
+    candidate = _candidate(topology, Failure("silent", "tgw-dal-1"))
+    said = production(topology, candidate, 3.5, list(candidate.survive))
+    assert said == Production(
+        kind="outage",
+        failure="silent",
+        hold=90,
+        factor=30.0,
+        devices=("dal10-per", "vra-ha-a"),
+        seconds=90.5,
+    )
+    assert said.message == (
+        "in production (hold 90 s, 30x the lab's): traffic between dal10-per, vra-ha-a that it "
+        "carried is lost for up to 90 s after the far end goes silent"
+    )
+
+
+def test_a_backup_link_that_carried_nothing_loses_nothing() -> None:
+    topology = _topology(REDUNDANT)
+    said = production(topology, _candidate(topology, Failure("silent", "tgw-dal-2")), 3.0, [])
+    assert (said.kind, said.hold, said.factor, said.devices, said.seconds) == (
+        "nothing-carried", 90, 30.0, (), None,
+    )  # fmt: skip
+    assert said.message.endswith("noticed up to 90 s after the far end goes silent")
+
+
+def test_an_interface_down_and_a_static_link_say_why_the_measured_time_holds() -> None:
+    topology = _topology(REDUNDANT)
+    down = production(topology, _candidate(topology, Failure("down", "tgw-dal-1")), 0.0, [])
+    assert down == Production(kind="noticed-at-once", failure="down")
+    # no BGP session crosses the pair's VLAN between its members
+    said = production(topology, _candidate(topology, Failure("silent", "vra-ha-priv")), 1.0, [])
+    assert said == Production(kind="static-only", failure="silent")
+
+
+def test_a_pair_member_powered_off_is_vrrp_or_nothing_for_the_backup() -> None:
+    topology = _topology(REDUNDANT)
+    master = production(topology, _candidate(topology, Failure("power-off", "vra-ha-a")), 5.0, [])
+    assert (master.kind, master.node, master.pair) == ("vrrp", "vra-ha-a", "vra-ha")
+    assert master.notes and master.notes[0].startswith("Failover to vra-ha-b:")
+    backup = production(topology, _candidate(topology, Failure("power-off", "vra-ha-b")), 0.0, [])
+    assert backup == Production(
+        kind="backup-member", failure="power-off", node="vra-ha-b", pair="vra-ha"
+    )
+    assert backup.message == (
+        "in production: vra-ha-b is the backup of vra-ha: the master keeps the VIPs and the "
+        "sessions, nothing is lost"
+    )
+
+
+def _row(topology: Topology) -> matrix.Row:
+    """A measured row of tgw-dal-1 going silent: one pair survives over the other tunnel,
+    one is lost into the dead one, as the matrix would record it."""
+    candidate = _candidate(topology, Failure("silent", "tgw-dal-1"))
+    ok, lost = candidate.survive
+    return matrix.Row(
+        candidate=candidate,
+        settled=True,
+        detected=3.0,
+        converged=3.5,
+        survived=((ok, ("tgw-dal-2", "tgw-dal-2-ibm")),),
+        lost=((lost, None),),
+        no_alternative=(),
+        restored=True,
+        restore_seconds=4.0,
+        production=production(topology, candidate, 3.5, [ok, lost]),
+    )
+
+
+def test_a_failure_row_in_json_has_its_verdict_links_and_production_numbers() -> None:
+    topology = _topology(REDUNDANT)
+    row = _row(topology)
+    m = matrix.Matrix("p.yaml", topology, None, (row,), (), ())
+    data = json.loads(json.dumps(matrix.as_json(m)))["failures"][0]
+    assert data["passed"] is False and row.passed is False  # a pair is lost
+    assert data["survived"][0]["path"] == "tgw-dal-2"
+    assert data["survived"][0]["links"] == ["tgw-dal-2"]
+    assert (data["lost"][0]["path"], data["lost"][0]["links"]) == ("no path", None)
+    assert data["in_production"]["seconds"] == 90.5
+    assert data["production"] == data["in_production"]["message"] == row.production.message
+    assert Production.from_row(data["in_production"]) == row.production
+    text = matrix.as_text(m)
+    assert "  ok    " in text and ": reaches via tgw-dal-2\n" in text
+    assert ": does not reach (table path: no path)\n" in text
 
 
 # --- pure: fidelity ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 
 from conftest import ROOT, SAMPLES
 
+from vra_config.lab.compare import Mismatch
 from vra_config.lab.observe import SUMMARY
 from vra_config.lab.topology import build
 from vra_config.lab.verified import verify_findings
@@ -44,14 +45,25 @@ def test_a_summary_that_differs_is_a_finding_in_verify_words() -> None:
     peer = summary["ipv4Unicast"]["peers"]["172.16.3.5"]
     peer["pfxSnt"] = 2  # the router sent a prefix the plan does not advertise
     found = verify_findings(_query(summary), _topology(SAMPLES / "powervs-gre-bgp.yaml"))
-    assert [(m.kind, m.message) for m in found] == [
-        (
-            "verify",
-            "vra-dal12: neighbour 172.16.3.5 (cc-dal12): prefixes sent should be 1 "
-            "(10.20.0.0/16), the router shows 2 (what `vra-config verify` would report after "
-            "pasting)",
+    assert found == [
+        Mismatch(
+            kind="verify",
+            node="vra-dal12",
+            subject="neighbour 172.16.3.5 (cc-dal12)",
+            check="prefixes sent",
+            expected="1 (10.20.0.0/16)",
+            found="2",
+            path=("routers", "vra-dal12"),
         )
     ]
+
+
+def test_a_summary_that_is_not_frr_json_is_a_finding() -> None:
+    found = verify_findings(_query({"peers": []}), _topology(SAMPLES / "powervs-gre-bgp.yaml"))
+    assert [(m.kind, m.node, m.path) for m in found] == [
+        ("verify", "vra-dal12", ("routers", "vra-dal12"))
+    ]
+    assert found[0].error
 
 
 def test_a_prefix_only_a_link_the_lab_does_not_run_brings_is_not_asked_for() -> None:

@@ -11,6 +11,8 @@ Small modules with one job each:
 - `probe`: ICMP echo from one address to others (run inside a namespace);
 - `observe`: bounded waits for convergence, and what every device learned;
 - `compare`: expected against observed: findings with their first cause (pure);
+- `rows`: those findings and causes as records with fields, each sentence built from them,
+  and their JSON rows (pure);
 - `report`: text and JSON;
 - `runner`: the order of it all, and teardown whatever happens;
 - `faults`: failures as they happen (silent far end, interface down, power-off) and healing;
@@ -18,6 +20,7 @@ Small modules with one job each:
 - `failures`: what the matrix fails and what must survive, from the routing model (pure);
 - `settle`: bounded waits for a failure to be noticed and for the baseline to return;
 - `paths`: which links carry a pair, traced through the routers' tables (pure);
+- `production`: what a measured failure means with the rendered timers, as a record (pure);
 - `matrix`: `lab --failures`, its verdict, text and JSON.
 
 The failure model and how to read the matrix: docs/lab.md.

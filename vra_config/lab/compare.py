@@ -12,16 +12,15 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from functools import partial
 from ipaddress import IPv4Address, IPv4Network
 
 from vra_config.lab.observe import Observed
+from vra_config.lab.rows import Cause, Mismatch, MismatchKind
 from vra_config.lab.topology import Network, Topology, Wire
+from vra_config.plan.findings import PlanPath
 
-
-@dataclass(frozen=True)
-class Mismatch:
-    kind: str  # "session", "unreachable", "reaches", "leak", "converge"
-    message: str
+__all__ = ["Cause", "Cell", "Mismatch", "compare", "missing_cause", "plan_path", "route_path"]
 
 
 @dataclass(frozen=True)
@@ -32,7 +31,8 @@ class Cell:
     target: Network
     expected: bool
     reaches: bool
-    cause: str | None
+    #: why a pair differs from the plan (None when it does not)
+    cause: Cause | None
 
 
 def _covers(rib: frozenset[IPv4Network], address: IPv4Address) -> bool:
@@ -77,51 +77,57 @@ def route_path(topology: Topology, origin: str, node: str) -> list[tuple[str, Wi
 
 def missing_cause(
     topology: Topology, seen: Observed, prefix: IPv4Network, owner: str, node: str
-) -> str:
+) -> Cause:
     """Why `node` has no route to `prefix` (which `owner` holds): the first broken hop."""
     if prefix not in seen.rib.get(owner, frozenset()):
         if prefix in topology.nodes[owner].originates:
-            return (
-                f"no route to the network {prefix} at {owner} (BGP `network` needs one in the RIB)"
-            )
-        return f"{owner} does not originate {prefix}"
+            return Cause(kind="no-origin-route", node=owner, prefix=prefix)
+        return Cause(kind="not-originated", node=owner, prefix=prefix)
     path = route_path(topology, owner, node)
     if path is None:
-        return f"no working link joins {owner} to {node}"
+        return Cause(kind="no-link", node=node, peer=owner, prefix=prefix)
     here = owner
     for there, wire in path:
-        near, far = wire.end(here), wire.end(there)
-        if not wire.bgp:
-            if prefix not in seen.rib.get(there, frozenset()):
-                return f"no static route to {prefix} at {there} ({wire.name})"
-            here = there
-            continue
-        key_far = (there, str(near.address.ip))
-        state = seen.sessions.get(key_far, "absent")
-        if state != "Established":
-            return f"BGP session {here}–{there} ({wire.name}) is {state}, not Established"
-        if prefix not in seen.advertised.get((here, str(far.address.ip)), frozenset()):
-            policy = near.policies[1] if near.policies else "its export policy"
-            if topology.nodes[here].kind == "powervs":
-                return f"{here} does not pass {prefix} on: PowerVS carries no transit"
-            return f"{prefix} filtered at {here} by policy {policy} (towards {there})"
-        received = seen.received.get(key_far, {})
-        if prefix in received and topology.nodes[there].asn in received[prefix]:
-            path_text = " ".join(str(a) for a in received[prefix])
-            return (
-                f"AS-path loop at {there}: {prefix} arrives with AS path {path_text}, which "
-                f"holds its own AS {topology.nodes[there].asn}"
-            )
-        if prefix not in seen.bgp.get(there, frozenset()):
-            policy = far.policies[0] if far.policies else "its import policy"
-            return f"{prefix} filtered at {there} by policy {policy} (from {here})"
-        if prefix not in seen.rib.get(there, frozenset()):
-            return f"{prefix} is in the BGP table of {there} but not installed in its RIB"
+        broken = _hop_cause(topology, seen, prefix, here, there, wire)
+        if broken is not None:
+            return broken
         here = there
-    return f"{node} has no route to {prefix} although every hop passed it on"
+    return Cause(kind="passed-on-but-missing", node=node, prefix=prefix)
 
 
-def _pair_cause(topology: Topology, seen: Observed, source: Network, target: Network) -> str:
+def _hop_cause(
+    topology: Topology, seen: Observed, prefix: IPv4Network, here: str, there: str, wire: Wire
+) -> Cause | None:
+    """What stops `prefix` on its way from `here` to `there` over `wire`, if anything."""
+    near, far = wire.end(here), wire.end(there)
+    at = partial(Cause, prefix=prefix, link=wire.name)
+    if not wire.bgp:
+        if prefix not in seen.rib.get(there, frozenset()):
+            return at(kind="no-static-route", node=there, peer=here)
+        return None
+    key_far = (there, str(near.address.ip))
+    state = seen.sessions.get(key_far, "absent")
+    if state != "Established":
+        return at(kind="session-down", node=there, peer=here, state=state)
+    if prefix not in seen.advertised.get((here, str(far.address.ip)), frozenset()):
+        if topology.nodes[here].kind == "powervs":
+            return at(kind="no-transit", node=here, peer=there)
+        policy = near.policies[1] if near.policies else "its export policy"
+        return at(kind="export-filtered", node=here, peer=there, policy=policy)
+    received = seen.received.get(key_far, {})
+    asn = topology.nodes[there].asn
+    if prefix in received and asn in received[prefix]:
+        loop = received[prefix]
+        return at(kind="as-path-loop", node=there, peer=here, as_path=loop, asn=asn)
+    if prefix not in seen.bgp.get(there, frozenset()):
+        policy = far.policies[0] if far.policies else "its import policy"
+        return at(kind="import-filtered", node=there, peer=here, policy=policy)
+    if prefix not in seen.rib.get(there, frozenset()):
+        return at(kind="not-installed", node=there, peer=here)
+    return None
+
+
+def _pair_cause(topology: Topology, seen: Observed, source: Network, target: Network) -> Cause:
     for prefix, owner, at in (
         (target.prefix, target.owner, source.owner),
         (source.prefix, source.owner, target.owner),
@@ -131,30 +137,16 @@ def _pair_cause(topology: Topology, seen: Observed, source: Network, target: Net
             if node != owner and prefix not in seen.rib.get(node, frozenset()):
                 return missing_cause(topology, seen, prefix, owner, node)
     if not _covers(seen.rib.get(source.owner, frozenset()), target.host):
-        return f"{source.owner} has no route to {target.host}"
-    return "every routing table holds the routes, but the ping got no answer (forwarding)"
+        return Cause(kind="no-route-to-host", node=source.owner, host=target.host)
+    return Cause(kind="forwarding")
 
 
 def compare(topology: Topology, seen: Observed) -> tuple[list[Cell], list[Mismatch]]:
     """The matrix, and every difference between the plan and what the lab saw."""
     findings: list[Mismatch] = []
     if not seen.converged:
-        findings.append(
-            Mismatch("converge", f"the routers did not settle within {seen.seconds:.0f} s")
-        )
-    for w in topology.wires:
-        if not w.bgp or w.name in topology.failed:
-            continue
-        for end, other in ((w.a, w.b), (w.b, w.a)):
-            state = seen.sessions.get((end.node, str(other.address.ip)), "absent")
-            if state != "Established":
-                findings.append(
-                    Mismatch(
-                        "session",
-                        f"BGP session {end.node}–{other.node} ({w.name}) is {state} at "
-                        f"{end.node}, not Established",
-                    )
-                )
+        findings.append(Mismatch(kind="converge", seconds=seen.seconds))
+    findings += _sessions_down(topology, seen)
     cells: list[Cell] = []
     for s in topology.networks:
         for t in topology.networks:
@@ -165,30 +157,93 @@ def compare(topology: Topology, seen: Observed) -> tuple[list[Cell], list[Mismat
             cause = None
             if expected and not reaches:
                 cause = _pair_cause(topology, seen, s, t)
-                findings.append(
-                    Mismatch(
-                        "unreachable",
-                        f"{s.prefix} ({s.owner}) does not reach {t.prefix} ({t.owner}): {cause}",
-                    )
-                )
             elif reaches and not expected:
-                cause = "the plan does not route this pair"
-                findings.append(
-                    Mismatch(
-                        "reaches",
-                        f"{s.prefix} ({s.owner}) reaches {t.prefix} ({t.owner}), "
-                        "which the plan does not route",
-                    )
-                )
+                cause = Cause(kind="not-routed")
+            if cause is not None:
+                findings.append(_pair_finding(topology, s, t, cause))
             cells.append(Cell(s, t, expected, reaches, cause))
     for node in sorted(topology.nodes):
         if topology.nodes[node].kind == "transit-gateway":
             continue
         extra = (seen.rib.get(node, frozenset()) & topology.planned) - topology.expected[node]
+        path = plan_path(topology, node=node)
         for prefix in sorted(extra):
-            findings.append(
-                Mismatch(
-                    "leak", f"{node} has a route to {prefix}, which the plan does not send there"
-                )
-            )
+            findings.append(Mismatch(kind="leak", node=node, prefix=prefix, path=path))
     return cells, findings
+
+
+def _sessions_down(topology: Topology, seen: Observed) -> list[Mismatch]:
+    """Each end of a running BGP wire whose session is not Established, as that end sees it."""
+    out: list[Mismatch] = []
+    for w in topology.wires:
+        if not w.bgp or w.name in topology.failed:
+            continue
+        for end, other in ((w.a, w.b), (w.b, w.a)):
+            state = seen.sessions.get((end.node, str(other.address.ip)), "absent")
+            if state != "Established":
+                out.append(
+                    Mismatch(
+                        kind="session",
+                        node=end.node,
+                        peer=other.node,
+                        link=w.name,
+                        state=state,
+                        path=plan_path(topology, link=w.name, node=end.node),
+                    )
+                )
+    return out
+
+
+def _pair_finding(topology: Topology, source: Network, target: Network, cause: Cause) -> Mismatch:
+    """A pair that differs from the plan: `reaches` when the plan does not route it, else
+    `unreachable`, pointing where its first cause sits (its node, link, prefix and state)."""
+    kind: MismatchKind = "reaches" if cause.kind == "not-routed" else "unreachable"
+    return Mismatch(
+        kind=kind,
+        source=source.prefix,
+        source_device=source.owner,
+        target=target.prefix,
+        target_device=target.owner,
+        node=cause.node,
+        link=cause.link,
+        prefix=cause.prefix,
+        state=cause.state,
+        cause=cause,
+        path=plan_path(topology, link=cause.link, node=cause.node),
+    )
+
+
+def connection_of(topology: Topology, wire: str) -> str | None:
+    """The plan's connection a lab wire runs: its own name, or the connection a Transit
+    Gateway's inner wire (`<connection>-ibm`) belongs to; None for a VRA pair's VLAN
+    between its members, which no connection names."""
+    found = next((w for w in topology.wires if w.name == wire), None)
+    if found is None:
+        return None
+    kinds = {topology.nodes[e.node].kind for e in (found.a, found.b) if e.node in topology.nodes}
+    if kinds == {"transit-gateway", "powervs"}:
+        return wire.removesuffix("-ibm")
+    pairs = {topology.nodes[e.node].pair for e in (found.a, found.b) if e.node in topology.nodes}
+    if len(pairs) == 1 and None not in pairs:
+        return None
+    return wire
+
+
+def plan_path(
+    topology: Topology, *, link: str | None = None, node: str | None = None
+) -> PlanPath | None:
+    """Where a lab row points in the plan, like a `Finding`: the connection of `link` when
+    there is one, else the device `node` (a VRA pair member under its pair's `ha`, a Transit
+    Gateway stand-in under its connection); None when neither is known."""
+    connection = connection_of(topology, link) if link is not None else None
+    if connection is not None:
+        return ("connections", connection)
+    if node is None or node not in topology.nodes:
+        return None
+    device = topology.nodes[node]
+    if device.pair is not None:
+        return ("routers", device.pair, "ha", "members", node)
+    if device.kind == "transit-gateway":
+        return ("connections", node.removesuffix("-tgw"))
+    section = {"router": "routers", "site": "sites", "powervs": "powervs"}[device.kind]
+    return (section, node)

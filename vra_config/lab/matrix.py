@@ -29,13 +29,13 @@ from vra_config.lab import faults, settle, timers, vrrp
 from vra_config.lab.failures import Candidate, Pair, candidates
 from vra_config.lab.netns import LabError
 from vra_config.lab.observe import ping_all, polled
-from vra_config.lab.paths import shown, trace
+from vra_config.lab.paths import plan_links, shown, trace
+from vra_config.lab.production import Production, production
 from vra_config.lab.report import LabResult, not_run
 from vra_config.lab.report import as_json as lab_json
 from vra_config.lab.runner import Running, baseline, failover, running, successor
-from vra_config.lab.topology import Network, Topology, Wire, as_master, build
+from vra_config.lab.topology import Network, Topology, as_master, build
 from vra_config.planner.records import AddressPlan
-from vra_config.targets.routers.vyatta_ha import failover_notes
 
 #: Seconds a VRA pair member powered on gets to return to the baseline. Both members are
 #: master for a moment (the silenced one never heard the other), VRRP resolves that by
@@ -43,6 +43,9 @@ from vra_config.targets.routers.vyatta_ha import failover_notes
 #: far ends' neighbour entries still point at it, confirmed by that traffic, until those
 #: sessions die and reconnect to the holder. Measured 20-32 s on a loaded 2-core machine.
 PAIR_RESTORE_WAIT = 60.0
+
+#: The wires a pair's forward path crosses, as the routers' tables send it; None: no path.
+Traced = tuple[str, ...] | None
 
 
 @dataclass(frozen=True)
@@ -53,18 +56,25 @@ class Row:
     settled: bool
     detected: float
     converged: float
-    #: (pair, path) of pairs that must survive and do
-    survived: tuple[tuple[Pair, str], ...]
-    #: (pair, what the table shows) of pairs that must survive and do not
-    lost: tuple[tuple[Pair, str], ...]
+    #: (pair, path) of pairs that must survive and do: the wires the forward path crosses
+    #: through the routers' tables (`paths.trace`; None: the tables hold no path)
+    survived: tuple[tuple[Pair, Traced], ...]
+    #: (pair, where the tables send it) of pairs that must survive and do not
+    lost: tuple[tuple[Pair, Traced], ...]
     #: (pair, reaches) of pairs the plan has no alternative for
     no_alternative: tuple[tuple[Pair, bool], ...]
     restored: bool
     restore_seconds: float
     #: what the measured times mean with the rendered timers
-    production: str
+    production: Production
     #: a VRA pair member powered off: the failover measured (VIPs, sessions, reach)
     failover: vrrp.Failover | None = None
+
+    @property
+    def passed(self) -> bool:
+        """The failure's verdict: it settled, lost no pair with an alternative, failed over
+        (a pair member) and healed back to the baseline."""
+        return self.settled and not self.lost and self.restored and self.failed_over
 
     @property
     def failed_over(self) -> bool:
@@ -94,7 +104,7 @@ class Matrix:
         return (
             self.baseline is not None
             and self.baseline.passed
-            and all(r.settled and not r.lost and r.restored and r.failed_over for r in self.rows)
+            and all(r.passed for r in self.rows)
             and not self.not_run
         )
 
@@ -106,54 +116,6 @@ def plan_matrix(
     topology = build(address_plan, (), vendor)
     found, skipped = candidates(address_plan, topology)
     return topology, found, skipped
-
-
-def _production(
-    topology: Topology, candidate: Candidate, converged: float, carried: list[Pair]
-) -> str:
-    """What the failure means with the rendered timers, for the pairs it carried before."""
-    failure = candidate.failure
-    if failure.kind == "down":
-        return "an interface that goes down is noticed at once: the measured time holds"
-    member = topology.nodes.get(failure.target) if failure.kind == "power-off" else None
-    if member is not None and member.pair is not None:
-        others = [
-            n for n, x in topology.nodes.items() if x.pair == member.pair and n != member.name
-        ]
-        peer = topology.nodes[others[0]] if others else None
-        if not any(w.bgp and member.name in (w.a.node, w.b.node) for w in topology.wires):
-            return (
-                f"in production: {member.name} is the backup of {member.pair}: the master "
-                "keeps the VIPs and the sessions, nothing is lost"
-            )
-        notes = failover_notes(peer.intent) if peer is not None and peer.intent else []
-        return "in production (VRRP, rendered timers): " + " ".join(notes[:3])
-    wires: list[Wire] = [
-        w
-        for w in topology.wires
-        if w.bgp
-        and (
-            w.name == failure.target
-            if failure.kind == "silent"
-            else failure.target in (w.a.node, w.b.node)
-        )
-    ]
-    rendered = [t for t in (timers.rendered(topology, w) for w in wires) if t is not None]
-    if not rendered:
-        return "no BGP session crosses it: static routes do not notice a silent far end"
-    worst = max(rendered, key=lambda t: t.hold)
-    what = "the far end goes silent" if failure.kind == "silent" else "it powers off"
-    scale = f"hold {worst.hold} s, {timers.factor(worst):g}x the lab's"
-    if not carried:
-        return (
-            f"in production ({scale}): it carried none of the plan's pairs (a backup), so "
-            f"nothing is lost; its loss is noticed up to {worst.hold} s after {what}"
-        )
-    who = ", ".join(sorted({n.owner for pair in carried for n in pair}))
-    return (
-        f"in production ({scale}): traffic between {who} that it carried is lost for up to "
-        f"{timers.production_seconds(worst, converged):.0f} s after {what}"
-    )
 
 
 def _carried(topology: Topology, base: settle.Tables, candidate: Candidate) -> list[Pair]:
@@ -242,10 +204,11 @@ def _run_one(lab: Running, candidate: Candidate, whole_base: settle.Tables) -> R
         routes = settle.snapshot(polled(lab.query, nodes), nodes)
     finally:
         faults.heal(failure, topology, lab.names)
-    survived: list[tuple[Pair, str]] = []
-    lost: list[tuple[Pair, str]] = []
+    survived: list[tuple[Pair, Traced]] = []
+    lost: list[tuple[Pair, Traced]] = []
     for s, t in survive:
-        path = shown(trace(judged, routes, s.owner, t.host))
+        traced = trace(judged, routes, s.owner, t.host)
+        path = tuple(traced) if traced is not None else None
         if reach.get((s.prefix, t.prefix), False):
             survived.append(((s, t), path))
         else:
@@ -265,7 +228,7 @@ def _run_one(lab: Running, candidate: Candidate, whole_base: settle.Tables) -> R
         no_alt,
         back,
         seconds,
-        _production(topology, candidate, done.converged, _carried(topology, base, candidate)),
+        production(topology, candidate, done.converged, _carried(topology, base, candidate)),
         measured,
     )
 
@@ -374,13 +337,13 @@ def as_text(m: Matrix) -> str:
             f"converged in {row.converged:.1f} s"
         )
         lines.append(head + ("" if row.settled else " (did NOT settle)"))
-        lines.append(f"  {row.production}")
+        lines.append(f"  {row.production.message}")
         if row.failover is not None:
             lines.append(f"  {failover_line(row.failover)}")
         for pair, path in row.survived:
-            lines.append(f"  ok    {_pair(pair)}: reaches via {path}")
+            lines.append(f"  ok    {_pair(pair)}: reaches via {shown(path)}")
         for pair, path in row.lost:
-            lines.append(f"  LOST  {_pair(pair)}: does not reach (table path: {path})")
+            lines.append(f"  LOST  {_pair(pair)}: does not reach (table path: {shown(path)})")
         for pair, reaches in row.no_alternative:
             word = "reaches anyway" if reaches else "does not reach"
             lines.append(f"  n/a   {_pair(pair)}: no alternative in the plan ({word})")
@@ -403,6 +366,17 @@ def _pair_json(pair: Pair) -> dict[str, str]:
     }
 
 
+def _traced_json(pair: Pair, path: Traced) -> dict[str, Any]:
+    """A pair and its path: `path` as the text report shows it, `links` the plan's links it
+    crosses in order (null: the tables hold no path)."""
+    links = plan_links(path)
+    return {
+        **_pair_json(pair),
+        "path": shown(path),
+        "links": None if links is None else list(links),
+    }
+
+
 def as_json(m: Matrix) -> dict[str, Any]:
     return {
         "plan": m.plan,
@@ -422,9 +396,11 @@ def as_json(m: Matrix) -> dict[str, Any]:
                 "settled": r.settled,
                 "detected_seconds": round(r.detected, 1),
                 "converged_seconds": round(r.converged, 1),
-                "production": r.production,
-                "survived": [{**_pair_json(p), "path": path} for p, path in r.survived],
-                "lost": [{**_pair_json(p), "path": path} for p, path in r.lost],
+                "production": r.production.message,
+                "in_production": r.production.as_row(),
+                "passed": r.passed,
+                "survived": [_traced_json(p, path) for p, path in r.survived],
+                "lost": [_traced_json(p, path) for p, path in r.lost],
                 "no_alternative": [{**_pair_json(p), "reaches": x} for p, x in r.no_alternative],
                 "failover": _failover_json(r.failover),
                 "restored": r.restored,

@@ -7,6 +7,7 @@ says which path a pair takes after a failure (the backup tunnel, the other works
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from ipaddress import IPv4Address, IPv4Network
 from typing import Any
 
@@ -65,9 +66,17 @@ def trace(topology: Topology, routes: Tables, source: str, target: IPv4Address) 
     return None
 
 
-def shown(path: list[str] | None) -> str:
-    """A path for people: the plan's links it crosses (IBM's inside wires left out)."""
+def plan_links(path: Sequence[str] | None) -> tuple[str, ...] | None:
+    """The plan's links a traced path crosses, in order (IBM's inside wires left out);
+    None when there is no path."""
     if path is None:
+        return None
+    return tuple(w for w in path if not w.endswith("-ibm"))
+
+
+def shown(path: Sequence[str] | None) -> str:
+    """A path for people: the plan's links it crosses (IBM's inside wires left out)."""
+    links = plan_links(path)
+    if links is None:
         return "no path"
-    links = [w for w in path if not w.endswith("-ibm")]
     return " → ".join(links) if links else "direct"

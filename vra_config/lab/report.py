@@ -147,7 +147,8 @@ def as_json(result: LabResult) -> dict[str, Any]:
                 "destination_device": c.target.owner,
                 "expected": c.expected,
                 "reaches": c.reaches,
-                "cause": c.cause,
+                "cause": c.cause.message if c.cause else None,
+                "first_cause": c.cause.as_row() if c.cause else None,
                 **(
                     {"path": result.paths[(c.source.prefix, c.target.prefix)]}
                     if (c.source.prefix, c.target.prefix) in result.paths
@@ -156,7 +157,7 @@ def as_json(result: LabResult) -> dict[str, Any]:
             }
             for c in result.cells
         ],
-        "findings": [{"kind": f.kind, "message": f.message} for f in result.findings],
+        "findings": [f.as_row() for f in result.findings],
         "chosen_paths": _choices(result),
     }
 
@@ -205,7 +206,7 @@ def as_text(result: LabResult) -> str:
             + (f" (plan: {'reaches' if c.expected else 'does not'})" if mark != "ok" else "")
         )
         if c.cause and mark != "ok":
-            lines.append(f"        first cause: {c.cause}")
+            lines.append(f"        first cause: {c.cause.message}")
     if not result.cells:
         lines.append("  (no pair of networks on different devices)")
     choices = _choices(result)

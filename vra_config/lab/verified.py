@@ -20,7 +20,7 @@ from dataclasses import replace
 from ipaddress import IPv4Network
 from typing import Any
 
-from vra_config.lab.compare import Mismatch
+from vra_config.lab.compare import Mismatch, plan_path
 from vra_config.lab.observe import SUMMARY
 from vra_config.lab.topology import Topology
 from vra_config.targets.routers.meaning import VYATTA, meaning
@@ -80,16 +80,21 @@ def verify_findings(query: Callable[[str, str], Any], topology: Topology) -> lis
         ]
         if not expected:
             continue
+        path = plan_path(topology, node=name)
         try:
             rows = judge_bgp_summary(expected, query(name, SUMMARY))
         except CaptureError as exc:
-            out.append(Mismatch("verify", f"{name}: its BGP summary is not FRR's JSON ({exc})"))
+            out.append(Mismatch(kind="verify", node=name, error=str(exc), path=path))
             continue
         out += [
             Mismatch(
-                "verify",
-                f"{name}: {row.subject}: {row.check} should be {row.expected}, the router "
-                f"shows {row.found} (what `vra-config verify` would report after pasting)",
+                kind="verify",
+                node=name,
+                subject=row.subject,
+                check=row.check,
+                expected=row.expected,
+                found=row.found,
+                path=path,
             )
             for row in rows
             if not row.ok
