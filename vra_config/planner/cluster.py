@@ -32,6 +32,7 @@ from ipaddress import IPv4Address
 
 from vra_config.plan.findings import Finding
 from vra_config.plan.model import ClusterNode, Plan, Router
+from vra_config.planner.kinds import kind_of
 from vra_config.vendors import pair_style
 from vra_config.vendors.common import CHASSIS_CLUSTER, VRRP
 
@@ -47,9 +48,6 @@ PUBLIC_RETH = "reth1.0"
 NODE_FPC = {"0": "node0", "7": "node1"}
 NODE_PORT_RE = re.compile(r"(?:ge|xe)-([0-9]+)/[0-9]+/[0-9]+(?:\.[0-9]+)?")
 RETH_RE = re.compile(r"reth[0-9]+\.[0-9]+")
-#: The connection kinds that are a gr-0/0/0 unit on a vSRX (Direct Link Connect, Transit
-#: Gateway and router-to-router GRE).
-GRE_VIAS = ("cloud-connection", "transit-gateway", "gre")
 VRRP_FIELDS = "private_group, public_group, sync_group, advertise_interval, member priorities"
 
 
@@ -138,7 +136,9 @@ def _gre_failover(plan: Plan, name: str) -> Iterable[Finding]:
     gre = sorted(
         c
         for c, link in plan.connections.items()
-        if link.via in GRE_VIAS and (link.router == name or getattr(link, "peer", None) == name)
+        # a GRE kind is a gr-0/0/0 unit on a vSRX (cloud connection, Transit Gateway, GRE)
+        if kind_of(link).interface_family == "gre"
+        and (link.router == name or getattr(link, "peer", None) == name)
     )
     if not gre:
         return

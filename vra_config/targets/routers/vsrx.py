@@ -483,7 +483,7 @@ def _site_wan(intent: RouterIntent) -> ZoneInterface | None:
     links need there: ping, IKE for IPsec, and BGP on a Direct Link site, whose own session
     with IBM arrives on that side and would be refused at commit otherwise. A VLAN link
     (Megaport) starts on its own unit, so it leaves the WAN unit alone."""
-    if not intent.site or not any(e.family == "gre" or e.via == "ipsec" for e in intent.links):
+    if not intent.site or not any(e.family in ("gre", "vti") for e in intent.links):
         return None
     return ZoneInterface(
         zone=intent.site_wan_zone or DEFAULT_SITE_WAN_ZONE,
@@ -524,7 +524,7 @@ def _protect_terms(intent: RouterIntent) -> tuple[ProtectTerm, ...]:
         names = vendor.object_names(end.connection)
         if end.family == "gre" and end.remote_ip is not None:
             terms.append(_term(names["gre_term"], end.remote_ip, "gre"))
-        if end.via == "ipsec" and end.remote_ip is not None:
+        if end.family == "vti" and end.remote_ip is not None:
             terms.append(_term(names["ike_term"], end.remote_ip, "udp", ports=IKE_PORTS))
             terms.append(_term(names["esp_term"], end.remote_ip, "esp"))
         if end.bgp_peer is not None:
