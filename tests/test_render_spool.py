@@ -33,9 +33,9 @@ def test_a_failure_after_the_first_device_prints_nothing(
 def test_every_text_is_printed_in_order_with_a_blank_line_between(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    texts = [("a", "set a 1\n"), ("b", "set b é\n"), ("c", "# c\n")]
+    texts = [("a", "set a 1\n"), ("b", "set b é\r\n"), ("c", "# c\n")]
     assert cli._print_all(iter(texts)) == 3
-    assert capsys.readouterr().out == "set a 1\n\nset b é\n\n# c\n"
+    assert capsys.readouterr().out == "set a 1\n\nset b é\r\n\n# c\n"  # byte for byte
 
 
 def test_nothing_rendered_prints_nothing_and_counts_none(

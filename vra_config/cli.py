@@ -238,10 +238,13 @@ def _print_all(stream: Iterable[tuple[str, str]]) -> int:
     from vra_config.output import OutputError
 
     count = 0
-    # surrogatepass: the text reaches stdout exactly as a direct write would give it. The
-    # `with` is below, outside this `try`: an error writing to stdout is not the spool's.
+    # newline="" and surrogatepass: the text reaches stdout exactly as a direct write would
+    # give it (no newline translation either way). The `with` is below, outside this `try`:
+    # an error writing to stdout is not the spool's.
     try:
-        spool = tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogatepass")  # noqa: SIM115
+        spool = tempfile.TemporaryFile(  # noqa: SIM115
+            "w+", encoding="utf-8", errors="surrogatepass", newline=""
+        )
     except OSError as exc:
         raise OutputError(_unspooled(exc)) from None
     with spool:
