@@ -17,6 +17,7 @@ Markdown file. Speed is measured here, never asserted in a test.
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import platform
 import shutil
@@ -25,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +45,9 @@ TARGETS = {
 class Timing:
     seconds: list[float]
     peak_mb: float
+    #: CPU seconds (user + system) of each run: on a shared machine the wall time grows
+    #: with the load, the CPU time much less.
+    cpu: list[float] = field(default_factory=list)
 
     @property
     def median(self) -> float:
@@ -54,8 +58,8 @@ class Timing:
         return f"{self.median:.3f} ({low:.3f}-{high:.3f})"
 
 
-def run_once(argv: list[str]) -> tuple[float, float]:
-    """Wall time and peak RSS (MB) of one process; its output is discarded."""
+def run_once(argv: list[str]) -> tuple[float, float, float]:
+    """Wall time, peak RSS (MB) and CPU time of one process; its output is discarded."""
     # stderr to a file, not a pipe: the generated plans' warnings fill a pipe's 64 KiB and
     # the process would wait for a reader while we wait for it to end
     with tempfile.TemporaryFile() as err:
@@ -67,12 +71,17 @@ def run_once(argv: list[str]) -> tuple[float, float]:
         stderr = err.read().decode(errors="replace")
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(argv)} failed:\n{stderr[-4000:]}")
-    return elapsed, usage.ru_maxrss / 1024
+    return elapsed, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+
+
+def _timing(results: list[tuple[float, float, float]]) -> Timing:
+    return Timing(
+        [t for t, _, _ in results], max(m for _, m, _ in results), [c for _, _, c in results]
+    )
 
 
 def measure(argv: list[str], runs: int) -> Timing:
-    results = [run_once(argv) for _ in range(runs)]
-    return Timing([t for t, _ in results], max(m for _, m in results))
+    return _timing([run_once(argv) for _ in range(runs)])
 
 
 def paired(ours: list[str], floor: list[str], runs: int) -> tuple[Timing, Timing, float]:
@@ -83,22 +92,36 @@ def paired(ours: list[str], floor: list[str], runs: int) -> tuple[Timing, Timing
         mine.append(a)
         base.append(b)
         ratios.append(a[0] / b[0])
-    as_timing = lambda rs: Timing([t for t, _ in rs], max(m for _, m in rs))  # noqa: E731
-    return as_timing(mine), as_timing(base), statistics.median(ratios)
+    return _timing(mine), _timing(base), statistics.median(ratios)
 
 
 def interleaved(commands: list[list[str]], runs: int) -> list[Timing]:
     """Each command once per round, in turn, so drift on the machine hits all of them."""
-    results: list[list[tuple[float, float]]] = [[] for _ in commands]
+    results: list[list[tuple[float, float, float]]] = [[] for _ in commands]
     for _ in range(runs):
         for out, argv in zip(results, commands, strict=True):
             out.append(run_once(argv))
-    return [Timing([t for t, _ in rs], max(m for _, m in rs)) for rs in results]
+    return [_timing(rs) for rs in results]
 
 
 def ratio(ours: Timing, base: Timing) -> float:
     """Median of the pairwise ratios of two interleaved series."""
     return statistics.median(a / b for a, b in zip(ours.seconds, base.seconds, strict=True))
+
+
+def cpu_ratio(ours: Timing, base: Timing) -> float:
+    """Median of the pairwise ratios of the CPU times of two interleaved series."""
+    return statistics.median(a / b for a, b in zip(ours.cpu, base.cpu, strict=True))
+
+
+def compile_package() -> None:
+    """Write vra_config's bytecode before timing, as `pip install` does for a wheel.
+
+    An editable install under PYTHONDONTWRITEBYTECODE (set on the shared machine) would
+    otherwise compile every module from source in every timed process: 50-100 ms of each
+    run of a sample that no installed copy pays.
+    """
+    compileall.compile_dir(str(ROOT / "vra_config"), quiet=1)
 
 
 def prepare(size: int, workdir: Path, vra: list[str]) -> Path:
@@ -176,6 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     imports = [sys.executable, "-c", "import yaml, jinja2"]
     rows: dict[int, dict[str, Timing]] = {}
     ratios: dict[int, float] = {}
+    compile_package()
     load_before = os.getloadavg()
     help_timing = measure([*console, "--help"], args.runs)
     sample: dict[str, Timing] = {}
@@ -264,11 +288,14 @@ def report(
             f"The sample ({SAMPLE.name}) interleaved with the import floor "
             f'(`python -c "import yaml, jinja2"`), {len(sample["import"].seconds)} rounds:',
             "",
-            "| command | seconds | / import floor (median of pairs) |",
-            "| --- | --- | --- |",
+            "| command | seconds | / import floor (median of pairs) | CPU ms (median) | CPU / "
+            "import floor |",
+            "| --- | --- | --- | --- | --- |",
         ]
         lines += [
-            f"| {name} | {sample[name].cell()} | {ratio(sample[name], sample['import']):.2f} |"
+            f"| {name} | {sample[name].cell()} | {ratio(sample[name], sample['import']):.2f} | "
+            f"{statistics.median(sample[name].cpu) * 1000:.0f} | "
+            f"{cpu_ratio(sample[name], sample['import']):.2f} |"
             for name in ("render", "check", "import")
         ]
     lines += ["", "## Targets", ""]

@@ -9,6 +9,7 @@ commands so `--help` stays instant.
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import sys
@@ -225,14 +226,48 @@ def _write_lock(checked: Checked, locked: bool, written: Iterable[Path] = ()) ->
 def _print_all(stream: Iterable[tuple[str, str]]) -> int:
     """Render every device first, then print them, a blank line between; return the count.
 
-    All in memory before the first line is printed: a device that fails to render must not
-    leave the ones before it on stdout (half an estate, pasted) under a message that says
-    nothing was written.
+    Every text is rendered before the first line is printed: a device that fails to render
+    must not leave the ones before it on stdout (half an estate, pasted) under a message
+    that says nothing was written. The texts wait in an anonymous temporary file rather
+    than in memory: at 10,000 connections they are hundreds of megabytes of strings, and
+    issue 22 bounds the whole process at 300 MB.
     """
-    texts = [text for _, text in stream]
-    sys.stdout.write("\n".join(texts))
+    import shutil
+    import tempfile
+
+    from vra_config.output import OutputError
+
+    count = 0
+    # newline="" and surrogatepass: the text reaches stdout exactly as a direct write would
+    # give it (no newline translation either way). The `with` is below, outside this `try`:
+    # an error writing to stdout is not the spool's.
+    try:
+        spool = tempfile.TemporaryFile(  # noqa: SIM115
+            "w+", encoding="utf-8", errors="surrogatepass", newline=""
+        )
+    except OSError as exc:
+        raise OutputError(_unspooled(exc)) from None
+    with spool:
+        try:
+            for _, text in stream:
+                spool.write("\n" + text if count else text)
+                count += 1
+            spool.seek(0)
+        except OSError as exc:
+            raise OutputError(_unspooled(exc)) from None
+        shutil.copyfileobj(spool, sys.stdout)
     sys.stdout.flush()
-    return len(texts)
+    return count
+
+
+def _unspooled(exc: OSError) -> str:
+    import tempfile
+
+    return (
+        f"cannot hold the rendered configuration in a temporary file under "
+        f"{tempfile.gettempdir()} ({exc.strerror or exc}); nothing was printed: free space "
+        "there or point TMPDIR elsewhere"
+    )
 
 
 def _version(value: bool) -> None:
@@ -428,58 +463,106 @@ def render(
     ] = None,
 ) -> None:
     """Print (or write) paste-ready configuration for every router of the plan."""
-    from vra_config.pipeline import render_checked, stream_checked
-
     if check_only and out is None:
         _fail_usage("--check compares files: give the directory with --out")
     locked = locked or check_only
     if target is not None:
-        router_only = {
-            "--vendor": vendor is not None,
-            "--router": router is not None,
-            "--templates": templates is not None,
-            "--show-secrets": show_secrets,
-        }
-        for flag, given in router_only.items():
-            if given:
-                _fail_usage(
-                    f"{flag} is for router configuration; --target {target} renders IBM's side"
-                )
+        _refuse_router_options(
+            target, vendor=vendor, router=router, templates=templates, show_secrets=show_secrets
+        )
         _render_ibm_side(plan, target, out, force, check_only, locked, running)
         return
     checked = _check(plan, locked, running, vendor)
     if out is None:
-        stream = _guard(lambda: stream_checked(checked, vendor, router, templates, show_secrets))
-        printed = _guard(lambda: _print_all(stream))
-        if not printed:
-            # A comment, on stdout: what a pipe into a router or a checker receives stays valid.
-            typer.echo(
-                f"# vra-config: {Path(plan).name}: nothing to render: the plan has no router, "
-                "and no site that names a vendor (the addressing was checked)"
-            )
+        _render_to_stdout(checked, plan, vendor, router, templates, show_secrets)
         _write_lock(checked, locked)
         return
+    from vra_config.pipeline import render_checked
+
     files = _guard(lambda: render_checked(checked, vendor, router, templates, show_secrets))
     if check_only:
-        from vra_config.targets.base import ROUTER_MARK
+        _check_router_files(out, files, plan)
+    elif not files:
+        _nothing_to_render(plan)
+        _write_lock(checked, locked)
+    else:
+        _write_router_files(checked, out, files, force, show_secrets, locked)
 
-        assert out is not None
-        _check_outputs(out, files, ROUTER_MARK, f"vra-config render --out {out} {plan}", plan)
-        return
-    if not files:
-        # A comment, on stdout: what a pipe into a router or a checker receives stays valid.
+
+def _check_router_files(out: Path, files: dict[str, str], plan: Path) -> None:
+    """`render --check --out DIR`: the router files under DIR against a fresh render."""
+    from vra_config.targets.base import ROUTER_MARK
+
+    _check_outputs(out, files, ROUTER_MARK, f"vra-config render --out {out} {plan}", plan)
+
+
+def _write_router_files(
+    checked: Checked,
+    out: Path,
+    files: dict[str, str],
+    force: bool,
+    show_secrets: bool,
+    locked: bool,
+) -> None:
+    """`render --out DIR`: one file per device (0600 when it holds keys), then the lock,
+    which names the files already written if it cannot be saved."""
+    from vra_config.output import write_outputs
+
+    mode = 0o600 if show_secrets else 0o644
+    written = _guard(lambda: write_outputs(out, files, force=force, report=_say, mode=mode))
+    _write_lock(checked, locked, written)
+
+
+def _refuse_router_options(
+    target: str,
+    *,
+    vendor: str | None,
+    router: str | None,
+    templates: Path | None,
+    show_secrets: bool,
+) -> None:
+    """`render --target` prints IBM's side: the options that choose router text are a
+    mistake there (exit 2), not something to ignore."""
+    router_only = {
+        "--vendor": vendor is not None,
+        "--router": router is not None,
+        "--templates": templates is not None,
+        "--show-secrets": show_secrets,
+    }
+    for flag, given in router_only.items():
+        if given:
+            _fail_usage(f"{flag} is for router configuration; --target {target} renders IBM's side")
+
+
+def _render_to_stdout(
+    checked: Checked,
+    plan: Path,
+    vendor: str | None,
+    router: str | None,
+    templates: Path | None,
+    show_secrets: bool,
+) -> None:
+    """`render` without `--out`: every device's text on stdout once all of them rendered."""
+    from vra_config.pipeline import stream_checked
+
+    stream = _guard(lambda: stream_checked(checked, vendor, router, templates, show_secrets))
+    if not _guard(lambda: _print_all(stream)):
+        _nothing_to_render(plan)
+
+
+def _nothing_to_render(plan: Path, target: str | None = None) -> None:
+    """Say that the plan holds nothing this render prints, as a comment on stdout: what a
+    pipe into a router or a checker receives stays valid."""
+    if target is None:
         typer.echo(
             f"# vra-config: {Path(plan).name}: nothing to render: the plan has no router, and "
             "no site that names a vendor (the addressing was checked)"
         )
     else:
-        from vra_config.output import write_outputs
-
-        mode = 0o600 if show_secrets else 0o644
-        written = _guard(lambda: write_outputs(out, files, force=force, report=_say, mode=mode))
-        _write_lock(checked, locked, written)
-        return
-    _write_lock(checked, locked)
+        typer.echo(
+            f"# vra-config: {Path(plan).name}: nothing to render for --target {target}: the "
+            "plan has no Transit Gateway or cloud-connection link"
+        )
 
 
 def _check_outputs(out: Path, files: dict[str, str], mark: str, command: str, plan: Path) -> None:
@@ -519,10 +602,7 @@ def _render_ibm_side(
         _check_outputs(out, files, IBM_SIDE_MARK, command, plan)
         return
     if not files:
-        typer.echo(
-            f"# vra-config: {Path(plan).name}: nothing to render for --target {target}: the "
-            "plan has no Transit Gateway or cloud-connection link"
-        )
+        _nothing_to_render(plan, target)
     elif out is None:
         for text in files.values():
             sys.stdout.write(text)
@@ -1021,4 +1101,8 @@ def _terminate(signum: int, _frame: object) -> None:
 def main() -> None:
     """Console-script entry point."""
     signal.signal(signal.SIGTERM, _terminate)
+    # Pydantic looks for plugins among every installed distribution's entry points the
+    # first time it builds a validator; the CLI uses none, and the scan is paid by every
+    # command that reads a plan (pydantic's documented switch; a value the user set stays).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     app(prog_name="vra-config")

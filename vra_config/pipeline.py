@@ -7,10 +7,10 @@ writes nothing (the CLI decides what to write, the library caller gets data back
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from vra_config.errors import VraConfigError
 from vra_config.intent.design import design_findings
@@ -367,15 +367,33 @@ def _read_key(kind: str, value: str, env: Mapping[str, str], base: Path) -> tupl
     return key, None
 
 
-def _prepared(
+@dataclass(frozen=True, kw_only=True)
+class RenderJob:
+    """What rendering a checked plan needs, worked out once: the devices to print with their
+    intents and vendors, the plan's file name for the headers, the template override, the
+    key text per IPsec connection and the header notes (acknowledged findings).
+
+    `render` hands it to the pack driver; `verify` reads its intents and vendors, so a
+    verification sheet never describes a device that render would skip."""
+
+    intents: Mapping[str, RouterIntent]
+    vendors: Mapping[str, str]
+    plan_name: str
+    templates: Path | None
+    secrets: Mapping[str, str]
+    notes: Sequence[str]
+
+
+def render_job(
     checked: Checked,
     vendor: str | None,
     router: str | None,
     templates: Path | None,
     show_secrets: bool,
     environ: Mapping[str, str] | None,
-) -> tuple[dict[str, Any], dict[str, str], str, Path | None, dict[str, str], list[str]]:
-    """Intents, vendor per device, plan name, template override, keys and header notes."""
+) -> RenderJob:
+    """The `RenderJob` of `render` with these options; `PlanError` or `UsageError` when a
+    device cannot be rendered (an ASN IBM has yet to assign, an unknown `--router`...)."""
     from vra_config.intent.pairs import expand_pairs, member_names
     from vra_config.intent.router import router_intents
     from vra_config.planner.report import header_notes
@@ -398,16 +416,21 @@ def _prepared(
     vendors = vendors_for(checked.plan, vendor, names)
     if pairs := pair_vendor_findings(checked.plan, vendors):
         raise PlanError(sorted_located(pairs, checked.file, checked.marks))
-    intents, vendors = expand_pairs(intents, vendors, checked.plan)
+    expanded, vendors = expand_pairs(intents, vendors, checked.plan)
     if router in vendors and router in members:
         vendors = {router: vendors[router]}
     if router in checked.plan.sites and router not in vendors:
         raise UsageError(f"--router {router}: the site names no vendor, so it is not rendered")
     if templates is not None and not templates.is_dir():
         raise UsageError(f"--templates {templates}: not a directory")
-    secrets = resolve_secrets(checked, show_secrets, environ)
-    notes = header_notes(checked.acknowledged)
-    return dict(intents), vendors, Path(checked.file).name, templates, secrets, notes
+    return RenderJob(
+        intents=expanded,
+        vendors=vendors,
+        plan_name=Path(checked.file).name,
+        templates=templates,
+        secrets=resolve_secrets(checked, show_secrets, environ),
+        notes=header_notes(checked.acknowledged),
+    )
 
 
 def render_checked(
@@ -434,9 +457,11 @@ def stream_checked(
     from vra_config.targets.base import VendorError
     from vra_config.targets.routers.render import iter_rendered
 
-    prepared = _prepared(checked, vendor, router, templates, show_secrets, environ)
+    job = render_job(checked, vendor, router, templates, show_secrets, environ)
     try:
-        return iter_rendered(*prepared)
+        return iter_rendered(
+            job.intents, job.vendors, job.plan_name, job.templates, job.secrets, job.notes
+        )
     except VendorError as exc:
         # A redundant GRE's tunnel is found where the plan lists it; the members of a VRA
         # pair share their links, so the same finding about both is said once.
@@ -461,8 +486,8 @@ def render_ibm_side(checked: Checked, target: str) -> dict[str, str]:
 
 def device_intents(
     checked: Checked, vendor: str | None = None, router: str | None = None
-) -> tuple[dict[str, Any], dict[str, str]]:
+) -> tuple[dict[str, RouterIntent], dict[str, str]]:
     """The intent and vendor of every device `render` would print (or the one named): what
     `verify` builds its sheets from, so a sheet never describes a router render skips."""
-    intents, vendors, *_ = _prepared(checked, vendor, router, None, False, {})
-    return intents, vendors
+    job = render_job(checked, vendor, router, None, False, {})
+    return dict(job.intents), dict(job.vendors)

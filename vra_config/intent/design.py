@@ -114,6 +114,54 @@ def _vyatta(plan: Plan, device: str) -> bool:
     return device in plan.sites and plan.sites[device].vendor == "vyatta"
 
 
+#: One BGP end of a link: (device, link, far ASNs, what arrives over it, and for each prefix
+#: leaving over it the ASNs it crossed).
+_End = tuple[
+    str, str, frozenset[int], tuple[IPv4Network, ...], Mapping[IPv4Network, frozenset[int]]
+]
+
+
+def _device_asns(plan: Plan) -> dict[str, int]:
+    asns = {n: r.asn for n, r in plan.routers.items()}
+    asns.update({n: s.asn for n, s in plan.sites.items() if s.asn is not None})
+    return asns
+
+
+def _bgp_ends(
+    plan: Plan, links: Mapping[str, PlannedLink], routes: Mapping[str, LinkRoutes]
+) -> list[_End]:
+    """Both device ends of every BGP link, in link order (a workspace's end is no device)."""
+    asns = _device_asns(plan)
+    ends: list[_End] = []
+    for name, link in sorted(links.items()):
+        if link.routing != "bgp":
+            continue
+        r = routes[name]
+        ends.append((link.router, name, link.far_asns, r.peer_exports, r.router_paths))
+        if link.peer_kind != "powervs":
+            router_asn = asns.get(link.router)
+            far = frozenset({router_asn} if router_asn is not None else ())
+            ends.append((link.peer, name, far, r.router_exports, r.peer_paths))
+    return ends
+
+
+def _looping(plan: Plan, ends: Sequence[_End]) -> dict[tuple[str, IPv4Network], tuple[str, int]]:
+    """(device, prefix) that a Vyatta device would re-originate, with the first link (in
+    link order) that sends it back towards an AS it crossed, and that AS.
+
+    Each leaving prefix is tested against the link's far ASNs first: two small sets of
+    ints, no `IPv4Network` hashed. Only the prefixes that loop (a tenth at 10,000 links)
+    are keyed by device and prefix."""
+    found: dict[tuple[str, IPv4Network], tuple[str, int]] = {}
+    for device, name, far, _, paths in ends:
+        if not far or not _vyatta(plan, device):
+            continue
+        for p, crossed in paths.items():  # a `LinkRoutes` path per exported prefix
+            if not far.isdisjoint(crossed):
+                found.setdefault((device, p), (name, min(far & crossed)))
+    return found
+
+
 def _static_reoriginations(
     plan: Plan, links: Mapping[str, PlannedLink], routes: Mapping[str, LinkRoutes]
 ) -> Iterable[Finding]:
@@ -121,93 +169,76 @@ def _static_reoriginations(
     one link that brings it, then `network`, since the 5600 cannot take a shared AS out of
     the path): the static does not follow BGP, so the device keeps advertising the prefix
     when it is gone behind that link. Two links bringing it are refused by the Vyatta pack
-    (VRC907), so only the one-link case is reported here, once per device and prefix."""
-    asns = {n: r.asn for n, r in plan.routers.items()}
-    asns.update({n: s.asn for n, s in plan.sites.items() if s.asn is not None})
-    # (device, link, far ASNs, what arrives, what leaves, the ASNs each leaving prefix crossed)
-    ends: list[
-        tuple[
-            str,
-            str,
-            frozenset[int],
-            tuple[IPv4Network, ...],
-            tuple[IPv4Network, ...],
-            Mapping[IPv4Network, frozenset[int]],
-        ]
-    ] = []
-    for name, link in sorted(links.items()):
-        if link.routing != "bgp":
-            continue
-        r = routes[name]
-        ends.append(
-            (link.router, name, link.far_asns, r.peer_exports, r.router_exports, r.router_paths)
-        )
-        if link.peer_kind != "powervs":
-            router_asn = asns.get(link.router)
-            ends.append(
-                (
-                    link.peer,
-                    name,
-                    frozenset({router_asn} if router_asn is not None else ()),
-                    r.router_exports,
-                    r.peer_exports,
-                    r.peer_paths,
-                )
-            )
-    arrivals: dict[tuple[str, IPv4Network], list[str]] = defaultdict(list)
-    for device, name, _, imports, _, _ in ends:
-        for p in imports:
-            arrivals[(device, p)].append(name)
-    seen: set[tuple[str, IPv4Network]] = set()
-    for device, name, far, _, exports, paths in ends:
-        if not far or not _vyatta(plan, device):
-            continue
-        for p in exports:
-            bringing = arrivals.get((device, p), [])
-            looping = sorted(far & paths.get(p, frozenset()))
-            if not looping or not bringing or (device, p) in seen:
-                continue
-            if len(bringing) > 1:
-                seen.add((device, p))
-                if _says_vyatta(plan, device):
-                    ranked = sorted(bringing, key=lambda n: (_rank(links[n], device), n))
-                    yield pinned_reorigination(device, p, ranked)
-                continue
-            far_asn = looping[0]
-            # `as-override` rewrites the neighbour's own AS only, not a workspace's behind a
-            # Transit Gateway (VRC909)
-            behind = far_asn not in (links[name].peer_asn, asns.get(links[name].router))
-            instead = (
-                f"do not send {p} over {name} (`advertise:` on the link)"
-                if behind
-                else f"render {device} as a vSRX (`as-override` follows BGP)"
-            )
-            if (device, p) in seen:
-                continue
-            seen.add((device, p))
-            yield Finding(
-                ("connections", bringing[0]),
-                f"{device} re-originates {p} towards {name} (a static route to its BGP peer on "
-                f"{bringing[0]}, then `network`): the Vyatta 5600 cannot take AS {far_asn} out "
-                f"of the path. That static stays while {bringing[0]}'s tunnel is up, also when "
-                f"{p} is gone behind it (its far end silent, or {p} withdrawn further on), so "
-                f"{device} keeps advertising {p} and drops its traffic, and a path to {p} that "
-                f"avoids {device} would lose to it; nothing else brings {p} to {device}, so no "
-                f"backup of its own is kept out. Acknowledge it with `accept:` if no other path "
-                f"to {p} exists, or {instead}",
-                severity="warning",
-                rule="VRC908",
-            )
+    (VRC907), so only the one-link case is reported here, once per device and prefix.
+
+    Linear in what crosses the links: the looping prefixes are found first, then one pass
+    over what arrives at each device collects the links that bring them."""
+    ends = _bgp_ends(plan, links, routes)
+    looping = _looping(plan, ends)
+    bringing: dict[tuple[str, IPv4Network], list[str]] = {key: [] for key in looping}
+    devices = {device for device, _ in looping}
+    for device, name, _, imports, _ in ends:
+        if device in devices:
+            for p in imports:
+                arriving = bringing.get((device, p))
+                if arriving is not None:
+                    arriving.append(name)
+    asns = _device_asns(plan)
+    for (device, p), (name, far_asn) in looping.items():
+        arrivals = bringing[(device, p)]
+        if len(arrivals) > 1:
+            if _says_vyatta(plan, device):
+                ranked = sorted(arrivals, key=lambda n: (_rank(links[n], device), n))
+                yield pinned_reorigination(device, p, ranked)
+        elif arrivals:
+            yield _reoriginated(device, p, name, arrivals[0], far_asn, links, asns)
+
+
+def _reoriginated(
+    device: str,
+    p: IPv4Network,
+    name: str,
+    bringing: str,
+    far_asn: int,
+    links: Mapping[str, PlannedLink],
+    asns: Mapping[str, int],
+) -> Finding:
+    """VRC908's finding: `device` re-originates `p`, brought by link `bringing` alone,
+    towards link `name`, whose far end has `far_asn` in `p`'s path."""
+    # `as-override` rewrites the neighbour's own AS only, not a workspace's behind a
+    # Transit Gateway (VRC909)
+    behind = far_asn not in (links[name].peer_asn, asns.get(links[name].router))
+    shown = str(p)
+    instead = (
+        f"do not send {shown} over {name} (`advertise:` on the link)"
+        if behind
+        else f"render {device} as a vSRX (`as-override` follows BGP)"
+    )
+    return Finding(
+        ("connections", bringing),
+        f"{device} re-originates {shown} towards {name} (a static route to its BGP peer on "
+        f"{bringing}, then `network`): the Vyatta 5600 cannot take AS {far_asn} out "
+        f"of the path. That static stays while {bringing}'s tunnel is up, also when "
+        f"{shown} is gone behind it (its far end silent, or {shown} withdrawn further on), "
+        f"so {device} keeps advertising {shown} and drops its traffic, and a path to "
+        f"{shown} that avoids {device} would lose to it; nothing else brings {shown} to "
+        f"{device}, so no backup of its own is kept out. Acknowledge it with `accept:` if "
+        f"no other path to {shown} exists, or {instead}",
+        severity="warning",
+        rule="VRC908",
+    )
 
 
 def _exports(
-    links: Mapping[str, PlannedLink], routes: Mapping[str, LinkRoutes]
+    links: Mapping[str, PlannedLink], routes: Mapping[str, LinkRoutes], devices: set[str]
 ) -> dict[str, set[IPv4Network]]:
-    """What each device sends over any of its links, in one pass over the links."""
+    """What each of `devices` sends over any of its links, in one pass over the links (the
+    other devices' exports are not hashed: at 10,000 links that is most of the cost)."""
     out: dict[str, set[IPv4Network]] = defaultdict(set)
     for name, link in links.items():
-        out[link.router].update(routes[name].router_exports)
-        if link.peer_kind != "powervs":
+        if link.router in devices:
+            out[link.router].update(routes[name].router_exports)
+        if link.peer_kind != "powervs" and link.peer in devices:
             out[link.peer].update(routes[name].peer_exports)
     return out
 
@@ -229,11 +260,16 @@ def _unrouted_advertisements(
         devices.append(
             ("sites", name, "networks", site.networks, _routed(site.routes, set(site.connected)))
         )
-    exports = _exports(links, routes)
-    for section, name, key, prefixes, routed in devices:
+    # Only what a device advertises without a route is looked for among its exports.
+    unrouted = [
+        (section, name, key, [(i, p) for i, p in enumerate(prefixes) if p not in routed])
+        for section, name, key, prefixes, routed in devices
+    ]
+    exports = _exports(links, routes, {name for _, name, _, found in unrouted if found})
+    for section, name, key, found in unrouted:
         exported = exports.get(name, set())
-        for i, prefix in enumerate(prefixes):
-            if prefix not in exported or prefix in routed:
+        for i, prefix in found:
+            if prefix not in exported:
                 continue
             path: PlanPath = (section, name, key, i)
             yield Finding(

@@ -15,7 +15,7 @@ few lines into millions of values are refused.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import yaml
@@ -39,6 +39,7 @@ MAX_DEPTH = 64
 
 _T = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {f"{_T}{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_STR = f"{_T}str"
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,36 @@ class PlanSource:
     file: str
     data: object
     marks: Mapping[PlanPath, Mark]
+
+
+class _Marks(Mapping[PlanPath, Mark]):
+    """Every node's mark by plan path, each held as one int (line << 32 | column).
+
+    A plan has a mark per node and per key (300,000 at 10,000 connections): a `Mark` object
+    each cost about 20 MB of the process's peak, an int a quarter of that. A `Mark` is made
+    when one is asked for, which is once per finding."""
+
+    __slots__ = ("_packed",)
+
+    def __init__(self, packed: dict[PlanPath, int]) -> None:
+        self._packed = packed
+
+    def __getitem__(self, path: PlanPath) -> Mark:
+        packed = self._packed[path]
+        return Mark(packed >> 32, packed & 0xFFFFFFFF)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._packed
+
+    def __iter__(self) -> Iterator[PlanPath]:
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
+
+
+def _pack(mark: Mark) -> int:
+    return mark.line << 32 | mark.column
 
 
 class _Discard:
@@ -88,7 +119,8 @@ class _EventBuilder:
 
     def __init__(self, file: str) -> None:
         self.file = file
-        self.marks: dict[PlanPath, Mark] = {}
+        self.packed: dict[PlanPath, int] = {}  # marks, see `_Marks`
+        self.marks = _Marks(self.packed)
         self.findings: list[Finding] = []
         self.anchors: dict[str, tuple[object, int]] = {}
         self.stack: list[_Frame] = []
@@ -97,6 +129,7 @@ class _EventBuilder:
         self.documents = 0
         self._resolver = Resolver()
         self._constructor = SafeConstructor()
+        self._plain_tags: dict[str, str] = {}
 
     # -- where the next node goes --------------------------------------------------------
 
@@ -143,6 +176,18 @@ class _EventBuilder:
     # -- events ----------------------------------------------------------------------------
 
     def feed(self, event: yaml.Event) -> None:
+        if isinstance(event, yaml.ScalarEvent):  # most events: tested first
+            mark = _event_mark(event)
+            path = self._child_path()
+            if path is None:
+                self._key(event, mark)
+                return
+            self.packed.setdefault(path, _pack(mark))
+            value = self._scalar(event, path, mark)
+            if event.anchor:
+                self.anchors[event.anchor] = (value, 1)
+            self._deliver(value, 1)
+            return
         if isinstance(event, yaml.DocumentStartEvent):
             self.documents += 1
             if self.documents > 1:
@@ -168,12 +213,6 @@ class _EventBuilder:
             return
         if isinstance(event, yaml.AliasEvent):
             self._alias(event, path, mark)
-        elif isinstance(event, yaml.ScalarEvent):
-            self.marks.setdefault(path, mark)
-            value = self._scalar(event, path, mark)
-            if event.anchor:
-                self.anchors[event.anchor] = (value, 1)
-            self._deliver(value, 1)
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             self._start(event, path, mark, is_key=False)
 
@@ -198,8 +237,8 @@ class _EventBuilder:
         if event.tag and event.tag not in ("!", f"{_T}map" if mapping else f"{_T}seq"):
             self._bad_tag(event.tag, path, mark)
         if not is_key:
-            self.marks.setdefault(
-                path, self.stack[-1].key_mark or mark if self._in_mapping() else mark
+            self.packed.setdefault(
+                path, _pack(self.stack[-1].key_mark or mark if self._in_mapping() else mark)
             )
         value: dict[str, object] | list[object] = {} if mapping else []
         self.stack.append(
@@ -231,7 +270,7 @@ class _EventBuilder:
             return
         value, size = self.anchors[event.anchor]
         self._count_alias(size, mark)
-        self.marks.setdefault(path, mark)
+        self.packed.setdefault(path, _pack(mark))
         self._deliver(value, size)
 
     def _key(self, event: yaml.Event, mark: Mark) -> None:
@@ -293,28 +332,38 @@ class _EventBuilder:
             return
         top.first[key] = mark
         key_path: PlanPath = (*top.path, key, "[key]")
-        self.marks[key_path] = mark
+        self.packed[key_path] = _pack(mark)
         top.key = key
         top.key_mark = mark
 
     def _tag(self, event: yaml.ScalarEvent) -> str:
-        if event.tag and event.tag != "!":
-            return str(event.tag)
-        if event.tag == "!":
-            return f"{_T}str"
-        resolved = self._resolver.resolve(  # type: ignore[no-untyped-call]
-            ScalarNode, event.value, event.implicit
-        )
-        return str(resolved)
+        if event.tag:
+            return _STR if event.tag == "!" else str(event.tag)
+        if not event.implicit[0]:
+            return _STR  # quoted: the resolver has no path rules, so always a string
+        # A plain scalar's tag depends on its text alone; names, vendors, kinds and ASNs
+        # repeat across a plan, and each resolution tries several regular expressions.
+        tag = self._plain_tags.get(event.value)
+        if tag is None:
+            resolved = self._resolver.resolve(  # type: ignore[no-untyped-call]
+                ScalarNode, event.value, event.implicit
+            )
+            tag = self._plain_tags[event.value] = str(resolved)
+        return tag
 
     def _scalar(self, event: yaml.ScalarEvent, path: PlanPath, mark: Mark) -> object:
         tag = self._tag(event)
+        if tag == _STR:
+            return event.value  # what SafeConstructor makes of a string: the text itself
         if tag not in _SCALAR_TAGS:
             self._bad_tag(tag, path, mark)
             return None
         node = ScalarNode(tag, event.value, style=event.style)
         try:
-            return self._constructor.construct_object(node, deep=True)
+            # The tag's own constructor, not `construct_object`: that one also keeps every
+            # node it built (a dict of 100,000 nodes at 10,000 connections) and costs more
+            # than the conversion itself.
+            return self._constructor.yaml_constructors[tag](self._constructor, node)
         except (ConstructorError, ValueError) as exc:
             self.findings.append(
                 Finding(
@@ -343,12 +392,25 @@ def _event_mark(event: yaml.Event) -> Mark:
     return Mark(start.line + 1, start.column + 1) if start is not None else Mark(1, 1)
 
 
+def _feed_all(builder: _EventBuilder, text: str) -> None:
+    """Every event of the text to the builder: `yaml.parse` without its generator, which
+    costs a resumption per event (300,000 at 10,000 connections)."""
+    loader = _YamlLoader(text)
+    check, get, feed = loader.check_event, loader.get_event, builder.feed
+    try:
+        while check():
+            event = get()
+            assert event is not None  # check_event said one is there
+            feed(event)
+    finally:
+        loader.dispose()
+
+
 def read_source(text: str, file: str) -> PlanSource:
     """Parse YAML text into data and marks; raise `PlanError` on anything unreadable."""
     builder = _EventBuilder(file)
     try:
-        for event in yaml.parse(text, Loader=_YamlLoader):
-            builder.feed(event)
+        _feed_all(builder, text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Mark(mark.line + 1, mark.column + 1) if mark else None

@@ -25,6 +25,7 @@ of all), so they get the same checks, and the ones that only a route can fail:
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from ipaddress import IPv4Address, IPv4Network
 
@@ -172,9 +173,53 @@ def duplicate_route_findings(plan: Plan) -> Iterator[Finding]:
             yield Finding((section, name, "routes", i, "prefix"), message, rule="VRC133")
 
 
+class _Space:
+    """The pools, tunnel subnets and PowerVS subnets a route or connected network may not
+    fall in, indexed once: by (network, length) for the ones that contain a prefix (at most
+    33 lookups of ints), and by first address for the ones inside it (a bisection). Each
+    question answers with the first such use in the plan's order, as a scan would, without
+    scanning every use for every route (quadratic at 10,000 links)."""
+
+    def __init__(self, uses: Sequence[PrefixUse]) -> None:
+        self.uses = uses
+        self.first: dict[tuple[int, int], int] = {}
+        for i, use in enumerate(uses):
+            key = (int(use.prefix.network_address), use.prefix.prefixlen)
+            self.first.setdefault(key, i)
+        by_start = sorted((int(u.prefix.network_address), i) for i, u in enumerate(uses))
+        self.starts = [start for start, _ in by_start]
+        self.order = [i for _, i in by_start]
+
+    def containing(self, prefix: IPv4Network) -> PrefixUse | None:
+        """The first use whose prefix holds `prefix` (or is it)."""
+        found = self._containing(prefix)
+        return self.uses[found] if found is not None else None
+
+    def overlapping(self, prefix: IPv4Network) -> PrefixUse | None:
+        """The first use whose prefix holds `prefix`, is it, or lies inside it."""
+        found = self._containing(prefix)
+        first, last = int(prefix.network_address), int(prefix.broadcast_address)
+        low = bisect_left(self.starts, first)
+        high = bisect_right(self.starts, last, lo=low)
+        inside = min(self.order[low:high], default=None)
+        if inside is not None and (found is None or inside < found):
+            found = inside
+        return self.uses[found] if found is not None else None
+
+    def _containing(self, prefix: IPv4Network) -> int | None:
+        network = int(prefix.network_address)
+        found: int | None = None
+        for length in range(prefix.prefixlen, -1, -1):
+            mask = (0xFFFFFFFF << (32 - length)) & 0xFFFFFFFF
+            i = self.first.get((network & mask, length))
+            if i is not None and (found is None or i < found):
+                found = i
+        return found
+
+
 def prefix_findings(plan: Plan, uses: Iterable[PrefixUse]) -> Iterator[Finding]:
     """Routes and connected networks against PowerVS, pools, tunnels and IBM's ranges."""
-    space = [u for u in uses if u.use in _ROUTE_SPACE or u.use == "powervs"]
+    space = _Space([u for u in uses if u.use in _ROUTE_SPACE or u.use == "powervs"])
     for section, name, routes, connected in _devices(plan):
         for i, route in enumerate(routes):
             path: PlanPath = (section, name, "routes", i, "prefix")
@@ -182,27 +227,25 @@ def prefix_findings(plan: Plan, uses: Iterable[PrefixUse]) -> Iterator[Finding]:
             yield from reserved_findings([PrefixUse(route.prefix, "advertise", name, path)])
         for i, prefix in enumerate(connected):
             path = (section, name, "connected", i)
-            for use in space:
-                if use.use != "powervs" and prefix.overlaps(use.prefix):
-                    yield Finding(
-                        path,
-                        f"connected network {prefix} {_relation(prefix, use.prefix)} "
-                        f"{_ROUTE_SPACE[use.use]} {use.prefix} at {format_path(use.path)}: a "
-                        f"network on {name}'s interface cannot also be a link's address "
-                        "space (the allocator would hand it to a tunnel); give each its own",
-                        rule="VRC201",
-                    )
-                    break
-                if use.use == "powervs" and prefix.overlaps(use.prefix):
-                    yield Finding(
-                        path,
-                        f"connected network {prefix} {_relation(prefix, use.prefix)} PowerVS "
-                        f"subnet {use.prefix} of {use.owner}: {name} would deliver that "
-                        "traffic on its own LAN instead of sending it to PowerVS; give each "
-                        "its own address space",
-                        rule="VRC201",
-                    )
-                    break
+            use = space.overlapping(prefix)
+            if use is not None and use.use != "powervs":
+                yield Finding(
+                    path,
+                    f"connected network {prefix} {_relation(prefix, use.prefix)} "
+                    f"{_ROUTE_SPACE[use.use]} {use.prefix} at {format_path(use.path)}: a "
+                    f"network on {name}'s interface cannot also be a link's address "
+                    "space (the allocator would hand it to a tunnel); give each its own",
+                    rule="VRC201",
+                )
+            elif use is not None:
+                yield Finding(
+                    path,
+                    f"connected network {prefix} {_relation(prefix, use.prefix)} PowerVS "
+                    f"subnet {use.prefix} of {use.owner}: {name} would deliver that "
+                    "traffic on its own LAN instead of sending it to PowerVS; give each "
+                    "its own address space",
+                    rule="VRC201",
+                )
             yield from reserved_findings([PrefixUse(prefix, "advertise", name, path)])
 
 
@@ -218,11 +261,10 @@ def _route_prefix(
     name: str,
     route: Route,
     path: PlanPath,
-    space: Sequence[PrefixUse],
+    space: _Space,
 ) -> Iterator[Finding]:
-    for use in space:
-        if not route.prefix.subnet_of(use.prefix):
-            continue
+    use = space.containing(route.prefix)
+    if use is not None:
         if use.use == "powervs":
             yield Finding(
                 path,
