@@ -30,9 +30,8 @@ ROOT = Path(__file__).resolve().parent.parent / "vra_config"
 #: and the description module spells each kind's written form and imports nothing of ours
 #: (so that `running/` can read it back with no planner). Every other module reads the kind.
 _READS_THE_STRING = {"plan/loader.py", "vendors/descriptions.py"}
-_PENDING = {"intent/design.py", "planner/route_checks.py"}
 CONVERTED = sorted(
-    p for p in ROOT.rglob("*.py") if str(p.relative_to(ROOT)) not in _READS_THE_STRING | _PENDING
+    p for p in ROOT.rglob("*.py") if str(p.relative_to(ROOT)) not in _READS_THE_STRING
 )
 
 

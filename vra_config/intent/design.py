@@ -86,7 +86,7 @@ def _loops_behind_gateways(
         ws, gw = link.workspace_asn, link.peer_asn
         if router is None or router.vendor != "vsrx" or link.routing != "bgp":
             continue
-        if link.via != "transit-gateway" or ws is None or gw is None or ws == gw:
+        if not link.kind.gateway_in_front or ws is None or gw is None or ws == gw:
             continue
         paths = routes[name].router_paths
         for p in routes[name].router_exports:
@@ -290,7 +290,7 @@ def _routed(routes: tuple[Route, ...], connected: set[IPv4Network]) -> set[IPv4N
 
 def _recursion(plan: Plan, link: PlannedLink, routes: LinkRoutes) -> Iterable[Finding]:
     """A GRE link to a site whose advertisements hold the site's own tunnel destination."""
-    if link.via != "gre" or link.peer_kind != "site" or link.local_ip is None:
+    if link.kind.interface_family != "gre" or link.peer_kind != "site" or link.local_ip is None:
         return
     site = plan.sites[link.peer]
     endpoint = link.local_ip  # the router's end: the site's tunnel destination
@@ -320,14 +320,6 @@ def _recursion(plan: Plan, link: PlannedLink, routes: LinkRoutes) -> Iterable[Fi
         )
 
 
-#: What the far end of each kind of link is called in VRC903's message.
-_FAR = {
-    "cloud-connection": "PowerVS {}",
-    "transit-gateway": "the Transit Gateway to PowerVS {}",
-    "megaport": "PowerVS {}",
-}
-
-
 def _own_subnet_exports(plan: Plan, link: PlannedLink, routes: LinkRoutes) -> Iterable[Finding]:
     """VRC903 on every kind of link: a router (either end) that advertises its own private
     subnet, whose hosts use IBM's BCR as their gateway. Their replies to the far end leave
@@ -344,7 +336,11 @@ def _own_subnet_exports(plan: Plan, link: PlannedLink, routes: LinkRoutes) -> It
         if not any(p.overlaps(own) for p in exports):
             continue
         site = plan.sites.get(far) if link.peer_kind == "site" else None
-        if site is not None and site.direct_link is not None and link.via == "gre":
+        if (
+            site is not None
+            and site.direct_link is not None
+            and link.kind.interface_family == "gre"
+        ):
             yield Finding(
                 ("connections", link.name),
                 f"{device} advertises its own private subnet {own} to {far}, but hosts "
@@ -357,11 +353,11 @@ def _own_subnet_exports(plan: Plan, link: PlannedLink, routes: LinkRoutes) -> It
                 rule="VRC903",
             )
             continue
-        name = _FAR.get(link.via, "{}").format(link.powervs or far)
+        name = link.kind.far_name.format(link.powervs or far)
         holds = (
             f"; {own} also holds {endpoint}, this tunnel's own endpoint on {device}, which "
             f"{name} must keep reaching outside the tunnel"
-            if endpoint is not None and endpoint in own and link.via != "megaport"
+            if endpoint is not None and endpoint in own and link.kind.interface_family is not None
             else ""
         )
         yield Finding(

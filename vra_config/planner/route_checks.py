@@ -43,8 +43,6 @@ IBM_BCR_ROUTES: tuple[IPv4Network, ...] = (
     IPv4Network("166.8.0.0/14"),
 )
 DEFAULT_ROUTE = IPv4Network("0.0.0.0/0")
-#: Links that are GRE tunnels on the router (their far endpoint may get a host route).
-GRE_KINDS = ("cloud-connection", "transit-gateway", "gre")
 
 #: What a route or a connected network may not be inside of (or, for connected, overlap).
 _ROUTE_SPACE = {"pool": "tunnel pool", "vti_pool": "VTI pool", "tunnel": "tunnel subnet"}
@@ -321,7 +319,7 @@ def endpoint_findings(plan: Plan, links: Iterable[PlannedLink]) -> Iterator[Find
             # A GRE end with an underlay gateway gets a host route to the far endpoint
             # (intent/router.py), which no shorter route overrides; only a host route of the
             # plan's own to the endpoint, through another next hop, competes with it.
-            pinned = gateway if link.via in GRE_KINDS else None
+            pinned = gateway if link.kind.interface_family == "gre" else None
             section = "routers" if device in plan.routers else "sites"
             routes = (plan.routers[device] if section == "routers" else plan.sites[device]).routes
             source = [net for net in _source_subnets(plan, section, device, local) if local in net]
