@@ -414,6 +414,8 @@ def plan_cmd(
     _write_lock(checked, locked)
 
 
+# Long only by its typer option declarations (the docstring is the --help text); the
+# body delegates to the helpers below.
 @app.command()
 def render(
     plan: PlanArg,
@@ -831,6 +833,8 @@ def explain(
     typer.echo(explain_rule(wanted), nl=False)
 
 
+# Long only by its typer option declarations (the docstring is the --help text); the
+# body delegates to the helpers below.
 @app.command()
 def lab(
     plan: PlanArg,
@@ -879,8 +883,31 @@ def lab(
     reaches what. Needs Linux, root, FRR and nftables; exit 0 when behaviour matches the
     plan (with --failures: every pair with an alternative survives every failure), 1 when
     it does not, 2 when the lab cannot run."""
-    from vra_config.lab.faults import parse
     from vra_config.lab.topology import built_devices
+
+    vendor = _lab_options(vendor, fail, power_off, failures)
+    # `lab --vendor X` runs what `render --vendor X` prints, so it passes the gate that
+    # `check --vendor X` is: without it a router that names no vendor is held to every pack,
+    # and a plan only the vSRX can render (a same-ASN backup, VRC907) could not run as one.
+    checked = _check(plan, locked, vendor=vendor)
+    ap = checked.address_plan
+    failed = _lab_faults(ap, fail or [], power_off)
+    if not built_devices(ap):
+        _lab_nothing_to_run(plan, as_json)
+        return
+    _renders_for_lab(checked, vendor)
+    if failures:
+        _run_lab_torn_down_on_failure(lambda: _lab_failures(ap, plan, keep, as_json, vendor), keep)
+    else:
+        _run_lab_torn_down_on_failure(
+            lambda: _lab_once(ap, plan, failed, keep, as_json, vendor, power_off), keep
+        )
+
+
+def _lab_options(
+    vendor: str | None, fail: list[str] | None, power_off: str | None, failures: bool
+) -> str | None:
+    """The lab's options that exclude each other refused (exit 2); the vendor normalised."""
     from vra_config.targets.routers.meaning import VENDORS
 
     if vendor is not None:
@@ -896,12 +923,15 @@ def lab(
             "--failures powers off every VRA pair member itself: give --power-off or "
             "--failures, not both"
         )
-    # `lab --vendor X` runs what `render --vendor X` prints, so it passes the gate that
-    # `check --vendor X` is: without it a router that names no vendor is held to every pack,
-    # and a plan only the vSRX can render (a same-ASN backup, VRC907) could not run as one.
-    checked = _check(plan, locked, vendor=vendor)
-    ap = checked.address_plan
-    failed = tuple(dict.fromkeys(parse(f) for f in fail or []))
+    return vendor
+
+
+def _lab_faults(ap: AddressPlan, fail: list[str], power_off: str | None) -> tuple[Failure, ...]:
+    """`--fail` parsed (each once) and checked against the plan's connections, and
+    `--power-off` against its pair members: a name the plan lacks is a usage error (exit 2)."""
+    from vra_config.lab.faults import parse
+
+    failed = tuple(dict.fromkeys(parse(f) for f in fail))
     for f in failed:
         if f.kind == "power-off":
             _fail_usage(
@@ -917,22 +947,26 @@ def lab(
         if power_off not in members:
             known = ", ".join(sorted(members)) or "none"
             _fail_usage(f"--power-off {power_off}: not a member of a VRA pair ({known})")
-    if not built_devices(ap):
-        reason = "nothing to run: the plan has no router, and no site that names a vendor"
-        if as_json:
-            typer.echo(json.dumps({"plan": str(plan), "passed": True, "nothing_to_run": reason}))
-        else:
-            typer.echo(f"{plan}: {reason}")
-        return
-    _renders_for_lab(checked, vendor)
+    return failed
+
+
+def _lab_nothing_to_run(plan: Path, as_json: bool) -> None:
+    """A plan with no device the lab runs passes, saying so (JSON too, for machines)."""
+    reason = "nothing to run: the plan has no router, and no site that names a vendor"
+    if as_json:
+        typer.echo(json.dumps({"plan": str(plan), "passed": True, "nothing_to_run": reason}))
+    else:
+        typer.echo(f"{plan}: {reason}")
+
+
+def _run_lab_torn_down_on_failure(run: Callable[[], None], keep: bool) -> None:
+    """Run the lab; what stops it (it cannot start, a command fails, Ctrl-C) has already
+    torn it down inside the runner, so here it only becomes a message and an exit code."""
     from vra_config.lab.netns import LabError
     from vra_config.lab.runner import CannotRun
 
     try:
-        if failures:
-            _lab_failures(ap, plan, keep, as_json, vendor)
-            return
-        _lab_once(ap, plan, failed, keep, as_json, vendor, power_off)
+        run()
     except CannotRun as exc:
         _say(f"vra-config: cannot run the lab: {exc}")
         raise typer.Exit(2) from None
