@@ -173,6 +173,7 @@ def test_a_new_vendor_is_told_what_it_still_lacks() -> None:
     vyos.NAME, vyos.TITLE, vyos.QUOTE = "vyos", "VyOS", "'"
     assert lacks("vyos", vendor=vyos) == [
         "vendors/vyos.py: PAIRS",
+        "vendors/vyos.py: AS_OVERRIDE",
         "vendors/vyos.py: ROOTS",
         "vendors/vyos.py: OWNED",
         "vendors/vyos.py: MULTI",

@@ -20,6 +20,7 @@ from vra_config.intent.routing import LinkRoutes
 from vra_config.plan.findings import Finding, PlanPath
 from vra_config.plan.model import Plan, Route
 from vra_config.planner.records import AddressPlan, PlannedLink
+from vra_config.vendors import VENDORS, facts
 
 IMPORT_CHECK_SOURCE = (
     "FRR `bgp network import-check`, https://docs.frrouting.org/en/latest/bgp.html; Junos "
@@ -80,11 +81,14 @@ def loop_behind_gateway(
 def _loops_behind_gateways(
     plan: Plan, links: Mapping[str, PlannedLink], routes: Mapping[str, LinkRoutes]
 ) -> Iterable[Finding]:
-    """VRC909 for routers whose plan says `vendor: vsrx` (the pack says it for the rest)."""
+    """VRC909 for routers whose plan names a vendor with `as-override` (the vSRX; its pack
+    says it for the rest)."""
     for name, link in sorted(links.items()):
         router = plan.routers.get(link.router)
         ws, gw = link.workspace_asn, link.peer_asn
-        if router is None or router.vendor != "vsrx" or link.routing != "bgp":
+        if router is None or router.vendor is None or link.routing != "bgp":
+            continue
+        if not facts(router.vendor).AS_OVERRIDE:  # re-originated instead: VRC907/VRC908
             continue
         if not link.kind.gateway_in_front or ws is None or gw is None or ws == gw:
             continue
@@ -94,11 +98,12 @@ def _loops_behind_gateways(
                 yield loop_behind_gateway(link.router, p, name, ws, gw)
 
 
-def _says_vyatta(plan: Plan, device: str) -> bool:
-    """The plan names the Vyatta for this device (a vendor-less router is refused only when
-    rendered with `--vendor vyatta`, by the pack)."""
+def _says_no_as_override(plan: Plan, device: str) -> bool:
+    """The plan names, for this device, a vendor whose BGP has no `as-override` (the
+    Vyatta); a vendor-less router is refused only when rendered so, by the pack."""
     device_plan = plan.routers.get(device) or plan.sites.get(device)
-    return device_plan is not None and device_plan.vendor == "vyatta"
+    vendor = device_plan.vendor if device_plan is not None else None
+    return vendor is not None and not facts(vendor).AS_OVERRIDE
 
 
 def _rank(link: PlannedLink, device: str) -> int:
@@ -106,12 +111,16 @@ def _rank(link: PlannedLink, device: str) -> int:
     return link.backup if device == link.router else 0
 
 
-def _vyatta(plan: Plan, device: str) -> bool:
-    """A device the Vyatta pack renders: a router saying so or naming no vendor (`render
-    --vendor vyatta`), or a site saying so."""
+def _may_lack_as_override(plan: Plan, device: str) -> bool:
+    """A device a pack without `as-override` may render: a router naming such a vendor or
+    none (`render --vendor vyatta`), or a site naming such a vendor."""
     if device in plan.routers:
-        return plan.routers[device].vendor in (None, "vyatta")
-    return device in plan.sites and plan.sites[device].vendor == "vyatta"
+        vendor = plan.routers[device].vendor
+        if vendor is None:
+            return not all(v.AS_OVERRIDE for v in VENDORS.values())
+        return not facts(vendor).AS_OVERRIDE
+    vendor = plan.sites[device].vendor if device in plan.sites else None
+    return vendor is not None and not facts(vendor).AS_OVERRIDE
 
 
 #: One BGP end of a link: (device, link, far ASNs, what arrives over it, and for each prefix
@@ -154,7 +163,7 @@ def _looping(plan: Plan, ends: Sequence[_End]) -> dict[tuple[str, IPv4Network], 
     are keyed by device and prefix."""
     found: dict[tuple[str, IPv4Network], tuple[str, int]] = {}
     for device, name, far, _, paths in ends:
-        if not far or not _vyatta(plan, device):
+        if not far or not _may_lack_as_override(plan, device):
             continue
         for p, crossed in paths.items():  # a `LinkRoutes` path per exported prefix
             if not far.isdisjoint(crossed):
@@ -187,7 +196,7 @@ def _static_reoriginations(
     for (device, p), (name, far_asn) in looping.items():
         arrivals = bringing[(device, p)]
         if len(arrivals) > 1:
-            if _says_vyatta(plan, device):
+            if _says_no_as_override(plan, device):
                 ranked = sorted(arrivals, key=lambda n: (_rank(links[n], device), n))
                 yield pinned_reorigination(device, p, ranked)
         elif arrivals:

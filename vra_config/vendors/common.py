@@ -58,6 +58,9 @@ class VendorFacts(Protocol):
     QUOTE: str
     #: how a high-availability pair of this OS is rendered: "vrrp" or "chassis-cluster"
     PAIRS: str
+    #: whether BGP can replace the peer's own AS in what it sends (Junos `as-override`);
+    #: without it a prefix that carries the far end's AS must be re-originated
+    AS_OVERRIDE: bool
     #: object roots in a running configuration, with how many words name the object
     ROOTS: tuple[tuple[Pattern, int], ...]
     #: what the plan owns among them when no description says so

@@ -19,6 +19,10 @@ TITLE = "Junos on vSRX"
 QUOTE = '"'
 #: A vSRX pair is one chassis cluster with one configuration (IBM's vSRX HA profile).
 PAIRS = CHASSIS_CLUSTER
+#: Junos BGP has `as-override` (Juniper, "as-override", BGP configuration statements): it
+#: replaces the peer's AS with the local one in what is sent, so no re-origination is
+#: needed; it cannot rewrite a workspace's AS behind a Transit Gateway (VRC909).
+AS_OVERRIDE = True
 
 #: The GRE interface; its units are the tunnels.
 GR = "gr-0/0/0"

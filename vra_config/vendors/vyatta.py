@@ -19,6 +19,10 @@ TITLE = "Vyatta 5600"
 QUOTE = "'"
 #: A VRA pair is two routers sharing VIPs by VRRP (IBM's HA for the VRA).
 PAIRS = VRRP
+#: DANOS's BGP YANG (vyatta-protocols-bgp) has no `as-override`, and its
+#: `remove-private-as` keeps the peer's own AS (FRR's plain form): a prefix whose path holds
+#: the far end's AS is re-originated instead (VRC907/VRC908 in `intent/design.py`).
+AS_OVERRIDE = False
 
 UNQUOTABLE = re.compile(r"['\x00-\x1f\x7f]")
 
