@@ -35,6 +35,8 @@ from vra_config.planner.records import AddressPlan, PlannedLink
 from vra_config.targets.routers import frr
 from vra_config.targets.routers.bgp import policy_names
 from vra_config.targets.routers.meaning import VYATTA, meaning
+from vra_config.vendors import pair_style
+from vra_config.vendors.common import VRRP
 
 #: Where the lab numbers the wires IBM's side has inside itself (Transit Gateway to
 #: workspace): RFC 6598 shared space, skipping anything the plan uses.
@@ -319,7 +321,12 @@ def _split_pairs(address_plan: AddressPlan, topology: Topology) -> Topology:
     notes = list(topology.notes)
     for name, router in sorted(address_plan.plan.routers.items()):
         pair = nodes.get(name)
-        if router.ha is None or router.vendor != "vyatta" or pair is None or not pair.intent:
+        if (
+            router.ha is None
+            or pair_style(router.vendor) != VRRP
+            or pair is None
+            or not pair.intent
+        ):
             continue
         members = list(member_intents(pair.intent, router).values())
         master = members[0].name
