@@ -67,7 +67,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 #: Test modules by how long they take (`pytest --durations=0`), longest first. The suite runs
-#: on parallel workers (`-n 4 --dist loadgroup`, README): starting the long ones first keeps a
+#: on parallel workers (`-n 4 --maxschedchunk 1`, README): starting the long ones first keeps a
 #: worker from picking up a one-minute lab matrix while the others have finished. The lab
 #: modules mostly wait on FRR's BGP and keepalived's VRRP timers; the others are CPU-bound.
 SLOW_FIRST = (
@@ -82,21 +82,13 @@ SLOW_FIRST = (
     "test_hostile",
     "test_lab_verified",
 )
-#: Modules whose module-scoped fixture is the expensive part (each runs an external
-#: translator over every sample): one worker runs the whole module, so the fixture is built
-#: once, not once per worker (`xdist_group`, honoured by `--dist loadgroup`).
-ONE_WORKER = ("test_junos_compare", "test_danos_compare")
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Put the slow modules first (a stable sort: order within a module is kept) and keep
-    the modules of `ONE_WORKER` each on one worker. Serially this changes nothing but order."""
+    """Put the slow modules first (a stable sort: order within a module is kept). Serially
+    this changes nothing but the order."""
     rank = {name: i for i, name in enumerate(SLOW_FIRST)}
     items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))
-    for item in items:
-        if item.path.stem in ONE_WORKER:
-            item.add_marker(pytest.mark.xdist_group(item.path.stem))
 
 
 @dataclass(frozen=True)
