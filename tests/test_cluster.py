@@ -10,7 +10,7 @@ from ipaddress import IPv4Address, IPv4Network
 from pathlib import Path
 
 import yaml
-from conftest import run_cli
+from conftest import render_locked, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -29,7 +29,7 @@ IKE = re.compile(
 
 
 def _render(vendor: str = "vsrx") -> str:
-    run = run_cli(["render", "--locked", "--vendor", vendor, str(SAMPLE)])
+    run = render_locked(SAMPLE, vendor)
     assert run.exit_code == 0, run.stderr
     return run.stdout
 

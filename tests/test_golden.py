@@ -13,6 +13,7 @@ from conftest import (
     DIFF_HEAD,
     GOLDEN,
     Golden,
+    render_locked,
     run_cli,
     sample_plans,
     unacknowledged,
@@ -40,7 +41,7 @@ def test_there_are_samples() -> None:
 @pytest.mark.parametrize("vendor", sorted(PACKS))
 @pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
 def test_render_golden(plan: Path, vendor: str, golden: Golden) -> None:
-    run = run_cli(["render", "--locked", "--vendor", vendor, str(plan)])
+    run = render_locked(plan, vendor)
     if vra_pair_for_vsrx(plan, vendor):
         assert run.exit_code == 1 and run.stdout == ""
         assert " VRC952 " in run.stderr and "no failover" in run.stderr
