@@ -19,15 +19,25 @@ What is covered where:
   `test_pool_and_lock_edges.py`, `test_keys.py`, `test_template_override.py` (issue 11);
   `test_redundant_transit_gateway.py`, `test_backup_ranking.py` (issue 13);
   `test_survive_failure.py` (issue 19); `test_ha.py` (VRA pairs), `test_cluster.py`
-  (vSRX chassis clusters), `test_mixed_vendors.py`, `test_both_ends.py` (the two ends of a
-  link agree), `test_scenarios.py` (keys, legacy suites, transit).
+  (vSRX chassis clusters), `test_mixed_vendors.py`, `test_both_ends.py` and
+  `test_ibm_side_agrees.py` (the two ends of a link agree), `test_ibm_two_step.py` (IBM's
+  side before its ASN is known), `test_headers.py` (commit-safety headers),
+  `test_scenarios.py` (keys, legacy suites, transit).
 - The stages: `test_planner.py` (allocation, properties), `test_accept.py`, `test_rules.py`,
   `test_gate.py` (check refuses what render would), `test_delta.py` and `test_review.py`
   (running configuration, diffs), `test_verify.py`, `test_layout.py` (import direction).
+- The CLI and its documentation: `test_cli.py`, `test_docs_examples.py` (every console
+  example in README.md and docs/ is what the program prints).
 - Hostile input: `test_hostile.py`, `test_injection.py`, `test_mutation.py`,
-  `test_target_quoting.py`, `test_robust.py`.
-- The lab (root and FRR, else skipped with the reason): `test_lab*.py`; the vendors'
-  translators: `test_danos_compare.py`, `test_junos_compare.py`.
+  `test_target_quoting.py`, `test_robust.py` (issue 20).
+- Speed without timing anything: `test_speed_caches.py` (the caches change no output),
+  `test_benchmarks.py` (the benchmark's floor prints what vra-config prints).
+- The lab (root and FRR, else skipped with the reason): `test_lab.py` (every sample, broken
+  designs caught), `test_lab_failures.py` (the failure matrix), `test_lab_vrrp.py` (a VRA
+  pair's failover), `test_lab_vendor.py` (what each vendor's text means),
+  `test_lab_verified.py` (the lab judged by verify's code), `test_lab_compare.py` (the
+  comparison, without FRR); the vendors' translators: `test_danos_compare.py`,
+  `test_junos_compare.py`.
 """
 
 from __future__ import annotations
