@@ -16,7 +16,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import FEATURES, Golden, feature_plans, lines, render_locked, unacknowledged
+from conftest import (
+    FEATURES,
+    Golden,
+    feature_plans,
+    lines,
+    render_locked,
+    run_cli,
+    unacknowledged,
+)
 
 from vra_config.targets.routers import PACKS
 
@@ -42,6 +50,14 @@ def test_every_feature_named_in_the_brief_has_a_plan() -> None:
         "direct-link",
         "transit-gateway",
     }
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
+def test_feature_plan_passes_check_against_its_lock(plan: Path) -> None:
+    """Each plan is a valid plan (a refusal is a pack's, not the plan's), its lock current."""
+    run = run_cli(["check", "--locked", str(plan)])
+    assert (run.exit_code, unacknowledged(run.stderr)) == (0, [])
+    assert run.stdout.startswith(f"{plan}: ok: "), run.stdout
 
 
 @pytest.mark.parametrize("vendor", sorted(PACKS))
