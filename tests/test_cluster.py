@@ -11,7 +11,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import yaml
-from conftest import run_cli
+from conftest import render_locked, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -30,7 +30,7 @@ IKE = re.compile(
 
 
 def _render(vendor: str = "vsrx") -> str:
-    run = run_cli(["render", "--locked", "--vendor", vendor, str(SAMPLE)])
+    run = render_locked(SAMPLE, vendor)
     assert run.exit_code == 0, run.stderr
     return run.stdout
 

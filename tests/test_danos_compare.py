@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import GOLDEN, SAMPLES
-from vendor_compare import DANOS_FRR, Compared, compare, compare_all, rendered
+from vendor_compare import DANOS_FRR, Compared, compare, compare_once, rendered
 
 needs_danos_frr = pytest.mark.skipif(
     not DANOS_FRR.exists(), reason=f"{DANOS_FRR} is missing (CI has ../shared)"
@@ -21,7 +21,7 @@ needs_danos_frr = pytest.mark.skipif(
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> list[Compared]:
-    return compare_all(DANOS_FRR, "vyatta", tmp_path_factory.mktemp("vyatta"))
+    return compare_once(DANOS_FRR, "vyatta", tmp_path_factory)
 
 
 @needs_danos_frr

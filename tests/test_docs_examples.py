@@ -93,6 +93,11 @@ def test_quick_start_installs_runs_then_puts_vra_config_on_path() -> None:
         "python3 -m venv .venv && .venv/bin/pip install -e '.[test]' && .venv/bin/python -m pytest"
     )
     assert suite in quick
+    # ... and CI runs the tests with exactly the README's pytest command (workers and all)
+    readme_pytest = [c.strip().split(" && ")[-1] for c in blocks if suite in c]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    ci_pytest = [line.split(" && ")[-1] for line in ci.splitlines() if " -m pytest" in line]
+    assert readme_pytest == ci_pytest == [".venv/bin/python -m pytest -n 4 --maxschedchunk 1"]
     # every later example calls `vra-config` by name: the quick start activates it first
     first_bare = readme.index("$ vra-config ")
     assert readme.index("$ . .venv/bin/activate") < first_bare

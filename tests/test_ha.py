@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import yaml
-from conftest import run_cli
+from conftest import render_locked, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -39,7 +39,7 @@ def _members(text: str) -> dict[str, list[str]]:
 
 
 def _sample_render() -> dict[str, list[str]]:
-    run = run_cli(["render", "--locked", "--vendor", "vyatta", str(SAMPLE)])
+    run = render_locked(SAMPLE, "vyatta")
     assert run.exit_code == 0, run.stderr
     return _members(run.stdout)
 
@@ -47,7 +47,7 @@ def _sample_render() -> dict[str, list[str]]:
 def test_one_file_per_member_and_no_pair_file() -> None:
     members = _sample_render()
     assert sorted(members) == ["vra-ha-a", "vra-ha-b"]
-    run = run_cli(["render", "--locked", "--vendor", "vyatta", str(SAMPLE)])
+    run = render_locked(SAMPLE, "vyatta")
     assert "router vra-ha (" not in run.stdout  # the pair itself is not a device
 
 
@@ -189,7 +189,7 @@ def test_every_session_of_a_member_retries_every_five_seconds() -> None:
 
 
 def test_each_member_header_states_the_failover_its_timers_imply() -> None:
-    run = run_cli(["render", "--locked", "--vendor", "vyatta", str(SAMPLE)])
+    run = render_locked(SAMPLE, "vyatta")
     header = [line for line in run.stdout.splitlines() if "vra-ha-b" in line and "# " in line]
     assert header[-2:] == [
         "# Failover to vra-ha-b: it takes the VIPs 3.0 s after vra-ha-a falls silent (3 x "

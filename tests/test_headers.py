@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import SAMPLES, run_cli
+from conftest import SAMPLES, render_locked
 
 from vra_config.targets.routers import PACKS
 from vra_config.targets.routers.paste import CONFIRM_MINUTES
@@ -19,7 +19,7 @@ PLAN = SAMPLES / "powervs-tgw-gre.yaml"
 
 def headers(vendor: str) -> dict[str, list[str]]:
     """{router: its header's comment lines} from `render --vendor`."""
-    run = run_cli(["render", "--locked", "--vendor", vendor, str(PLAN)])
+    run = render_locked(PLAN, vendor)
     assert run.exit_code == 0, run.stderr
     found: dict[str, list[str]] = {}
     router = ""

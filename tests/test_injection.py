@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 from conftest import SAMPLES
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import vra_config
@@ -32,24 +32,25 @@ IPSEC = yaml.safe_load((SAMPLES / "private-ipsec.yaml").read_text())
 MEGAPORT = yaml.safe_load((SAMPLES / "megaport-multi-location.yaml").read_text())
 ENV = {"VRA_PSK_DC_EAST": "Base-Key.1", "VRA_PSK_BRANCH_01": "Other-Key.2"}
 
+#: Values known to break out of a quoted leaf or a line, each tried in every family on every
+#: run (an `@example`), not only when the strategy happens to draw it.
+PAYLOADS = [
+    "x'\nset system login user evil authentication plaintext-password evil",
+    'x"\nset system root-authentication plain-text-password',
+    "ok' ; delete interfaces ; echo '",
+    "# comment",
+    "a\u2028b",
+    "\u00e9t\u00e9",
+    "x" * 81,
+    " padded ",
+    "ge-0/0/2 unit 5",
+    "dp0p1 vif 3",
+    "SL-PRIVATE interfaces ge-0/0/1.0",
+]
 HOSTILE = st.one_of(
     st.text(max_size=80),
     st.text(alphabet="'\"\\`$;#{}[]\n\r\t\x00 abc-./:_", max_size=40),
-    st.sampled_from(
-        [
-            "x'\nset system login user evil authentication plaintext-password evil",
-            'x"\nset system root-authentication plain-text-password',
-            "ok' ; delete interfaces ; echo '",
-            "# comment",
-            "a\u2028b",
-            "\u00e9t\u00e9",
-            "x" * 81,
-            " padded ",
-            "ge-0/0/2 unit 5",
-            "dp0p1 vif 3",
-            "SL-PRIVATE interfaces ge-0/0/1.0",
-        ]
-    ),
+    st.sampled_from(PAYLOADS),
 )
 
 
@@ -194,11 +195,18 @@ def sorted_texts(files: dict[str, str]) -> list[str]:
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 def test_every_family_keeps_the_output_shape(family: str) -> None:
-    @settings(max_examples=500, deadline=None)
+    """Every payload of `PAYLOADS`, then 200 drawn values, per family. It drew 500 with the
+    payloads left to chance (about one draw in 33 each); with the payloads always run, 200
+    draws still reach every character class the quoting rules tell apart (quotes, backslash,
+    controls, line separators, non-ASCII, over-long) many times over, at 40 % of the CPU."""
+
+    @settings(max_examples=200, deadline=None)
     @given(value=HOSTILE)
     def run(value: str) -> None:
         _check_family(family, value)
 
+    for payload in PAYLOADS:
+        run = example(value=payload)(run)
     run()
 
 

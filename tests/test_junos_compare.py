@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import GOLDEN, SAMPLES
-from vendor_compare import JUNOS_FRR, Compared, compare, compare_all, rendered
+from vendor_compare import JUNOS_FRR, Compared, compare, compare_once, rendered
 
 needs_junos_frr = pytest.mark.skipif(
     not JUNOS_FRR.exists(), reason=f"{JUNOS_FRR} is missing (CI has ../shared)"
@@ -29,7 +29,7 @@ WARNING = re.compile(r"warning: (?:UNCONFIRMED|approximation) \(([UM]\d+)")
 
 @pytest.fixture(scope="module")
 def results(tmp_path_factory: pytest.TempPathFactory) -> list[Compared]:
-    return compare_all(JUNOS_FRR, "vsrx", tmp_path_factory.mktemp("vsrx"))
+    return compare_once(JUNOS_FRR, "vsrx", tmp_path_factory)
 
 
 @needs_junos_frr

@@ -8,37 +8,12 @@ import os
 from typing import Any
 
 import pytest
-import yaml
-from conftest import ROOT, SAMPLES, run_cli
+from conftest import ROOT, SAMPLES, dump, errors, lines, render, run_cli, sample
 
 from vra_config.lab.daemons import find_frr
 from vra_config.pipeline import check_text, render_checked
 from vra_config.plan.findings import PlanError
 from vra_config.planner.redundant import MAX_BACKUPS
-
-
-def sample(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load((SAMPLES / f"{name}.yaml").read_text())
-    return data
-
-
-def dump(plan: dict[str, Any]) -> str:
-    return yaml.safe_dump(plan, sort_keys=False)
-
-
-def render(plan: dict[str, Any], vendor: str | None = None) -> dict[str, str]:
-    return render_checked(check_text(dump(plan), "plan.yaml"), vendor)
-
-
-def errors(plan: dict[str, Any], vendor: str | None = None) -> list[str]:
-    with pytest.raises(PlanError) as info:
-        render(plan, vendor)
-    return [f.format() for f in info.value.errors]
-
-
-def lines(text: str, *words: str) -> list[str]:
-    return [line for line in text.splitlines() if all(w in line for w in words)]
-
 
 # --- 6. Backups ranked within bounds -------------------------------------------------------
 

@@ -10,11 +10,15 @@ lab runs for it: the member itself where the lab runs members, else its pair.
 
 from __future__ import annotations
 
+import fcntl
+import json
+import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+import pytest
 from conftest import GOLDEN, ROOT, run_cli, sample_plans, vra_pair_for_vsrx
 
 from vra_config.intent.pairs import member_names, members
@@ -83,3 +87,26 @@ def compare_all(tool: Path, vendor: str, tmp: Path) -> list[Compared]:
             code, said = compare(tool, file, lab, device)
             out.append(Compared(plan.stem, device, file, code, said))
     return out
+
+
+def compare_once(tool: Path, vendor: str, factory: pytest.TempPathFactory) -> list[Compared]:
+    """`compare_all`, once per test session.
+
+    Under pytest-xdist each worker that runs one of a module's tests builds the module's
+    fixture again, and this one runs the translator over every sample (8 s or more of CPU
+    each time). The first worker writes the results beside the workers' temporary
+    directories (their common parent, pytest-xdist's documented place for it) under a lock;
+    the others read them. Run without workers, it is `compare_all`.
+    """
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return compare_all(tool, vendor, factory.mktemp(vendor))
+    shared = factory.getbasetemp().parent / f"compared-{vendor}.json"
+    with open(f"{shared}.lock", "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if shared.exists():
+            rows = json.loads(shared.read_text(encoding="utf-8"))
+            return [Compared(**{**row, "file": Path(row["file"])}) for row in rows]
+        results = compare_all(tool, vendor, factory.mktemp(vendor))
+        rows = [{**asdict(r), "file": str(r.file)} for r in results]
+        shared.write_text(json.dumps(rows), encoding="utf-8")
+        return results

@@ -1,10 +1,7 @@
-"""Redundant links to one PowerVS workspace (issue 13 items 3 and 4).
-
-A redundant Transit Gateway GRE (`transit_gateway.tunnels`) gives the router one tunnel and
-one BGP session per IBM tunnel, each with its own /30, tunnel number and lock entry; at most
-two tunnels per zone (IBM). A router's BGP links to one workspace are ranked: the first is
-preferred both ways, the others are backups (lower local-preference on what they learn, the
-router's AS prepended on what they send), rendered the same on Vyatta, vSRX and FRR.
+"""A redundant Transit Gateway GRE (`transit_gateway.tunnels`, issue 13 item 3): one router
+tunnel and one BGP session per IBM tunnel, each with its own /30, tunnel number and lock
+entry, ranked in plan order; at most two tunnels per zone (IBM). How the ranks are rendered
+is in tests/test_backup_ranking.py. Split from tests/test_redundant.py.
 """
 
 from __future__ import annotations
@@ -13,22 +10,18 @@ from ipaddress import IPv4Network
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
-from conftest import ROOT, run_cli
+from conftest import SAMPLES, run_cli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from vra_config.intent.router import router_intents
 from vra_config.pipeline import check_file
-from vra_config.plan.findings import PlanError
 from vra_config.plan.model import Plan
 from vra_config.planner.addresses import plan_addresses
 from vra_config.planner.lock import Lock
-from vra_config.targets.routers import frr
 
-SAMPLE = ROOT / "samples" / "vra-ha-tgw-redundant.yaml"
-TWO_CC = ROOT / "tests" / "lab" / "two-cloud-connections.yaml"
+SAMPLE = SAMPLES / "vra-ha-tgw-redundant.yaml"
 ZONES = ("us-south-1", "us-south-2", "us-south-3")
 
 
@@ -65,10 +58,6 @@ def _tunnel(i: int, zone: str) -> dict[str, Any]:
     }
 
 
-def _lines(text: str, *words: str) -> list[str]:
-    return [line for line in text.splitlines() if all(w in line for w in words)]
-
-
 def test_one_router_tunnel_and_one_bgp_session_per_ibm_tunnel() -> None:
     checked = check_file(SAMPLE, locked=True)
     links = checked.address_plan.connections
@@ -87,67 +76,6 @@ def test_one_router_tunnel_and_one_bgp_session_per_ibm_tunnel() -> None:
         ("tgw-dal-2", "172.16.10.5", 64491, 1),
     ]
     assert [(n.local_preference, n.prepend) for n in tgw] == [(None, 0), (90, 1)]
-
-
-def test_the_backup_is_less_preferred_both_ways_on_every_renderer(tmp_path: Path) -> None:
-    vyatta = run_cli(["render", "--locked", "--vendor", "vyatta", str(SAMPLE)]).stdout
-    assert (
-        _lines(vyatta, "set local-preference")
-        == ["set policy route route-map RM-tgw-dal-2-IN rule 10 set local-preference 90"] * 2
-    )  # one file per member of the pair, both identical here
-    assert (
-        _lines(vyatta, "as-path-prepend")
-        == ["set policy route route-map RM-tgw-dal-2-OUT rule 10 set as-path-prepend '64880'"] * 2
-    )
-    # a VRA pair is refused for the vSRX (VRC952): the same router, stand-alone, is a vSRX
-    single = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
-    del single["routers"]["vra-ha"]["ha"]
-    single["routers"]["vra-ha"]["vendor"] = "vsrx"
-    plan = tmp_path / SAMPLE.name
-    plan.write_text(yaml.safe_dump(single, sort_keys=False), encoding="utf-8")
-    vsrx = run_cli(["render", "--vendor", "vsrx", str(plan)]).stdout
-    assert _lines(vsrx, "then local-preference") == [
-        "set policy-options policy-statement IMPORT-tgw-dal-2 term planned then local-preference 90"
-    ]
-    assert _lines(vsrx, "as-path-prepend") == [
-        "set policy-options policy-statement EXPORT-tgw-dal-2 term planned then "
-        'as-path-prepend "64880"'
-    ]
-    checked = check_file(SAMPLE, locked=True)
-    text = frr.render(router_intents(checked.address_plan)["vra-ha"], SAMPLE.name)
-    block = text[text.index("route-map RM-tgw-dal-2-IN permit 10") :]
-    assert block.splitlines()[1:3] == [
-        " match ip address prefix-list PL-tgw-dal-2-IN",
-        " set local-preference 90",
-    ]
-    block = text[text.index("route-map RM-tgw-dal-2-OUT permit 10") :]
-    assert block.splitlines()[1:3] == [
-        " match ip address prefix-list PL-tgw-dal-2-OUT",
-        " set as-path prepend 64880",
-    ]
-
-
-def test_a_single_link_to_a_workspace_sets_no_preference() -> None:
-    for sample in ("powervs-tgw-gre", "powervs-gre-bgp"):
-        text = run_cli(["render", "--vendor", "vyatta", str(ROOT / "samples" / f"{sample}.yaml")])
-        assert "local-preference" not in text.stdout
-        assert "prepend" not in text.stdout
-
-
-def test_two_cloud_connections_to_one_workspace_first_by_name_is_preferred() -> None:
-    """Item 4: allowed; each its own /29, tunnel and session; the second is the backup."""
-    checked = check_file(TWO_CC, locked=True)
-    assert not checked.address_plan.errors
-    links = checked.address_plan.connections
-    assert [(str(links[n].subnet), links[n].backup) for n in ("cc-dal12-a", "cc-dal12-b")] == [
-        ("172.16.3.0/29", 0),
-        ("172.16.3.8/29", 1),
-    ]
-    vyatta = run_cli(["render", "--locked", "--vendor", "vyatta", str(TWO_CC)]).stdout
-    assert _lines(vyatta, "rule 10 set") == [
-        "set policy route route-map RM-cc-dal12-b-IN rule 10 set local-preference 90",
-        "set policy route route-map RM-cc-dal12-b-OUT rule 10 set as-path-prepend '64880'",
-    ]
 
 
 def test_the_redundant_form_keeps_the_unbound_form_lock() -> None:
@@ -230,37 +158,3 @@ def test_a_new_tunnel_under_locked_is_found_where_the_plan_lists_it(tmp_path: Pa
         "change (new allocation 172.16.10.8/30, tunnel 2 on vra1); run `vra-config plan` and "
         "commit the lock\n"
     ) in run.stdout + run.stderr
-
-
-def test_a_re_originated_prefix_follows_the_preferred_tunnel_not_the_first_name() -> None:
-    """A prefix re-originated towards a neighbour in its own AS (here a second Transit Gateway
-    connection in 64490) gets its static route to the link BGP prefers: the first tunnel listed
-    (tgw-dal-z), not the first by name (tgw-dal-a, the backup)."""
-    from vra_config.pipeline import check_text
-
-    plan = yaml.safe_load((ROOT / "samples" / "vra-ha-tgw-redundant.yaml").read_text())
-    plan["connections"]["tgw-dal"]["transit_gateway"]["tunnels"] = [
-        {"name": "tgw-dal-z", "gateway_ip": "192.168.255.1", "asn": 64490, "zone": "us-south-1"},
-        {"name": "tgw-dal-a", "gateway_ip": "192.168.255.5", "asn": 64490, "zone": "us-south-2"},
-    ]
-    plan["powervs"]["dal12-per"] = {"location": "dal12", "subnets": ["172.20.20.0/24"]}
-    plan["connections"]["tgw-dal12"] = {
-        "router": "vra-ha",
-        "powervs": "dal12-per",
-        "via": "transit-gateway",
-        "transit_gateway": {"gateway_ip": "192.168.255.9", "asn": 64490, "zone": "us-south-1"},
-    }
-    ap = plan_addresses(Plan.model_validate(plan))
-    assert ap.errors == ()
-    preferred = ap.connections["tgw-dal-z"].peer_address
-    assert preferred is not None
-    intent = router_intents(ap)["vra-ha"]
-    (route,) = [r for r in intent.static_routes if r.reoriginate and len(r.arrivals) > 1]
-    assert str(route.prefix) == "172.20.10.0/24"
-    assert (route.next_hop, route.arrivals) == (preferred.ip, ("tgw-dal-z", "tgw-dal-a"))
-    # ... and `check`, the gate, refuses it for the Vyatta the plan names, as its pack does:
-    # the static would outlive tgw-dal-z's far end and keep the backup from taking over
-    # (issue 19 item 1, tests/test_survive_failure.py)
-    with pytest.raises(PlanError) as info:
-        check_text(yaml.safe_dump(plan, sort_keys=False), "plan.yaml")
-    assert [f.rule for f in info.value.errors] == ["VRC907"]
