@@ -32,15 +32,14 @@ from ipaddress import IPv4Address
 
 from vra_config.plan.findings import Finding
 from vra_config.plan.model import ClusterNode, Plan, Router
+from vra_config.plan.rules import JUNIPER_RETH, RULES
 from vra_config.planner.kinds import kind_of
 from vra_config.vendors import pair_style
 from vra_config.vendors.common import CHASSIS_CLUSTER, VRRP
 
-HA_DEFAULT = "https://github.com/ibm-cloud-docs/vsrx/blob/master/defaults/vsrx_ha_default.conf"
-RETH_SOURCE = (
-    "https://www.juniper.net/documentation/us/en/software/junos/chassis-cluster-security-"
-    "devices/topics/topic-map/security-chassis-cluster-redundant-ethernet-interfaces.html"
-)
+#: IBM's HA default, VRC952's first source: `pipeline.pair_vendor_findings` still imports it
+#: by this name (its module is another change's), so it stays, read from the rule.
+HA_DEFAULT = RULES["VRC952"].cite
 #: IBM's HA profile: the private VLAN on reth0.0, the public one on reth1.0.
 PRIVATE_RETH = "reth0.0"
 PUBLIC_RETH = "reth1.0"
@@ -71,7 +70,8 @@ def cluster_findings(plan: Plan) -> Iterable[Finding]:
                 f"router {name} is a vSRX, whose high-availability pair is a chassis cluster, "
                 f"not VRRP: {VRRP_FIELDS} do not exist on it. Replace `ha:` with `cluster:` "
                 "naming node0 and node1 (`show chassis cluster status`); the router's "
-                f"private and public addresses are reth0.0's and reth1.0's ({HA_DEFAULT})",
+                "private and public addresses are reth0.0's and reth1.0's "
+                f"({RULES['VRC952'].cite})",
                 rule="VRC952",
             )
         cluster = router.cluster
@@ -126,7 +126,8 @@ def cluster_findings(plan: Plan) -> Iterable[Finding]:
                 (*base, "public", "interface"),
                 f"{what}, so IKE bound there stays on one node when the cluster fails over: "
                 f"leave `interface` out (IKE binds to {PUBLIC_RETH}) or name the reth unit "
-                f"that holds {router.public.address if router.public else ''} ({RETH_SOURCE})",
+                f"that holds {router.public.address if router.public else ''} "
+                f"({RULES['VRC953'].citing(JUNIPER_RETH)})",
                 rule="VRC953",
             )
 
@@ -172,7 +173,8 @@ def _node_addresses(
                 path,
                 f"{ip} is the cluster's {reths[ip]}, where its tunnels start; {node}'s "
                 "management address is the node's own (fxp0.0), which stays on that node "
-                f"when the cluster fails over: write the node's own address ({RETH_SOURCE})",
+                "when the cluster fails over: write the node's own address "
+                f"({RULES['VRC953'].citing(JUNIPER_RETH)})",
                 rule="VRC953",
             )
         elif ip in seen:

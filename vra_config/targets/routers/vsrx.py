@@ -28,6 +28,7 @@ from ipaddress import IPv4Address, IPv4Network
 from vra_config.intent.design import loop_behind_gateway
 from vra_config.intent.records import GreTunnel, InboundFilter, IpsecPeer, LinkEnd, RouterIntent
 from vra_config.plan.findings import Finding, PlanPath
+from vra_config.plan.rules import RULES
 from vra_config.targets.base import REDACTED_KEY, Problems, vendor_interface, withheld_key
 from vra_config.targets.routers import vsrx_cluster
 from vra_config.targets.routers.meaning import VSRX, meaning
@@ -103,10 +104,6 @@ DH_GROUPS = {1, 2, 5, 14, 15, 16, 19, 20, 21, 24}
 #: plan's `ike.integrity` is what the Vyatta end offers as PRF with GCM (`hash`), so the two
 #: must be equal. Juniper documents no pairing for aes-128-gcm: it is refused, not guessed.
 IKE_GCM_PRF = {"aes256gcm": "sha384"}
-PRF_SOURCE = (
-    "https://www.juniper.net/documentation/us/en/software/junos/cli-reference/topics/ref/"
-    "statement/prf-algorithm-edit-security-ike-proposal.html"
-)
 #: Dead-peer detection like the Vyatta pack's: probe every 30 s, down after 4 misses.
 DPD = DeadPeerDetection(interval=30, threshold=4)
 IKE_PORTS = (500, 4500)
@@ -288,7 +285,7 @@ def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: Problems)
                 + (f", {prf}" if prf else " that Juniper documents only for aes256gcm (sha384)")
                 + f", while the plan's ike.integrity ({p.ike.integrity}) is the PRF the other "
                 "end offers, so IKE never negotiates (Juniper `prf-algorithm` reference, "
-                f"{PRF_SOURCE}); "
+                f"{RULES['VRC704'].cite}); "
                 + (f"set ike.integrity: {prf}" if prf else "use aes256gcm with integrity sha384")
                 + ", or use a CBC cipher",
                 rule="VRC704",
