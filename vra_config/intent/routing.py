@@ -62,21 +62,67 @@ def _device_asns(plan: Plan) -> dict[Node, int]:
 
 def link_routes(plan: Plan, links: dict[str, PlannedLink]) -> dict[str, LinkRoutes]:
     """Export sets for both ends of every link, each sorted."""
-    own_nets = _own(plan)
-    explicit = [p for link in links.values() for p in link.advertise or ()]
-    every = sorted({p for nets in own_nets.values() for p in nets} | set(explicit))
-    number = {p: i for i, p in enumerate(every)}  # address order: sorting numbers sorts nets
-    own = {node: frozenset(number[p] for p in nets) for node, nets in own_nets.items()}
-    asn = _device_asns(plan)
-    adjacent: dict[Node, list[tuple[str, Node]]] = defaultdict(list)
-    for name, link in links.items():
-        a, b = ("device", link.router), _far(link)
-        adjacent[a].append((name, b))
-        adjacent[b].append((name, a))
+    graph = _Graph.of(plan, links)
+    return {name: graph.routes(name, link) for name, link in sorted(links.items())}
 
-    def reach(start: Node, without: str) -> dict[int, frozenset[int]]:
+
+@dataclass(frozen=True)
+class _Graph:
+    """The plan's devices and workspaces joined by its links, with what each one owns.
+
+    Prefixes are numbered in address order (`every[i]` is prefix `i`, `number` the way back),
+    so sorting numbers sorts networks. One record rather than closures in `link_routes`:
+    every link's search reads the same tables, built once."""
+
+    links: Mapping[str, PlannedLink]
+    every: list[IPv4Network]
+    number: dict[IPv4Network, int]
+    own: dict[Node, frozenset[int]]
+    asn: dict[Node, int]
+    adjacent: dict[Node, list[tuple[str, Node]]]
+
+    @classmethod
+    def of(cls, plan: Plan, links: Mapping[str, PlannedLink]) -> _Graph:
+        own_nets = _own(plan)
+        explicit = [p for link in links.values() for p in link.advertise or ()]
+        every = sorted({p for nets in own_nets.values() for p in nets} | set(explicit))
+        number = {p: i for i, p in enumerate(every)}
+        adjacent: dict[Node, list[tuple[str, Node]]] = defaultdict(list)
+        for name, link in links.items():
+            a, b = ("device", link.router), _far(link)
+            adjacent[a].append((name, b))
+            adjacent[b].append((name, a))
+        return cls(
+            links=links,
+            every=every,
+            number=number,
+            own={node: frozenset(number[p] for p in nets) for node, nets in own_nets.items()},
+            asn=_device_asns(plan),
+            adjacent=adjacent,
+        )
+
+    def routes(self, name: str, link: PlannedLink) -> LinkRoutes:
+        """What each end of `link` exports over it: all it reaches without the link, less
+        the far end's own (or the link's explicit `advertise` at the router end)."""
+        a, b = ("device", link.router), _far(link)
+        far_own, near_own = self.own.get(b, frozenset()), self.own.get(a, frozenset())
+        from_a = self.reach(a, name)
+        if link.advertise is not None:
+            number = self.number
+            from_a = {number[p]: from_a.get(number[p], frozenset()) for p in link.advertise}
+        else:
+            from_a = {p: v for p, v in from_a.items() if p not in far_own}
+        from_b = {p: v for p, v in self.reach(b, name).items() if p not in near_own}
+        if b[0] == "powervs" and link.far_asns:
+            from_b = dict.fromkeys(from_b, link.far_asns)
+        exports_a, paths_a = self.named(from_a)
+        exports_b, paths_b = self.named(from_b)
+        return LinkRoutes(exports_a, exports_b, paths_a, paths_b)
+
+    def reach(self, start: Node, without: str) -> dict[int, frozenset[int]]:
         """Everything `start` reaches without crossing link `without`, with the ASNs on the
         way (breadth first, so each prefix's path is a shortest one)."""
+        own, asn, adjacent, links = self.own, self.asn, self.adjacent, self.links
         first: frozenset[int] = frozenset()
         found = dict.fromkeys(own.get(start, ()), first)
         seen = {start}
@@ -101,24 +147,9 @@ def link_routes(plan: Plan, links: dict[str, PlannedLink]) -> dict[str, LinkRout
         return found
 
     def named(
-        found: dict[int, frozenset[int]],
+        self, found: dict[int, frozenset[int]]
     ) -> tuple[tuple[IPv4Network, ...], dict[IPv4Network, frozenset[int]]]:
+        """The numbered prefixes `found` as networks, in address order, with their paths."""
         ordered = sorted(found)
+        every = self.every
         return tuple(every[i] for i in ordered), {every[i]: found[i] for i in ordered}
-
-    out: dict[str, LinkRoutes] = {}
-    for name, link in sorted(links.items()):
-        a, b = ("device", link.router), _far(link)
-        far_own, near_own = own.get(b, frozenset()), own.get(a, frozenset())
-        from_a = reach(a, name)
-        if link.advertise is not None:
-            from_a = {number[p]: from_a.get(number[p], frozenset()) for p in link.advertise}
-        else:
-            from_a = {p: v for p, v in from_a.items() if p not in far_own}
-        from_b = {p: v for p, v in reach(b, name).items() if p not in near_own}
-        if b[0] == "powervs" and link.far_asns:
-            from_b = dict.fromkeys(from_b, link.far_asns)
-        exports_a, paths_a = named(from_a)
-        exports_b, paths_b = named(from_b)
-        out[name] = LinkRoutes(exports_a, exports_b, paths_a, paths_b)
-    return out

@@ -19,7 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from ipaddress import IPv4Address, IPv4Interface
 from pathlib import Path
 from types import FrameType
@@ -140,6 +140,17 @@ class Overlap(CannotRun):
     """The lab's networks overlap: it cannot build a topology that proves anything."""
 
 
+@dataclass
+class _Made:
+    """What a run has made so far, filled the moment each thing exists, so that teardown (or
+    `keep`'s listing) covers exactly that, whichever step an error or a signal interrupts."""
+
+    root: Path
+    namespaces: list[str] = field(default_factory=list)
+    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    folders: dict[str, Path] = field(default_factory=dict)
+
+
 @contextmanager
 def running(
     address_plan: AddressPlan,
@@ -158,6 +169,41 @@ def running(
     be powered off after the baseline (`lab --power-off`): BGP timers are then scaled by
     `vrrp.TIMER_SCALE`, unless `scaled` already runs the lab's own."""
     topology = build(address_plan, (), vendor)
+    found, keepalived = _what_runs(topology, scaled=scaled, power_off=power_off)
+    run_id = secrets.token_hex(3)
+    names = {node: f"vra-{run_id}-{i}" for i, node in enumerate(sorted(topology.nodes))}
+    probe_hosts = lab_hosts(topology)
+    hosts = {node: f"{names[node]}h" for node in sorted(probe_hosts)}
+    made = _Made(Path(tempfile.mkdtemp(prefix=f"vra-lab-{run_id}-")))
+    made.root.chmod(0o755)
+    with _signals_raise():
+        try:
+            say(
+                f"lab: building {len(names)} namespaces ({len(hosts)} more for probe hosts) "
+                f"and {len(topology.wires)} links"
+            )
+            for namespace in [*names.values(), *hosts.values()]:
+                # listed first: a signal mid-`ip netns add` leaks nothing
+                made.namespaces.append(namespace)
+                netns.add_namespace(namespace)
+            _wire(topology, names, hosts, probe_hosts)
+            _write_configs(made, topology, plan_name, scaled=scaled, power_off=power_off)
+            _start(made, topology, names, found, keepalived, say)
+            yield Running(topology, names, hosts, found, made.folders)
+        finally:
+            if keep:
+                shown_names = {**names, **{f"{n} hosts": h for n, h in hosts.items()}}
+                _explain_keep(say, shown_names, made.folders, made.root)
+            else:
+                _tear_down(made)
+
+
+def _what_runs(
+    topology: Topology, *, scaled: bool, power_off: str | None
+) -> tuple[Frr, Path | None]:
+    """FRR and keepalived to run with, or `CannotRun` (`Overlap`) before anything is made:
+    the topology's networks apart, the host able to run the lab, keepalived for a pair, and
+    nftables for a power-off or the failures."""
     clashes = overlaps(topology)
     if clashes:
         raise Overlap(
@@ -179,55 +225,51 @@ def running(
             "nftables' `nft` is missing, and the lab's failures drop packets with it: "
             "`sudo apt-get install nftables`"
         )
-    run_id = secrets.token_hex(3)
-    names = {node: f"vra-{run_id}-{i}" for i, node in enumerate(sorted(topology.nodes))}
-    probe_hosts = lab_hosts(topology)
-    hosts = {node: f"{names[node]}h" for node in sorted(probe_hosts)}
-    root = Path(tempfile.mkdtemp(prefix=f"vra-lab-{run_id}-"))
-    root.chmod(0o755)
-    created: list[str] = []
-    processes: list[subprocess.Popen[bytes]] = []
-    folders: dict[str, Path] = {}
-    with _signals_raise():
-        try:
-            say(
-                f"lab: building {len(names)} namespaces ({len(hosts)} more for probe hosts) "
-                f"and {len(topology.wires)} links"
-            )
-            for namespace in [*names.values(), *hosts.values()]:
-                created.append(namespace)  # first: a signal mid-`ip netns add` leaks nothing
-                netns.add_namespace(namespace)
-            _wire(topology, names, hosts, probe_hosts)
-            for node in sorted(topology.nodes):
-                config = node_config(topology.nodes[node], topology, plan_name)
-                if scaled:  # a member as master: the pair's sessions, should it take over
-                    config += timers.overlay(node, as_master(topology, node))
-                elif power_off is not None:
-                    config = vrrp.scale_timers(config)
-                folders[node] = daemons.node_dir(root, node, config)
-            say(f"lab: starting FRR on {len(names)} nodes")
-            for node in sorted(topology.nodes):
-                daemons.start(found, names[node], folders[node], processes)
-            for pair, members in vrrp.pair_members(topology).items():
-                assert keepalived is not None
-                say(f"lab: starting keepalived (VRRP) on {', '.join(members)}")
-                for m in members:  # the first provisioned becomes master, as at IBM
-                    config = vrrp.keepalived_config(topology, m)
-                    vrrp.start_keepalived(keepalived, names[m], folders[m], config, processes)
-                    if m == members[0]:
-                        vrrp.await_master(topology, names, pair, m)
-            yield Running(topology, names, hosts, found, folders)
-        finally:
-            if keep:
-                _explain_keep(
-                    say, {**names, **{f"{n} hosts": h for n, h in hosts.items()}}, folders, root
-                )
-            else:
-                with _signals_ignored():  # a second Ctrl-C must not stop the teardown
-                    daemons.stop(processes)
-                    for namespace in created:
-                        netns.delete_namespace(namespace)
-                    shutil.rmtree(root, ignore_errors=True)
+    return found, keepalived
+
+
+def _write_configs(
+    made: _Made, topology: Topology, plan_name: str, *, scaled: bool, power_off: str | None
+) -> None:
+    """Each node's FRR configuration in its folder, with the timers the run asks for."""
+    for node in sorted(topology.nodes):
+        config = node_config(topology.nodes[node], topology, plan_name)
+        if scaled:  # a member as master: the pair's sessions, should it take over
+            config += timers.overlay(node, as_master(topology, node))
+        elif power_off is not None:
+            config = vrrp.scale_timers(config)
+        made.folders[node] = daemons.node_dir(made.root, node, config)
+
+
+def _start(
+    made: _Made,
+    topology: Topology,
+    names: dict[str, str],
+    found: Frr,
+    keepalived: Path | None,
+    say: Callable[[str], None],
+) -> None:
+    """FRR on every node, then keepalived on each pair's members, the first as master."""
+    say(f"lab: starting FRR on {len(names)} nodes")
+    for node in sorted(topology.nodes):
+        daemons.start(found, names[node], made.folders[node], made.processes)
+    for pair, members in vrrp.pair_members(topology).items():
+        assert keepalived is not None
+        say(f"lab: starting keepalived (VRRP) on {', '.join(members)}")
+        for m in members:  # the first provisioned becomes master, as at IBM
+            config = vrrp.keepalived_config(topology, m)
+            vrrp.start_keepalived(keepalived, names[m], made.folders[m], config, made.processes)
+            if m == members[0]:
+                vrrp.await_master(topology, names, pair, m)
+
+
+def _tear_down(made: _Made) -> None:
+    """Stop every daemon, delete every namespace, remove the run directory."""
+    with _signals_ignored():  # a second Ctrl-C must not stop the teardown
+        daemons.stop(made.processes)
+        for namespace in made.namespaces:
+            netns.delete_namespace(namespace)
+        shutil.rmtree(made.root, ignore_errors=True)
 
 
 def successor(lab: Running, topology: Topology, member: str) -> tuple[str, str, str | None]:

@@ -17,7 +17,7 @@ from ipaddress import IPv4Network
 from typing import Any
 
 from vra_config.lab.topology import Node, Topology
-from vra_config.targets.environment import environment, records
+from vra_config.targets.environment import as_namespaces, environment
 
 IBM_FILTERED: tuple[IPv4Network, ...] = tuple(
     IPv4Network(p)
@@ -59,6 +59,8 @@ def context(node: Node, topology: Topology) -> dict[str, Any]:
 def render(node: Node, topology: Topology) -> str:
     """The `frr.conf` of one stand-in."""
     text = (
-        environment("frr").get_template("standin.j2").render(vars(records(context(node, topology))))
+        environment("frr")
+        .get_template("standin.j2")
+        .render(vars(as_namespaces(context(node, topology))))
     )
     return "\n".join(line.rstrip() for line in text.splitlines() if line.strip()) + "\n"

@@ -23,58 +23,82 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import replace
 
-from vra_config.plan.findings import Finding, PlanPath, format_path
+from vra_config.plan.findings import Finding, format_path
 from vra_config.plan.model import Accept
 from vra_config.plan.rules import RULES
 
 
 def acknowledge(findings: Sequence[Finding], entries: Sequence[Accept]) -> list[Finding]:
     """`findings` with the accepted ones marked, plus a finding for every bad entry."""
-    wanted: dict[tuple[str, str], str] = {}
-    first: dict[tuple[str, str], int] = {}
+    wanted, problems = _valid_entries(entries)
+    out, used = _marked(findings, wanted)
+    if not any(f.is_error for f in out + problems):
+        for index, entry in enumerate(entries):
+            key = (entry.id, entry.at)
+            if key in wanted and key not in used:
+                problems.append(_stale(index, entry, out))
+    return out + problems
+
+
+_Key = tuple[str, str]  # (rule ID, plan path as written)
+
+
+def _valid_entries(entries: Sequence[Accept]) -> tuple[dict[_Key, str], list[Finding]]:
+    """The reason of each entry that may acknowledge something, by (rule, path); a finding
+    for each entry that may not (a repeat, an unknown ID, a rule never acknowledged)."""
+    wanted: dict[_Key, str] = {}
+    first: dict[_Key, int] = {}
     problems: list[Finding] = []
     for index, entry in enumerate(entries):
-        base: PlanPath = ("accept", index)
-        rule = RULES.get(entry.id)
         seen = first.setdefault((entry.id, entry.at), index)
-        if seen != index:
-            # two reasons for one finding: a reviewer would see one, the run would use the other
-            problems.append(
-                Finding(
-                    base,
-                    f"acknowledges {entry.id} at {entry.at} again (first at accept[{seen}]); "
-                    "keep one entry with one reason",
-                    rule="VRC040",
-                )
-            )
-            continue
-        if rule is None:
-            # O for 0 and I or l for 1 are the usual slips; otherwise the nearest ID
-            typed = entry.id.upper().translate(str.maketrans("OIL", "011"))
-            close = (
-                [typed] if typed in RULES else difflib.get_close_matches(typed, list(RULES), n=1)
-            )
-            hint = f"; did you mean {close[0]}?" if close else ""
-            problems.append(
-                Finding(
-                    (*base, "id"),
-                    f"{entry.id} is not a rule ID{hint} (`vra-config explain ID` describes "
-                    "one; docs/errors.md lists them all)",
-                    rule="VRC812",
-                )
-            )
-        elif not rule.acknowledgeable:
-            problems.append(
-                Finding(
-                    (*base, "id"),
-                    f"{entry.id} ({rule.title}) cannot be acknowledged: what it reports cannot "
-                    f"work, so fix the plan instead (vra-config explain {entry.id})",
-                    rule="VRC811",
-                )
-            )
-        else:
+        problem = _repeated(index, entry, seen) if seen != index else _refused(index, entry)
+        if problem is None:
             wanted.setdefault((entry.id, entry.at), entry.reason)
-    used: set[tuple[str, str]] = set()
+        else:
+            problems.append(problem)
+    return wanted, problems
+
+
+def _repeated(index: int, entry: Accept, seen: int) -> Finding:
+    """Two reasons for one finding: a reviewer would see one, the run would use the other."""
+    return Finding(
+        ("accept", index),
+        f"acknowledges {entry.id} at {entry.at} again (first at accept[{seen}]); "
+        "keep one entry with one reason",
+        rule="VRC040",
+    )
+
+
+def _refused(index: int, entry: Accept) -> Finding | None:
+    """An ID that is no rule (with the nearest one), or a rule that can never be accepted."""
+    rule = RULES.get(entry.id)
+    if rule is None:
+        # O for 0 and I or l for 1 are the usual slips; otherwise the nearest ID
+        typed = entry.id.upper().translate(str.maketrans("OIL", "011"))
+        close = [typed] if typed in RULES else difflib.get_close_matches(typed, list(RULES), n=1)
+        hint = f"; did you mean {close[0]}?" if close else ""
+        return Finding(
+            ("accept", index, "id"),
+            f"{entry.id} is not a rule ID{hint} (`vra-config explain ID` describes "
+            "one; docs/errors.md lists them all)",
+            rule="VRC812",
+        )
+    if not rule.acknowledgeable:
+        return Finding(
+            ("accept", index, "id"),
+            f"{entry.id} ({rule.title}) cannot be acknowledged: what it reports cannot "
+            f"work, so fix the plan instead (vra-config explain {entry.id})",
+            rule="VRC811",
+        )
+    return None
+
+
+def _marked(
+    findings: Sequence[Finding], wanted: dict[_Key, str]
+) -> tuple[list[Finding], set[_Key]]:
+    """Each finding an entry names, not already accepted, marked with the entry's reason;
+    with the entries that marked one."""
+    used: set[_Key] = set()
     out: list[Finding] = []
     for finding in findings:
         key = (finding.rule, format_path(finding.path))
@@ -83,12 +107,7 @@ def acknowledge(findings: Sequence[Finding], entries: Sequence[Accept]) -> list[
             used.add(key)
             finding = replace(finding, accepted=reason)
         out.append(finding)
-    if not any(f.is_error for f in out + problems):
-        for index, entry in enumerate(entries):
-            key = (entry.id, entry.at)
-            if key in wanted and key not in used:
-                problems.append(_stale(index, entry, out))
-    return out + problems
+    return out, used
 
 
 def _stale(index: int, entry: Accept, findings: Sequence[Finding]) -> Finding:

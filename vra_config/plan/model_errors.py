@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import types
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
@@ -111,66 +112,109 @@ _CUSTOM_RULES = {
 def _finding_from_pydantic(
     err: Any, data: object, base: PlanPath = (), root: type[BaseModel] = Plan
 ) -> Finding:
-    loc: tuple[int | str, ...] = tuple(err["loc"])
-    path = base + _data_path(loc, data)
-    kind: str = err["type"]
-    ctx: dict[str, Any] = err.get("ctx") or {}
-    value = err.get("input")
-    field = str(path[-1]) if path and isinstance(path[-1], str) else ""
-    if kind.startswith("vra_"):
-        return Finding(path, err["msg"], rule=_CUSTOM_RULES.get(kind, "VRC029"))
-    if kind == "missing":
-        hint = _MISSING_HINTS.get(field, "see `vra-config schema`")
-        return Finding(path, f"`{field}` is required; add it ({hint})", rule="VRC021")
-    if kind == "extra_forbidden":
-        model = _model_at(loc[:-1], root)
+    """One pydantic error as a finding: our own validators' messages as written, pydantic's
+    own kinds by family (the plan's shape, a value's type, a value out of range), and
+    pydantic's text for any other kind (VRC029)."""
+    e = _Error.of(err, data, base)
+    if e.kind.startswith("vra_"):
+        return Finding(e.path, err["msg"], rule=_CUSTOM_RULES.get(e.kind, "VRC029"))
+    found = _shape(e, root) or _wrong_type(e) or _out_of_range(e)
+    if found is not None:
+        return found
+    return Finding(e.path, f"{err['msg']}; got {show_value(e.value)}", rule="VRC029")
+
+
+@dataclass(frozen=True)
+class _Error:
+    """What the findings below read of one pydantic error: where, what kind, the value."""
+
+    loc: tuple[int | str, ...]
+    path: PlanPath
+    kind: str
+    ctx: dict[str, Any]
+    value: object
+    field: str  # the last key of the path, "" under a list
+
+    @classmethod
+    def of(cls, err: Any, data: object, base: PlanPath) -> _Error:
+        loc: tuple[int | str, ...] = tuple(err["loc"])
+        path = base + _data_path(loc, data)
+        return cls(
+            loc=loc,
+            path=path,
+            kind=err["type"],
+            ctx=err.get("ctx") or {},
+            value=err.get("input"),
+            field=str(path[-1]) if path and isinstance(path[-1], str) else "",
+        )
+
+
+def _shape(e: _Error, root: type[BaseModel]) -> Finding | None:
+    """A field missing (VRC021) or unknown (VRC020, with the nearest known one)."""
+    if e.kind == "missing":
+        hint = _MISSING_HINTS.get(e.field, "see `vra-config schema`")
+        return Finding(e.path, f"`{e.field}` is required; add it ({hint})", rule="VRC021")
+    if e.kind == "extra_forbidden":
+        model = _model_at(e.loc[:-1], root)
         known = sorted(model.model_fields) if model else []
-        close = difflib.get_close_matches(field, known, n=1)
+        close = difflib.get_close_matches(e.field, known, n=1)
         hint = f"did you mean `{close[0]}`?" if close else "remove it"
         return Finding(
-            (*path, "[key]"),
-            f"unknown field `{field}`; {hint} (allowed here: {', '.join(known)})",
+            (*e.path, "[key]"),
+            f"unknown field `{e.field}`; {hint} (allowed here: {', '.join(known)})",
             rule="VRC020",
         )
-    if kind == "literal_error" and path == ("version",):
+    return None
+
+
+def _wrong_type(e: _Error) -> Finding | None:
+    """A value of the wrong YAML type: a number, a mapping, a list or text expected (VRC022)."""
+    shown = show_value(e.value)
+    if e.kind in ("int_type", "int_parsing", "int_from_float"):
         return Finding(
-            path,
-            f"plan version {show_value(value)} is not supported; this vra-config reads version 1",
+            e.path, f"expected a whole number, got {shown}; write it unquoted", rule="VRC022"
+        )
+    if e.kind in ("dict_type", "model_type", "model_attributes_type"):
+        return Finding(
+            e.path, f"expected a mapping (`key: value` lines), got {shown}", rule="VRC022"
+        )
+    if e.kind in ("tuple_type", "list_type"):
+        return Finding(
+            e.path, f"expected a list (`[a, b]` or `- item` lines), got {shown}", rule="VRC022"
+        )
+    if e.kind in ("string_type", "str_type"):
+        return Finding(e.path, f"expected text, got {shown}", rule="VRC022")
+    return None
+
+
+def _out_of_range(e: _Error) -> Finding | None:
+    """A value of the right type that is not allowed: a version (VRC025), a choice or a
+    location (VRC024), a bound or an empty list (VRC023)."""
+    if e.kind == "literal_error" and e.path == ("version",):
+        return Finding(
+            e.path,
+            f"plan version {show_value(e.value)} is not supported; this vra-config reads version 1",
             rule="VRC025",
         )
-    if kind == "literal_error":
-        expected = ctx.get("expected", "")
+    if e.kind == "literal_error":
+        expected = e.ctx.get("expected", "")
         return Finding(
-            path, f"{show_value(value)} is not allowed; use one of {expected}", rule="VRC024"
+            e.path, f"{show_value(e.value)} is not allowed; use one of {expected}", rule="VRC024"
         )
-    if kind in ("int_type", "int_parsing", "int_from_float"):
+    if e.kind == "greater_than_equal":
         return Finding(
-            path,
-            f"expected a whole number, got {show_value(value)}; write it unquoted",
-            rule="VRC022",
+            e.path, f"{e.value} is too small; use at least {e.ctx.get('ge')}", rule="VRC023"
         )
-    if kind == "greater_than_equal":
-        return Finding(path, f"{value} is too small; use at least {ctx.get('ge')}", rule="VRC023")
-    if kind == "less_than_equal":
-        return Finding(path, f"{value} is too large; use at most {ctx.get('le')}", rule="VRC023")
-    if kind == "too_short":
-        return Finding(path, "is empty; list at least one item", rule="VRC023")
-    if kind == "string_pattern_mismatch" and field == "location":
+    if e.kind == "less_than_equal":
         return Finding(
-            path,
-            f"{show_value(value)} is not a PowerVS location; write it like dal12 or wdc06",
+            e.path, f"{e.value} is too large; use at most {e.ctx.get('le')}", rule="VRC023"
+        )
+    if e.kind == "too_short":
+        return Finding(e.path, "is empty; list at least one item", rule="VRC023")
+    if e.kind == "string_pattern_mismatch" and e.field == "location":
+        return Finding(
+            e.path,
+            f"{show_value(e.value)} is not a PowerVS location; write it like dal12 or wdc06",
             rule="VRC024",
         )
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return Finding(
-            path, f"expected a mapping (`key: value` lines), got {show_value(value)}", rule="VRC022"
-        )
-    if kind in ("tuple_type", "list_type"):
-        return Finding(
-            path,
-            f"expected a list (`[a, b]` or `- item` lines), got {show_value(value)}",
-            rule="VRC022",
-        )
-    if kind in ("string_type", "str_type"):
-        return Finding(path, f"expected text, got {show_value(value)}", rule="VRC022")
-    return Finding(path, f"{err['msg']}; got {show_value(value)}", rule="VRC029")
+    return None

@@ -19,6 +19,7 @@ from ipaddress import IPv4Address
 
 from vra_config.plan.findings import Finding, PlanPath, Severity
 from vra_config.plan.model import Plan, TransitGatewayConnection
+from vra_config.plan.rules import RULES
 from vra_config.planner.ibm import RFC1918
 
 #: Where a user finds the assigned ASN after apply (the rendered Terraform's output, or the
@@ -81,8 +82,7 @@ def public_gateway_ips(plan: Plan) -> list[Finding]:
                 f"{ip} is not an RFC 1918 address; IBM requires a GRE's Local gateway IP to "
                 "be one (10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16), which `terraform "
                 "plan` does not check and the API does at apply; choose one that no network "
-                "on the gateway uses (https://cloud.ibm.com/docs/transit-gateway?topic="
-                "transit-gateway-transit-gateway-cli)",
+                f"on the gateway uses ({RULES['VRC981'].cite})",
                 rule="VRC981",
             )
         )

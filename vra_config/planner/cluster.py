@@ -29,18 +29,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from ipaddress import IPv4Address
+from itertools import chain
 
 from vra_config.plan.findings import Finding
-from vra_config.plan.model import ClusterNode, Plan, Router
+from vra_config.plan.model import Cluster, ClusterNode, Plan, Router
+from vra_config.plan.rules import JUNIPER_RETH, RULES
 from vra_config.planner.kinds import kind_of
 from vra_config.vendors import pair_style
 from vra_config.vendors.common import CHASSIS_CLUSTER, VRRP
 
-HA_DEFAULT = "https://github.com/ibm-cloud-docs/vsrx/blob/master/defaults/vsrx_ha_default.conf"
-RETH_SOURCE = (
-    "https://www.juniper.net/documentation/us/en/software/junos/chassis-cluster-security-"
-    "devices/topics/topic-map/security-chassis-cluster-redundant-ethernet-interfaces.html"
-)
+#: IBM's HA default, VRC952's first source: `pipeline.pair_vendor_findings` still imports it
+#: by this name (its module is another change's), so it stays, read from the rule.
+HA_DEFAULT = RULES["VRC952"].cite
 #: IBM's HA profile: the private VLAN on reth0.0, the public one on reth1.0.
 PRIVATE_RETH = "reth0.0"
 PUBLIC_RETH = "reth1.0"
@@ -57,78 +57,121 @@ def is_cluster(router: Router) -> bool:
 
 def cluster_findings(plan: Plan) -> Iterable[Finding]:
     """A cluster is a vSRX with no VRRP, two nodes with names of their own, and its tunnels'
-    addresses on the reths, never on a node's own address or port."""
-    taken = set(plan.routers) | set(plan.sites) | set(plan.connections)
-    for name, router in sorted(plan.routers.items()):
-        base = ("routers", name)
-        if (
-            router.ha is not None
-            and pair_style(router.vendor) == CHASSIS_CLUSTER
-            and router.cluster is None
-        ):
+    addresses on the reths, never on a node's own address or port.
+
+    One check per rule, joined in the order the findings have always come in: per router
+    (by name) a vSRX written as a VRRP pair, else, for a cluster, VRRP settings on it, a VRA
+    written as one, its nodes' names, their management addresses, GRE failover and where IKE
+    binds."""
+    taken = frozenset(plan.routers) | set(plan.sites) | set(plan.connections)
+    return chain.from_iterable(
+        _router_checks(plan, name, router, taken) for name, router in sorted(plan.routers.items())
+    )
+
+
+def _router_checks(
+    plan: Plan, name: str, router: Router, taken: frozenset[str]
+) -> Iterable[Finding]:
+    cluster = router.cluster
+    if cluster is None:
+        return _vsrx_pair_as_vrrp(name, router)
+    nodes = (("node0", cluster.node0), ("node1", cluster.node1))
+    return chain(
+        _vrrp_on_cluster(name, router),
+        _vra_as_cluster(name, router),
+        _same_host_names(name, cluster),
+        _taken_host_names(name, nodes, taken),
+        _node_addresses(name, router, nodes),
+        _gre_failover(plan, name),
+        _public_interface(name, router),
+    )
+
+
+def _vsrx_pair_as_vrrp(name: str, router: Router) -> Iterable[Finding]:
+    """A vSRX pair is a chassis cluster (IBM's HA default), so `ha:` on one means nothing."""
+    if router.ha is not None and pair_style(router.vendor) == CHASSIS_CLUSTER:
+        yield Finding(
+            ("routers", name, "ha"),
+            f"router {name} is a vSRX, whose high-availability pair is a chassis cluster, "
+            f"not VRRP: {VRRP_FIELDS} do not exist on it. Replace `ha:` with `cluster:` "
+            "naming node0 and node1 (`show chassis cluster status`); the router's "
+            "private and public addresses are reth0.0's and reth1.0's "
+            f"({RULES['VRC952'].cite})",
+            rule="VRC952",
+        )
+
+
+def _vrrp_on_cluster(name: str, router: Router) -> Iterable[Finding]:
+    """A chassis cluster has no VRRP: `ha:` beside `cluster:` has nothing to set."""
+    if router.ha is not None:
+        yield Finding(
+            ("routers", name, "ha"),
+            f"router {name} is a vSRX chassis cluster (`cluster:`), which has no VRRP: "
+            f"{VRRP_FIELDS} do not apply; remove `ha:` (a VRA pair is `ha:` without "
+            "`cluster:`)",
+            rule="VRC952",
+        )
+
+
+def _vra_as_cluster(name: str, router: Router) -> Iterable[Finding]:
+    """IBM's VRA pair is two appliances with VRRP, never a chassis cluster."""
+    if pair_style(router.vendor) == VRRP:
+        yield Finding(
+            ("routers", name, "cluster"),
+            f"router {name} is a VRA (vendor: vyatta), and a VRA pair is two appliances "
+            "clustered with VRRP, not a chassis cluster: write `ha:` with the VRRP groups "
+            "and members, or set `vendor: vsrx`",
+            rule="VRC952",
+        )
+
+
+def _same_host_names(name: str, cluster: Cluster) -> Iterable[Finding]:
+    """A cluster is two vSRX nodes, each with its own host name."""
+    if cluster.node0.host_name == cluster.node1.host_name:
+        yield Finding(
+            ("routers", name, "cluster", "node1", "host_name"),
+            f"node0 and node1 are both {cluster.node1.host_name}; a cluster is two vSRX "
+            "nodes, each with its own host name (`show chassis cluster status`)",
+            rule="VRC952",
+        )
+
+
+def _taken_host_names(
+    name: str, nodes: tuple[tuple[str, ClusterNode], ...], taken: frozenset[str]
+) -> Iterable[Finding]:
+    """A node's host name names nothing else of the plan, whose files are named by name."""
+    for node, n in nodes:
+        if n.host_name in taken:
             yield Finding(
-                (*base, "ha"),
-                f"router {name} is a vSRX, whose high-availability pair is a chassis cluster, "
-                f"not VRRP: {VRRP_FIELDS} do not exist on it. Replace `ha:` with `cluster:` "
-                "naming node0 and node1 (`show chassis cluster status`); the router's "
-                f"private and public addresses are reth0.0's and reth1.0's ({HA_DEFAULT})",
+                ("routers", name, "cluster", node, "host_name"),
+                f"{n.host_name} is also a router, site or connection of the plan; the "
+                f"cluster renders as one configuration named {name}: give {node} its "
+                "own host name",
                 rule="VRC952",
             )
-        cluster = router.cluster
-        if cluster is None:
-            continue
-        if router.ha is not None:
-            yield Finding(
-                (*base, "ha"),
-                f"router {name} is a vSRX chassis cluster (`cluster:`), which has no VRRP: "
-                f"{VRRP_FIELDS} do not apply; remove `ha:` (a VRA pair is `ha:` without "
-                "`cluster:`)",
-                rule="VRC952",
-            )
-        if pair_style(router.vendor) == VRRP:
-            yield Finding(
-                (*base, "cluster"),
-                f"router {name} is a VRA (vendor: vyatta), and a VRA pair is two appliances "
-                "clustered with VRRP, not a chassis cluster: write `ha:` with the VRRP groups "
-                "and members, or set `vendor: vsrx`",
-                rule="VRC952",
-            )
-        nodes = (("node0", cluster.node0), ("node1", cluster.node1))
-        if cluster.node0.host_name == cluster.node1.host_name:
-            yield Finding(
-                (*base, "cluster", "node1", "host_name"),
-                f"node0 and node1 are both {cluster.node1.host_name}; a cluster is two vSRX "
-                "nodes, each with its own host name (`show chassis cluster status`)",
-                rule="VRC952",
-            )
-        for node, n in nodes:
-            if n.host_name in taken:
-                yield Finding(
-                    (*base, "cluster", node, "host_name"),
-                    f"{n.host_name} is also a router, site or connection of the plan; the "
-                    f"cluster renders as one configuration named {name}: give {node} its "
-                    "own host name",
-                    rule="VRC952",
-                )
-        yield from _node_addresses(name, router, nodes)
-        yield from _gre_failover(plan, name)
-        public = router.public.interface if router.public is not None else None
-        if public is not None and not RETH_RE.fullmatch(public):
-            match = NODE_PORT_RE.fullmatch(public)
-            owner = NODE_FPC.get(match.group(1)) if match else None
-            what = (
-                f"{public} is a port of {owner}; in IBM's HA profile the node ports are "
-                "children of a reth (ge-0/0/3 and ge-7/0/3 of reth1) and hold no address"
-                if owner
-                else f"{public} is not a redundant Ethernet interface"
-            )
-            yield Finding(
-                (*base, "public", "interface"),
-                f"{what}, so IKE bound there stays on one node when the cluster fails over: "
-                f"leave `interface` out (IKE binds to {PUBLIC_RETH}) or name the reth unit "
-                f"that holds {router.public.address if router.public else ''} ({RETH_SOURCE})",
-                rule="VRC953",
-            )
+
+
+def _public_interface(name: str, router: Router) -> Iterable[Finding]:
+    """IKE binds to a reth, which fails over; a node's port, or no reth, stays behind."""
+    public = router.public.interface if router.public is not None else None
+    if public is None or RETH_RE.fullmatch(public):
+        return
+    match = NODE_PORT_RE.fullmatch(public)
+    owner = NODE_FPC.get(match.group(1)) if match else None
+    what = (
+        f"{public} is a port of {owner}; in IBM's HA profile the node ports are "
+        "children of a reth (ge-0/0/3 and ge-7/0/3 of reth1) and hold no address"
+        if owner
+        else f"{public} is not a redundant Ethernet interface"
+    )
+    yield Finding(
+        ("routers", name, "public", "interface"),
+        f"{what}, so IKE bound there stays on one node when the cluster fails over: "
+        f"leave `interface` out (IKE binds to {PUBLIC_RETH}) or name the reth unit "
+        f"that holds {router.public.address if router.public else ''} "
+        f"({RULES['VRC953'].citing(JUNIPER_RETH)})",
+        rule="VRC953",
+    )
 
 
 def _gre_failover(plan: Plan, name: str) -> Iterable[Finding]:
@@ -172,7 +215,8 @@ def _node_addresses(
                 path,
                 f"{ip} is the cluster's {reths[ip]}, where its tunnels start; {node}'s "
                 "management address is the node's own (fxp0.0), which stays on that node "
-                f"when the cluster fails over: write the node's own address ({RETH_SOURCE})",
+                "when the cluster fails over: write the node's own address "
+                f"({RULES['VRC953'].citing(JUNIPER_RETH)})",
                 rule="VRC953",
             )
         elif ip in seen:

@@ -11,11 +11,12 @@ routes and policies: one `RouterIntent` per member, copied from the pair's, that
 in the member's VRRP priority. (On the vSRX a pair is a chassis cluster: one configuration.)
 
 IBM's VRRP rules, checked here and rendered by the Vyatta pack (IBM Cloud docs, "Working with
-High Availability and VRRP", `VRRP_SOURCE`): the VIPs and VRRP group IDs are IBM's and are
-never changed, so the plan states them; the first device has priority 254, the next one
-lower, never 255 (the address owner); preemption is off on every VRRP interface; the advert
-interval is 1 (2 on busy networks, never over 5); every interface is in one sync group; the
-public group carries `notify ipsec` so the IKE daemon listens on the VIP after a failover.
+High Availability and VRRP", the first source of VRC950 and VRC951): the VIPs and VRRP group
+IDs are IBM's and are never changed, so the plan states them; the first device has priority
+254, the next one lower, never 255 (the address owner); preemption is off on every VRRP
+interface; the advert interval is 1 (2 on busy networks, never over 5); every interface is in
+one sync group; the public group carries `notify ipsec` so the IKE daemon listens on the VIP
+after a failover.
 """
 
 from __future__ import annotations
@@ -26,11 +27,8 @@ from itertools import chain
 
 from vra_config.plan.findings import Finding, PlanPath
 from vra_config.plan.model import Ha, PairMember, Plan, Router
+from vra_config.plan.rules import RULES
 
-VRRP_SOURCE = (
-    "https://cloud.ibm.com/docs/virtual-router-appliance?"
-    "topic=virtual-router-appliance-working-with-high-availability-and-vrrp"
-)
 #: IBM: the first device of a gateway group gets 254; 255 makes a member the address owner.
 FIRST_PRIORITY = 254
 OWNER_PRIORITY = 255
@@ -100,7 +98,7 @@ def _member_count(name: str, ha: Ha, base: PlanPath) -> Iterable[Finding]:
             (*base, "members"),
             f"pair {name} has {len(ha.members)} member(s); an IBM VRA high-availability "
             "pair is 2 appliances clustered with VRRP: list both, by host name "
-            f"({VRRP_SOURCE})",
+            f"({RULES['VRC950'].cite})",
             rule="VRC950",
         )
 
@@ -129,7 +127,7 @@ def _member_vips(router: Router, member: PairMember, path: PlanPath) -> Iterable
                 (*path, field),
                 f"{address.ip} is the pair's {vips[address.ip]} virtual address; a "
                 "member's own address is the real one IBM gave that appliance "
-                f"(`show interfaces`), never the VRRP virtual address ({VRRP_SOURCE})",
+                f"(`show interfaces`), never the VRRP virtual address ({RULES['VRC950'].cite})",
                 rule="VRC950",
             )
 
@@ -156,7 +154,7 @@ def _owner_priority(host: str, member: PairMember, path: PlanPath) -> Iterable[F
             (*path, "priority"),
             f"priority {member.priority} makes {host} the VRRP address owner; IBM: "
             f"never set 255, the first device has {FIRST_PRIORITY} and the next one "
-            f"less ({VRRP_SOURCE}); use the priority the appliance shows (254 or lower)",
+            f"less ({RULES['VRC951'].cite}); use the priority the appliance shows (254 or lower)",
             rule="VRC951",
         )
 
@@ -202,7 +200,7 @@ def _public_group(name: str, router: Router, ha: Ha, base: PlanPath) -> Iterable
             (*base, "public_group"),
             f"pair {name} has a public virtual address but no `public_group`; write the "
             "VRRP group IBM set on dp0bond1 (`show interfaces bonding dp0bond1 vrrp`) "
-            f"({VRRP_SOURCE})",
+            f"({RULES['VRC950'].cite})",
             rule="VRC950",
         )
     if router.public is None and ha.public_group is not None:
@@ -220,7 +218,7 @@ def _advert_interval(ha: Ha, base: PlanPath) -> Iterable[Finding]:
         yield Finding(
             (*base, "advertise_interval"),
             f"an advert every {ha.advertise_interval} s makes failover slow; IBM: 1 (2 on "
-            f"busy networks), never over {MAX_ADVERTISE_INTERVAL} ({VRRP_SOURCE})",
+            f"busy networks), never over {MAX_ADVERTISE_INTERVAL} ({RULES['VRC951'].cite})",
             rule="VRC951",
         )
 
@@ -243,7 +241,7 @@ def _shared_groups(plan: Plan) -> Iterable[Finding]:
                     ("routers", name, "ha", field),
                     f"VRRP group {group} on {net} is also pair {first[key]}'s; two pairs on "
                     "one VLAN with one group fight for master and both go down: write the "
-                    f"group IBM assigned to this pair ({VRRP_SOURCE})",
+                    f"group IBM assigned to this pair ({RULES['VRC951'].cite})",
                     rule="VRC951",
                 )
             first.setdefault(key, name)

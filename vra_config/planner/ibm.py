@@ -158,7 +158,6 @@ IBM_EXCLUDED_ASNS: tuple[tuple[int, int], ...] = (
     (65531, 65531),
     (4201065000, 4201065999),
 )
-IBM_EXCLUDED_ASNS_SOURCE = RULES["VRC302"].cite
 
 #: PowerVS router ASN for Direct Link Connect / cloud connections, by location
 #: (rule VRC303: power-iaas-ordering-direct-link-connect). IBM assigns it; it cannot be changed.
@@ -177,19 +176,14 @@ POWERVS_ASN_BY_LOCATION: dict[str, int] = {
     "wdc06": 64999,
     "wdc07": 4206000068,
 }
-POWERVS_ASN_SOURCE = RULES["VRC303"].cite
 #: IBM's default PowerVS ASN where its table has no entry for the location (the same page:
 #: "64999 default"); a workspace behind a Transit Gateway whose plan gives no `asn:` and
 #: whose location is not in the table is taken to originate its routes there.
 POWERVS_DEFAULT_ASN = 64999
-#: IBM's Transit Gateway route reports show a route's origin ASN after the gateway's own
-#: segment, e.g. "(65201) 65233": a workspace behind a gateway keeps its own ASN in the path.
-TGW_ROUTE_REPORTS = "https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-route-reports"
 
 #: PowerVS network ASN on a Megaport VXC, by location (rule VRC304:
 #: power-iaas-network-architecture-diagrams-former). Other locations: ask IBM, set `powervs_asn`.
 MEGAPORT_POWERVS_ASN_BY_LOCATION: dict[str, int] = {"dal13": 64997, "wdc04": 64999}
-MEGAPORT_ASN_SOURCE = RULES["VRC304"].cite
 
 #: Private ASN ranges (RFC 6996): `remove-private-as` can strip these from a path.
 PRIVATE_ASNS: tuple[tuple[int, int], ...] = ((64512, 65534), (4200000000, 4294967294))
@@ -212,12 +206,10 @@ TRANSIT_GATEWAY_MTU = 9000
 #: Direct Link BGP peering: "If you plan to use GRE or IPsec tunneling with your direct link,
 #: you must select a BGP IP other than 169.254.0.0/16" (rule VRC121).
 DL_LINK_LOCAL = IPv4Network("169.254.0.0/16")
-DL_LINK_LOCAL_SOURCE = RULES["VRC121"].cite
 
 #: GRE over IPv4 adds a 4-byte GRE header (RFC 2784, no key or checksum) and a 20-byte outer
 #: IPv4 header: a tunnel's MTU can be at most the underlay's less 24 (1500 → IBM's 1476).
 GRE_OVERHEAD_BYTES = 24
-GRE_SOURCE = "RFC 2784, https://www.rfc-editor.org/rfc/rfc2784"
 
 #: TCP header + IPv4 header: the MSS that fits a given MTU is MTU - 40 (IBM's 1476 → 1436).
 TCP_IP_HEADER_BYTES = 40

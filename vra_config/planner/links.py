@@ -93,7 +93,8 @@ def _tunnel_mtu(
                 ("connections", name, "mtu"),
                 f"a GRE tunnel MTU of {conn.mtu} needs an underlay of {conn.mtu + 24} bytes, "
                 f"but {owner}'s underlay_mtu is {underlay} (GRE adds 24 bytes, "
-                f"{ibm.GRE_SOURCE}); lower mtu to {fits} or less, or set {owner}'s "
+                f"{rules.RULES['VRC904'].citing(address=True)}); lower mtu to {fits} or less, "
+                f"or set {owner}'s "
                 "underlay_mtu if its network carries jumbo frames",
                 rule="VRC904",
             )
@@ -174,7 +175,8 @@ def workspace_asn(plan: Plan, conn: AnyConnection, peer_asn: int | None) -> int 
 
     Over a cloud connection or a Megaport VXC the workspace's router is the BGP peer, so it
     is the peer's ASN. Behind a Transit Gateway the peer is the gateway, and IBM's route
-    reports show the origin ASN after the gateway's own segment (`ibm.TGW_ROUTE_REPORTS`):
+    reports show the origin ASN after the gateway's own segment, e.g. "(65201) 65233"
+    (`rules.TGW_ROUTE_REPORTS`, VRC909):
     the workspace keeps its own, the plan's `asn:` when set, else IBM's for the location,
     else IBM's default (`ibm.POWERVS_DEFAULT_ASN`)."""
     kind = kind_of(conn)

@@ -79,7 +79,7 @@ def device_findings(plan: Plan) -> Iterable[Finding]:
                 path,
                 f"{dl.bgp_subnet} is in {ibm.DL_LINK_LOCAL}, but connection {tunnels[0]} runs "
                 "a tunnel over this Direct Link, and IBM requires a BGP IP outside it for GRE "
-                f"or IPsec ({ibm.DL_LINK_LOCAL_SOURCE}); order the Direct Link with a manual "
+                f"or IPsec ({RULES['VRC121'].cite}); order the Direct Link with a manual "
                 "BGP subnet (e.g. from 172.16.0.0/12)",
                 rule="VRC121",
             )
@@ -303,7 +303,7 @@ def _ibm_excluded(asn: int) -> str | None:
         if low <= asn <= high:
             span = str(low) if low == high else f"{low}-{high}"
             return (
-                f"ASN {asn} is on IBM's excluded list ({span}; {ibm.IBM_EXCLUDED_ASNS_SOURCE}); "
+                f"ASN {asn} is on IBM's excluded list ({span}; {RULES['VRC302'].cite}); "
                 "choose another, such as 64880"
             )
     return None
@@ -340,7 +340,7 @@ def _far_asns(
                     Finding(
                         ("connections", name, "powervs"),
                         f"IBM publishes the PowerVS ASN on Megaport only for "
-                        f"{', '.join(sorted(table))} ({ibm.MEGAPORT_ASN_SOURCE}); set "
+                        f"{', '.join(sorted(table))} ({RULES['VRC304'].cite}); set "
                         "`powervs_asn:` to the ASN IBM gave you for this VXC",
                         rule="VRC304",
                     )
@@ -357,7 +357,7 @@ def _far_asns(
                     Finding(
                         ("powervs", conn.powervs, "location"),
                         f"{ws.location} is not in IBM's table of PowerVS ASNs ({known}; "
-                        f"{ibm.POWERVS_ASN_SOURCE}); set `asn:` to the ASN IBM gave you",
+                        f"{RULES['VRC303'].cite}); set `asn:` to the ASN IBM gave you",
                         rule="VRC303",
                     )
                 )

@@ -6,8 +6,8 @@ are compiled once per process, and their compiled code is kept across processes 
 undefined name is an error, not an empty string) and its `finalize` hook refuses any value
 that could start a new line, so no value can change the shape of the output whatever a
 template does with it. The router packs (the lab's FRR too) hand it typed records
-(`template_vars`); the lab's stand-ins still hand it dicts, read as namespaces (`records`). Template
-folders stay at the top of the project, `templates/<target>/`, and ship inside the wheel.
+(`template_vars`); the lab's stand-ins still hand it dicts, read as namespaces (`as_namespaces`).
+Template folders stay at the top of the project, `templates/<target>/`, and ship inside the wheel.
 """
 
 from __future__ import annotations
@@ -97,13 +97,13 @@ def environment(target: str, override: str | None = None) -> jinja2.Environment:
 
 def template_vars(context: object) -> dict[str, Any]:
     """A typed context record's fields as a template's variables (a new dict, so the caller
-    may add the header). Records are read by attribute, as `records` namespaces were."""
+    may add the header). Records are read by attribute, as `as_namespaces` namespaces were."""
     if not dataclasses.is_dataclass(context) or isinstance(context, type):
         raise TypeError(f"template data must be a dataclass record, not {type(context)}")
     return {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
 
 
-def records(value: Any) -> Any:
+def as_namespaces(value: Any) -> Any:
     """Template data as attribute objects: dicts whose keys are names become namespaces.
 
     Jinja resolves `t.name` by trying an attribute, then an item; on a plain dict the first
@@ -111,10 +111,10 @@ def records(value: Any) -> Any:
     Dicts keyed by other text (`gre-in`) stay dicts for `.items()`.
     """
     if isinstance(value, dict):
-        converted = {k: records(v) for k, v in value.items()}
+        converted = {k: as_namespaces(v) for k, v in value.items()}
         if converted and all(isinstance(k, str) and k.isidentifier() for k in converted):
             return SimpleNamespace(**converted)
         return converted
     if isinstance(value, list):
-        return [records(v) for v in value]
+        return [as_namespaces(v) for v in value]
     return value

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from vra_config.plan.findings import Finding
 from vra_config.plan.model import CloudConnection, Plan, TransitGatewayConnection
+from vra_config.plan.rules import RULES, TGW_UNBOUND_GRE
 from vra_config.planner.records import AddressPlan, PlannedLink
 from vra_config.targets.base import TargetError
 
@@ -35,9 +36,6 @@ from vra_config.targets.base import TargetError
 #: it: IBM-Cloud/terraform-provider-ibm, resource_ibm_tg_gateway_connection.go.
 TGW_NAME_RE = re.compile(r"[a-zA-Z]|[a-zA-Z][-_a-zA-Z0-9]*[a-zA-Z0-9]")
 TGW_NAME_MAX = 63
-TGW_NAME_SOURCE = (
-    "https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-unbound-gre-connection"
-)
 
 #: The variable every Transit Gateway connection of the plan attaches to: the plan names no
 #: gateway, so one plan's links share one.
@@ -264,7 +262,8 @@ def _name_problem(path: tuple[str | int, ...], name: str, what: str) -> Finding 
     return Finding(
         path,
         f"IBM names a Transit Gateway {what} after it, and {name} does not start with a "
-        f"letter as IBM requires; rename the {what} to start with a letter ({TGW_NAME_SOURCE})",
+        f"letter as IBM requires; rename the {what} to start with a letter "
+        f"({RULES['VRC705'].citing(TGW_UNBOUND_GRE)})",
         rule="VRC705",
     )
 

@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv4Network
 
 from vra_config.intent.design import loop_behind_gateway
 from vra_config.intent.records import GreTunnel, InboundFilter, IpsecPeer, LinkEnd, RouterIntent
 from vra_config.plan.findings import Finding, PlanPath
+from vra_config.plan.rules import RULES
 from vra_config.targets.base import REDACTED_KEY, Problems, vendor_interface, withheld_key
 from vra_config.targets.routers import vsrx_cluster
 from vra_config.targets.routers.meaning import VSRX, meaning
@@ -103,10 +105,6 @@ DH_GROUPS = {1, 2, 5, 14, 15, 16, 19, 20, 21, 24}
 #: plan's `ike.integrity` is what the Vyatta end offers as PRF with GCM (`hash`), so the two
 #: must be equal. Juniper documents no pairing for aes-128-gcm: it is refused, not guessed.
 IKE_GCM_PRF = {"aes256gcm": "sha384"}
-PRF_SOURCE = (
-    "https://www.juniper.net/documentation/us/en/software/junos/cli-reference/topics/ref/"
-    "statement/prf-algorithm-edit-security-ike-proposal.html"
-)
 #: Dead-peer detection like the Vyatta pack's: probe every 30 s, down after 4 misses.
 DPD = DeadPeerDetection(interval=30, threshold=4)
 IKE_PORTS = (500, 4500)
@@ -288,7 +286,7 @@ def _ipsec(intent: RouterIntent, secrets: Mapping[str, str], problems: Problems)
                 + (f", {prf}" if prf else " that Juniper documents only for aes256gcm (sha384)")
                 + f", while the plan's ike.integrity ({p.ike.integrity}) is the PRF the other "
                 "end offers, so IKE never negotiates (Juniper `prf-algorithm` reference, "
-                f"{PRF_SOURCE}); "
+                f"{RULES['VRC704'].cite}); "
                 + (f"set ike.integrity: {prf}" if prf else "use aes256gcm with integrity sha384")
                 + ", or use a CBC cipher",
                 rule="VRC704",
@@ -341,6 +339,27 @@ def _zone(end: LinkEnd, site: bool) -> str:
 
 def _zones_and_policies(intent: RouterIntent) -> Zones:
     """Each link's interface in a zone; policies permitting exactly the planned pairs."""
+    own_zone = intent.own_zone or DEFAULT_OWN_ZONE["site" if intent.site else "router"]
+    prefixes = _RankedPrefixes.of(intent)
+    policies, used = _policies(_groups(intent, own_zone, prefixes), prefixes.names)
+    zone_lines = _zone_interfaces(intent)
+    bindings = _site_lan_binding(intent, own_zone)
+    return Zones(
+        # the zone of what sits behind the device exists (IBM's SL-PRIVATE) or is created
+        own_zone=own_zone if intent.own_prefixes and policies and not bindings else None,
+        zone_bindings=bindings,
+        zone_interfaces=tuple(sorted(zone_lines, key=lambda z: (z.zone, z.interface))),
+        addresses=tuple(
+            AddressEntry(name=prefixes.names[i], prefix=str(prefixes.order[i]))
+            for i in sorted(used)
+        ),
+        policies=tuple(sorted(policies, key=lambda p: (p.from_zone, p.to_zone, p.name))),
+    )
+
+
+def _zone_interfaces(intent: RouterIntent) -> list[ZoneInterface]:
+    """Each link's interface in its zone (BGP allowed in where the link peers), and a site's
+    WAN port in its own."""
     zone_lines = [
         ZoneInterface(
             zone=_zone(end, intent.site),
@@ -350,29 +369,67 @@ def _zones_and_policies(intent: RouterIntent) -> Zones:
         )
         for end in intent.links
     ]
-    # Groups of prefixes that talk to each other through this device: what sits behind it,
-    # and what arrives over each link. Traffic from group S to group T is planned when T's far
-    # end can route back to S (S's prefixes are exported over T's link) and S's far end was
-    # told of T (T's prefixes are exported over S's link); the device routes to all.
-    own_zone = intent.own_zone or DEFAULT_OWN_ZONE["site" if intent.site else "router"]
-    # Every prefix of the device is sorted, named and hashed once, then stands for itself
-    # by its rank: the pairs below meet it once per pair of groups, and hashing, comparing
-    # and printing an `IPv4Network` (pure Python) there was most of a large vSRX render.
-    order = sorted({*intent.own_prefixes, *(p for e in intent.links for p in e.imports)})
-    rank = {p: i for i, p in enumerate(order)}
-    names = [vendor.address_name(str(p)) for p in order]
+    wan = _site_wan(intent)
+    if wan is not None:
+        zone_lines.append(wan)
+    return zone_lines
 
-    def ids(prefixes: Iterable[IPv4Network]) -> frozenset[int]:
-        return frozenset(rank[p] for p in prefixes if p in rank)
 
-    everything = frozenset(range(len(order)))
-    groups: list[tuple[str, str, frozenset[int], frozenset[int]]] = []
+def _site_lan_binding(intent: RouterIntent, own_zone: str) -> tuple[ZoneBinding, ...]:
+    """IBM provisions its routers' zones; a site's LAN must be bound by us, or the zone the
+    policies name holds no interface and nothing matches them."""
+    if not (intent.site and intent.links and intent.own_prefixes):
+        return ()
+    lan = intent.site_lan_interface or DEFAULT_SITE_LAN_INTERFACE
+    return (ZoneBinding(zone=own_zone, interface=lan),)
+
+
+@dataclass(frozen=True)
+class _RankedPrefixes:
+    """Every prefix of the device, sorted, named and hashed once, then standing for itself by
+    its rank: the pairs of groups meet it once per pair, and hashing, comparing and printing
+    an `IPv4Network` (pure Python) there was most of a large vSRX render."""
+
+    order: list[IPv4Network]
+    rank: dict[IPv4Network, int]
+    names: list[str]
+
+    @classmethod
+    def of(cls, intent: RouterIntent) -> _RankedPrefixes:
+        order = sorted({*intent.own_prefixes, *(p for e in intent.links for p in e.imports)})
+        return cls(
+            order=order,
+            rank={p: i for i, p in enumerate(order)},
+            names=[vendor.address_name(str(p)) for p in order],
+        )
+
+    def ids(self, prefixes: Iterable[IPv4Network]) -> frozenset[int]:
+        return frozenset(self.rank[p] for p in prefixes if p in self.rank)
+
+
+#: (group name, zone, its prefixes, the prefixes its far end is told of), prefixes by rank.
+_Group = tuple[str, str, frozenset[int], frozenset[int]]
+
+
+def _groups(intent: RouterIntent, own_zone: str, prefixes: _RankedPrefixes) -> list[_Group]:
+    """Groups of prefixes that talk to each other through this device: what sits behind it
+    (told of everything, as the device routes to all), and what arrives over each link."""
+    groups: list[_Group] = []
     if intent.own_prefixes:
         # "_" never appears in plan names, so no link's group can take this name
-        groups.append((LOCAL_GROUP, own_zone, ids(intent.own_prefixes), everything))
+        everything = frozenset(range(len(prefixes.order)))
+        groups.append((LOCAL_GROUP, own_zone, prefixes.ids(intent.own_prefixes), everything))
     groups += [
-        (e.connection, _zone(e, intent.site), ids(e.imports), ids(e.exports)) for e in intent.links
+        (e.connection, _zone(e, intent.site), prefixes.ids(e.imports), prefixes.ids(e.exports))
+        for e in intent.links
     ]
+    return groups
+
+
+def _policies(groups: list[_Group], names: list[str]) -> tuple[list[SecurityPolicy], set[int]]:
+    """A policy from group S to group T where T's far end can route back to S (S's prefixes
+    are exported over T's link) and S's far end was told of T (T's prefixes are exported over
+    S's link); with the ranks of the prefixes the policies name."""
     policies = []
     used: set[int] = set()
     for src_name, src_zone, src, src_exports in groups:
@@ -391,23 +448,7 @@ def _zones_and_policies(intent: RouterIntent) -> Zones:
                     destinations=tuple(names[i] for i in destinations),
                 )
             )
-    bindings: list[ZoneBinding] = []
-    wan = _site_wan(intent)
-    if wan is not None:
-        zone_lines.append(wan)
-    if intent.site and intent.links and intent.own_prefixes:
-        # IBM provisions its routers' zones; a site's LAN must be bound by us, or the
-        # zone the policies name holds no interface and nothing matches them.
-        lan = intent.site_lan_interface or DEFAULT_SITE_LAN_INTERFACE
-        bindings.append(ZoneBinding(zone=own_zone, interface=lan))
-    return Zones(
-        # the zone of what sits behind the device exists (IBM's SL-PRIVATE) or is created
-        own_zone=own_zone if intent.own_prefixes and policies and not bindings else None,
-        zone_bindings=tuple(bindings),
-        zone_interfaces=tuple(sorted(zone_lines, key=lambda z: (z.zone, z.interface))),
-        addresses=tuple(AddressEntry(name=names[i], prefix=str(order[i])) for i in sorted(used)),
-        policies=tuple(sorted(policies, key=lambda p: (p.from_zone, p.to_zone, p.name))),
-    )
+    return policies, used
 
 
 #: Units that are never a site's LAN or WAN port: tunnels (st0, gr-, ip-, lt-), the loopback
