@@ -19,12 +19,13 @@ from ipaddress import IPv4Network
 from vra_config.intent.routing import LinkRoutes
 from vra_config.plan.findings import Finding, PlanPath
 from vra_config.plan.model import Plan, Route
+from vra_config.plan.rules import RULES
 from vra_config.planner.records import AddressPlan, PlannedLink
 from vra_config.vendors import VENDORS, facts
 
-IMPORT_CHECK_SOURCE = (
-    "FRR `bgp network import-check`, https://docs.frrouting.org/en/latest/bgp.html; Junos "
-    "exports only active routes"
+#: VRC901's reason, citing the page its rule registers (FRR's import check).
+IMPORT_CHECK_REASON = (
+    f"FRR `bgp network import-check`, {RULES['VRC901'].cite}; Junos exports only active routes"
 )
 
 
@@ -285,7 +286,7 @@ def _unrouted_advertisements(
                 path,
                 f"{prefix} is advertised, but {name} has no route to exactly it that "
                 "vra-config renders, and BGP sends only prefixes in the routing table "
-                f"({IMPORT_CHECK_SOURCE}): add it to `routes:` (with its next hop) or to "
+                f"({IMPORT_CHECK_REASON}): add it to `routes:` (with its next hop) or to "
                 f"`connected:` under {section}.{name}, or make sure {name} already has that "
                 "route",
                 severity="warning",

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from vra_config.plan.rules import RULES, TGW_REDUNDANT_GRE
 from vra_config.plan.values import (
     Address,
     Asn,
@@ -271,7 +272,7 @@ class TransitGatewayEnd(Model):
                 "vra_tgw_tunnels",
                 "with `tunnels`, write {keys} in each tunnel, not here: each tunnel has its "
                 "own gateway IP and zone, and IBM assigns one Local BGP ASN per zone "
-                "(https://cloud.ibm.com/docs/transit-gateway?topic=transit-gateway-redundant-gre-connection)",
+                f"({RULES['VRC960'].citing(TGW_REDUNDANT_GRE)})",
                 {"keys": " and ".join(f"`{k}`" for k in single)},
             )
         # `asn` may wait: IBM assigns the Local BGP ASN when the connection is created, so
