@@ -23,10 +23,17 @@ What is covered where:
   `test_ibm_side_agrees.py` (the two ends of a link agree), `test_ibm_two_step.py` (IBM's
   side before its ASN is known), `test_headers.py` (commit-safety headers),
   `test_scenarios.py` (keys, legacy suites, transit).
-- The stages: `test_planner.py` (allocation, properties), `test_accept.py`, `test_rules.py`,
-  `test_gate.py` (check refuses what render would), `test_delta.py` and `test_review.py`
-  (running configuration, diffs), `test_verify.py`, `test_layout.py` (import direction).
-- The CLI and its documentation: `test_cli.py`, `test_docs_examples.py` (every console
+- The stages: `test_planner.py` (allocation, properties), `test_kinds.py` (the link kind
+  table, and no module testing `via` strings), `test_route_space.py` (the route checks'
+  index answers as a scan would), `test_link_ends.py` (a link's near and far ends mirror
+  each other), `test_accept.py`, `test_rules.py` (rules, severities, sources cited from the
+  rule), `test_vocabulary.py` (one exception base, exported), `test_gate.py` (check refuses
+  what render would), `test_vendors.py` (the vendor modules, descriptions written and read
+  back, what a new vendor lacks), `test_ibm_contract.py` (IBM templates read exactly their
+  records), `test_delta.py` and `test_review.py` (running configuration, diffs),
+  `test_verify.py`, `test_layout.py` (import direction).
+- The CLI and its documentation: `test_cli.py`, `test_render_spool.py` (stdout holds
+  nothing unless every device rendered), `test_docs_examples.py` (every console
   example in README.md and docs/ is what the program prints).
 - Hostile input: `test_hostile.py`, `test_injection.py`, `test_mutation.py`,
   `test_target_quoting.py`, `test_robust.py` (issue 20).

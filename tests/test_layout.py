@@ -102,3 +102,11 @@ def test_the_vendor_modules_import_nothing_of_ours_but_each_other() -> None:
 
 def test_the_lock_does_not_import_the_output_writer() -> None:
     assert "vra_config.output" not in _reach("vra_config.planner.lock")
+
+
+def test_the_test_map_names_every_test_module() -> None:
+    """`tests/conftest.py` says what is covered where; a new test module joins that map."""
+    tests = Path(__file__).resolve().parent
+    text = (tests / "conftest.py").read_text(encoding="utf-8")
+    unnamed = sorted(p.name for p in tests.glob("test_*.py") if f"`{p.name}`" not in text)
+    assert unnamed == [], "add these to the map in tests/conftest.py's docstring"

@@ -1,5 +1,7 @@
 """A broken `--templates` override is reported like a plan error, located in the
-template, without a traceback (issue 11 item 7; split from tests/test_issue11_items.py)."""
+template, without a traceback (issue 11 item 7; split from tests/test_issue11_items.py); and
+an override written for the packs' old dict contexts (`p.from`, before the vSRX contexts
+became records, issue 23) is refused naming the attribute, as the README says."""
 
 from __future__ import annotations
 
@@ -57,3 +59,44 @@ def test_a_broken_template_override_is_a_located_error_not_a_traceback(
     assert (run.exit_code, run.stdout) == (1, "")
     assert "Traceback" not in run.stderr
     assert run.stderr == f"{message}\n1 error, 0 warnings: nothing was written\n"
+
+
+def test_an_override_with_the_old_names_is_refused_naming_the_attribute(tmp_path: Path) -> None:
+    shipped = Path(__file__).resolve().parent.parent / "templates" / "vsrx" / "zones.j2"
+    old = shipped.read_text(encoding="utf-8").replace(
+        "{{ p.from_zone }} to-zone {{ p.to_zone }}", "{{ p.from }} to-zone {{ p.to }}"
+    )
+    assert "p.from }}" in old, "zones.j2 no longer reads p.from_zone: update this test"
+    (tmp_path / "zones.j2").write_text(old, encoding="utf-8")
+    out = tmp_path / "out"
+    plan = SAMPLES / "powervs-gre-bgp.yaml"
+    result = run_cli(
+        [
+            "render",
+            "--locked",
+            "--vendor",
+            "vsrx",
+            "--templates",
+            str(tmp_path),
+            "--out",
+            str(out),
+            str(plan),
+        ]
+    )
+    assert result.exit_code == 1
+    assert "VRC801 the template override failed:" in result.stderr
+    assert "has no attribute 'from'" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert not out.exists()
+
+
+def test_the_shipped_template_with_the_new_names_renders(tmp_path: Path) -> None:
+    shipped = Path(__file__).resolve().parent.parent / "templates" / "vsrx" / "zones.j2"
+    (tmp_path / "zones.j2").write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    plan = SAMPLES / "powervs-gre-bgp.yaml"
+    plain = run_cli(["render", "--locked", "--vendor", "vsrx", str(plan)])
+    result = run_cli(
+        ["render", "--locked", "--vendor", "vsrx", "--templates", str(tmp_path), str(plan)]
+    )
+    assert result.exit_code == 0 == plain.exit_code
+    assert result.stdout == plain.stdout
