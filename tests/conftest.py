@@ -243,3 +243,28 @@ def warnings(plan: dict[str, Any]) -> list[str]:
 def lines(text: str, *words: str) -> list[str]:
     """The lines of `text` that hold every one of `words`, in order."""
     return [line for line in text.splitlines() if all(w in line for w in words)]
+
+
+def base_plan(**connections: dict[str, Any]) -> dict[str, Any]:
+    """Two classic routers and two PowerVS workspaces, with `connections` between them."""
+    return {
+        "version": 1,
+        "routers": {
+            "vra1": {
+                "asn": 64880,
+                "private": {"address": "10.148.252.83/26", "gateway": "10.148.252.65"},
+                "advertise": ["10.20.0.0/16"],
+            },
+            "vra2": {
+                "asn": 64881,
+                "private": {"address": "10.148.252.84/26", "gateway": "10.148.252.65"},
+                "advertise": ["10.21.0.0/16"],
+            },
+        },
+        "powervs": {
+            "ws1": {"location": "dal12", "subnets": ["192.168.50.0/24"]},
+            "ws2": {"location": "wdc04", "subnets": ["203.0.113.0/24"]},
+        },
+        "pools": {"tunnels": ["172.16.0.0/22"]},
+        "connections": connections,
+    }

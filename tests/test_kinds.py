@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, get_args
 
 import pytest
+from conftest import base_plan
 from pydantic import BaseModel
 
 from vra_config.plan.model import CONNECTION_KINDS, AnyConnection, Plan
@@ -105,23 +106,7 @@ def test_the_checker_finds_a_via_test() -> None:
 # --- a changed row changes the answer --------------------------------------------------------
 def _gre_plan(**link: Any) -> Plan:
     return Plan.model_validate(
-        {
-            "version": 1,
-            "routers": {
-                "vra1": {
-                    "asn": 64880,
-                    "private": {"address": "10.148.252.83/26", "gateway": "10.148.252.65"},
-                    "advertise": ["10.20.0.0/16"],
-                },
-                "vra2": {
-                    "asn": 64881,
-                    "private": {"address": "10.148.252.84/26", "gateway": "10.148.252.65"},
-                    "advertise": ["10.21.0.0/16"],
-                },
-            },
-            "pools": {"tunnels": ["172.16.0.0/22"]},
-            "connections": {"g1": {"router": "vra1", "peer": "vra2", "via": "gre", **link}},
-        }
+        base_plan(g1={"router": "vra1", "peer": "vra2", "via": "gre", **link})
     )
 
 

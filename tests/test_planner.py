@@ -6,6 +6,7 @@ import itertools
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 from typing import Any
 
+from conftest import base_plan
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,30 +15,6 @@ from vra_config.planner import ibm
 from vra_config.planner.addresses import plan_addresses
 from vra_config.planner.lock import Lock
 from vra_config.planner.records import AddressPlan, split_cloud_connection
-
-
-def base_plan(**connections: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "version": 1,
-        "routers": {
-            "vra1": {
-                "asn": 64880,
-                "private": {"address": "10.148.252.83/26", "gateway": "10.148.252.65"},
-                "advertise": ["10.20.0.0/16"],
-            },
-            "vra2": {
-                "asn": 64881,
-                "private": {"address": "10.148.252.84/26", "gateway": "10.148.252.65"},
-                "advertise": ["10.21.0.0/16"],
-            },
-        },
-        "powervs": {
-            "ws1": {"location": "dal12", "subnets": ["192.168.50.0/24"]},
-            "ws2": {"location": "wdc04", "subnets": ["203.0.113.0/24"]},
-        },
-        "pools": {"tunnels": ["172.16.0.0/22"]},
-        "connections": connections,
-    }
 
 
 def cc(router: str = "vra1", powervs: str = "ws1", **extra: Any) -> dict[str, Any]:
