@@ -18,10 +18,10 @@ import pytest
 from conftest import base_plan
 from pydantic import BaseModel
 
-from vra_config.plan.model import CONNECTION_KINDS, AnyConnection, Plan
+from vra_config.plan.model import CONNECTION_KINDS, AnyConnection, Plan, Via
 from vra_config.planner import kinds
 from vra_config.planner.addresses import plan_addresses
-from vra_config.planner.kinds import KINDS, LinkKind, Via
+from vra_config.planner.kinds import KINDS, LinkKind
 from vra_config.planner.report import IBM_SIDE
 from vra_config.planner.splits import LinkAddresses
 

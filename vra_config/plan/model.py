@@ -419,6 +419,9 @@ Connection = Annotated[
     CloudConnection | TransitGatewayConnection | GreLink | IpsecLink | MegaportLink,
     Field(discriminator="via"),
 ]
+#: Every `via` a connection may have: the discriminator of `Connection` (each kind's facts are
+#: a row of `planner/kinds.py`, which a test holds to this list and to the classes below).
+Via = Literal["cloud-connection", "transit-gateway", "gre", "ipsec", "megaport"]
 CONNECTION_KINDS: dict[str, type[Model]] = {
     "cloud-connection": CloudConnection,
     "transit-gateway": TransitGatewayConnection,

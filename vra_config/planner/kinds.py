@@ -16,12 +16,9 @@ from types import MappingProxyType
 from typing import Literal
 
 from vra_config.plan import rules
-from vra_config.plan.model import AnyConnection
+from vra_config.plan.model import AnyConnection, Via
 from vra_config.planner import ibm, splits
 from vra_config.planner.prefixes import Use
-
-#: Every `via` a connection may have: the discriminator of `plan.model.Connection`.
-Via = Literal["cloud-connection", "transit-gateway", "gre", "ipsec", "megaport"]
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv4Interface, IPv4Network
 
 from vra_config.plan.findings import Finding
-from vra_config.plan.model import AnyConnection, GreLink, IpsecLink, Plan
+from vra_config.plan.model import AnyConnection, GreLink, IpsecLink, Plan, Via
 from vra_config.plan.values import PerVendor
-from vra_config.planner.kinds import LinkKind, Via
+from vra_config.planner.kinds import LinkKind
 from vra_config.planner.lock import Lock
 
 # Re-exported: tests/test_planner.py reads IBM's /29 rule from here, where it used to live.

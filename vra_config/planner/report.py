@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from vra_config.plan.findings import Finding, format_path
+from vra_config.plan.model import Via
 from vra_config.plan.rules import RULES
-from vra_config.planner.kinds import Via
 from vra_config.planner.records import AddressPlan, PlannedLink
 
 _COLUMNS = (
