@@ -274,6 +274,7 @@ class _EventBuilder:
         self._deliver(value, size)
 
     def _key(self, event: yaml.Event, mark: Mark) -> None:
+        """A mapping key: a plain, unique name, or a finding and the value discarded."""
         top = self.stack[-1]
         if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             self.findings.append(
@@ -286,55 +287,52 @@ class _EventBuilder:
             )
             self._start(event, top.path, mark, is_key=True)
             return
-        if not isinstance(event, yaml.ScalarEvent):
-            self.findings.append(
-                Finding(top.path, "a key is an alias; write the name", mark=mark, rule="VRC015")
-            )
-            top.key = _DISCARD
-            return
-        tag = self._tag(event)
-        if tag == f"{_T}merge":
-            self.findings.append(
-                Finding(
-                    top.path,
-                    "merge keys (`<<`) are not supported; write the keys out (anchors and "
-                    "aliases of whole values are fine)",
-                    mark=mark,
-                    rule="VRC014",
-                )
-            )
-            top.key = _DISCARD
-            return
-        if tag != f"{_T}str":
-            self.findings.append(
-                Finding(
-                    top.path,
-                    f'key {event.value} is not text; quote it ("{event.value}") or use a name',
-                    mark=mark,
-                    rule="VRC015",
-                )
-            )
+        refused = self._refused_key(event, top, mark)
+        if refused is not None or not isinstance(event, yaml.ScalarEvent):
+            if refused is not None:
+                self.findings.append(refused)
             top.key = _DISCARD
             return
         key = event.value
         assert top.first is not None
-        if key in top.first:
-            self.findings.append(
-                Finding(
-                    (*top.path, key),
-                    f"duplicate key `{key}` (first at line {top.first[key].line}); YAML would "
-                    "keep only the last one: merge the two or rename one",
-                    mark=mark,
-                    rule="VRC013",
-                )
-            )
-            top.key = _DISCARD
-            return
         top.first[key] = mark
         key_path: PlanPath = (*top.path, key, "[key]")
         self.packed[key_path] = _pack(mark)
         top.key = key
         top.key_mark = mark
+
+    def _refused_key(self, event: yaml.Event, top: _Frame, mark: Mark) -> Finding | None:
+        """Why a scalar or alias cannot be a key: an alias, a merge key, a key that is not
+        text, or one the mapping already has (YAML would keep only the last)."""
+        if not isinstance(event, yaml.ScalarEvent):
+            return Finding(top.path, "a key is an alias; write the name", mark=mark, rule="VRC015")
+        tag = self._tag(event)
+        if tag == f"{_T}merge":
+            return Finding(
+                top.path,
+                "merge keys (`<<`) are not supported; write the keys out (anchors and "
+                "aliases of whole values are fine)",
+                mark=mark,
+                rule="VRC014",
+            )
+        if tag != f"{_T}str":
+            return Finding(
+                top.path,
+                f'key {event.value} is not text; quote it ("{event.value}") or use a name',
+                mark=mark,
+                rule="VRC015",
+            )
+        assert top.first is not None
+        if event.value in top.first:
+            key = event.value
+            return Finding(
+                (*top.path, key),
+                f"duplicate key `{key}` (first at line {top.first[key].line}); YAML would "
+                "keep only the last one: merge the two or rename one",
+                mark=mark,
+                rule="VRC013",
+            )
+        return None
 
     def _tag(self, event: yaml.ScalarEvent) -> str:
         if event.tag:
