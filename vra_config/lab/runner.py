@@ -114,7 +114,7 @@ class Ask:
         return daemons.query_many(self.frr, self.folders[node], commands)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Running:
     """A lab that is up: its topology, its namespaces and FRR, and how to ask a node."""
 
@@ -140,7 +140,7 @@ class Overlap(CannotRun):
     """The lab's networks overlap: it cannot build a topology that proves anything."""
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _Made:
     """What a run has made so far, filled the moment each thing exists, so that teardown (or
     `keep`'s listing) covers exactly that, whichever step an error or a signal interrupts."""
@@ -174,7 +174,7 @@ def running(
     names = {node: f"vra-{run_id}-{i}" for i, node in enumerate(sorted(topology.nodes))}
     probe_hosts = lab_hosts(topology)
     hosts = {node: f"{names[node]}h" for node in sorted(probe_hosts)}
-    made = _Made(Path(tempfile.mkdtemp(prefix=f"vra-lab-{run_id}-")))
+    made = _Made(root=Path(tempfile.mkdtemp(prefix=f"vra-lab-{run_id}-")))
     made.root.chmod(0o755)
     with _signals_raise():
         try:
@@ -189,7 +189,9 @@ def running(
             _wire(topology, names, hosts, probe_hosts)
             _write_configs(made, topology, plan_name, scaled=scaled, power_off=power_off)
             _start(made, topology, names, found, keepalived, say)
-            yield Running(topology, names, hosts, found, made.folders)
+            yield Running(
+                topology=topology, names=names, hosts=hosts, frr=found, folders=made.folders
+            )
         finally:
             if keep:
                 shown_names = {**names, **{f"{n} hosts": h for n, h in hosts.items()}}
@@ -316,7 +318,9 @@ def failover(
         return all(got.get((s.prefix, t.prefix), False) for s, t in expected)
 
     reach = vrrp.wait_for(reaches, start, deadline)
-    return vrrp.Failover(pair, member, new, vip, bgp, reach), after
+    return vrrp.Failover(
+        pair=pair, off=member, new_master=new, vip=vip, bgp=bgp, reach=reach
+    ), after
 
 
 def _power_off(
@@ -354,7 +358,9 @@ def _observe(
     reach = observe.ping_all(lab.where, topology)
     seen = replace(seen, reach=reach, converged=converged, seconds=seconds)
     cells, findings = compare(topology, seen)
-    return LabResult(plan_name, topology, seen, cells, findings)
+    return LabResult(
+        plan=plan_name, topology=topology, observed=seen, cells=cells, findings=findings
+    )
 
 
 def run_lab(
