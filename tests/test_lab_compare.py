@@ -312,7 +312,13 @@ def _broken(topology: Topology) -> LabResult:
     seen.rib["gw-a"] = seen.rib["gw-a"] | {leaked}
     t = replace(topology, planned=topology.planned | {leaked})
     cells, findings = compare(t, seen)
-    return LabResult("tests/lab/same-asn-transit.yaml", t, seen, cells, findings)
+    return LabResult(
+        plan="tests/lab/same-asn-transit.yaml",
+        topology=t,
+        observed=seen,
+        cells=cells,
+        findings=findings,
+    )
 
 
 def test_the_text_report_of_a_broken_run(topology: Topology, golden: Golden) -> None:

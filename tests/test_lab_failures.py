@@ -228,7 +228,14 @@ def _row(topology: Topology) -> matrix.Row:
 def test_a_failure_row_in_json_has_its_verdict_links_and_production_numbers() -> None:
     topology = _topology(REDUNDANT)
     row = _row(topology)
-    m = matrix.Matrix("p.yaml", topology, None, (row,), (), ())
+    m = matrix.Matrix(
+        plan="p.yaml",
+        topology=topology,
+        baseline=None,
+        rows=(row,),
+        no_alternative_links=(),
+        timers=(),
+    )
     data = json.loads(json.dumps(matrix.as_json(m)))["failures"][0]
     assert data["passed"] is False and row.passed is False  # a pair is lost
     assert data["survived"][0]["path"] == "tgw-dal-2"

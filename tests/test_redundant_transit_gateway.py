@@ -114,7 +114,9 @@ def test_every_tunnel_its_own_30_number_session_and_rank(tunnels: list[dict[str,
     assert {link.group for link in links} == {"rgre"}
     assert [link.peer_asn for link in links] == [t["asn"] for t in tunnels]
     assert sorted(ap.lock.connections) == sorted(names)
-    again = plan_addresses(Plan.model_validate(_plan(tunnels)), Lock(ap.lock.connections))
+    again = plan_addresses(
+        Plan.model_validate(_plan(tunnels)), Lock(connections=ap.lock.connections)
+    )
     assert again.lock_changes == ()
     assert [(again.connections[n].subnet, again.connections[n].tunnel) for n in names] == [
         (link.subnet, link.tunnel) for link in links

@@ -124,21 +124,33 @@ def test_verify_command_prints_every_rendered_router() -> None:
 def test_lab_frr_json_judges_all_as_planned() -> None:
     rows = judge_bgp_summary(expected_neighbors(intent_of(PLAN, "vra-dal12")), frr_summary())
     assert rows == [
-        Row("neighbour 172.16.3.5 (cc-dal12)", "state", "Established", "Established", True),
-        Row("neighbour 172.16.3.5 (cc-dal12)", "remote AS", "64999", "64999", True),
         Row(
-            "neighbour 172.16.3.5 (cc-dal12)",
-            "prefixes received",
-            "2 (192.168.50.0/24, 203.0.113.0/24)",
-            "2",
-            True,
+            subject="neighbour 172.16.3.5 (cc-dal12)",
+            check="state",
+            expected="Established",
+            found="Established",
+            ok=True,
         ),
         Row(
-            "neighbour 172.16.3.5 (cc-dal12)",
-            "prefixes sent",
-            "1 (10.20.0.0/16)",
-            "1",
-            True,
+            subject="neighbour 172.16.3.5 (cc-dal12)",
+            check="remote AS",
+            expected="64999",
+            found="64999",
+            ok=True,
+        ),
+        Row(
+            subject="neighbour 172.16.3.5 (cc-dal12)",
+            check="prefixes received",
+            expected="2 (192.168.50.0/24, 203.0.113.0/24)",
+            found="2",
+            ok=True,
+        ),
+        Row(
+            subject="neighbour 172.16.3.5 (cc-dal12)",
+            check="prefixes sent",
+            expected="1 (10.20.0.0/16)",
+            found="1",
+            ok=True,
         ),
     ]
 
@@ -150,17 +162,23 @@ def test_a_missing_prefix_and_a_down_session_are_reported() -> None:
     failed = [r for r in judge_bgp_summary(expected, data) if not r.ok]
     assert failed == [
         Row(
-            "neighbour 172.16.3.5 (cc-dal12)",
-            "prefixes received",
-            "2 (192.168.50.0/24, 203.0.113.0/24)",
-            "1",
-            False,
+            subject="neighbour 172.16.3.5 (cc-dal12)",
+            check="prefixes received",
+            expected="2 (192.168.50.0/24, 203.0.113.0/24)",
+            found="1",
+            ok=False,
         )
     ]
     data["ipv4Unicast"]["peers"]["172.16.3.5"]["state"] = "Active"
     failed = [r for r in judge_bgp_summary(expected, json.dumps(data)) if not r.ok]
     assert failed == [
-        Row("neighbour 172.16.3.5 (cc-dal12)", "state", "Established", "Active", False)
+        Row(
+            subject="neighbour 172.16.3.5 (cc-dal12)",
+            check="state",
+            expected="Established",
+            found="Active",
+            ok=False,
+        )
     ]
 
 
@@ -171,8 +189,20 @@ def test_a_planned_neighbour_missing_and_an_extra_one() -> None:
     peers["10.9.9.9"] = peers.pop("172.16.3.5")
     rows = judge_bgp_summary(expected, data)
     assert rows == [
-        Row("neighbour 172.16.3.5 (cc-dal12)", "present", "configured", "not in the output", False),
-        Row("neighbour 10.9.9.9", "not in the plan", "(not judged)", "Established", True),
+        Row(
+            subject="neighbour 172.16.3.5 (cc-dal12)",
+            check="present",
+            expected="configured",
+            found="not in the output",
+            ok=False,
+        ),
+        Row(
+            subject="neighbour 10.9.9.9",
+            check="not in the plan",
+            expected="(not judged)",
+            found="Established",
+            ok=True,
+        ),
     ]
 
 
@@ -199,7 +229,13 @@ def test_frr_text_form_with_a_session_not_established() -> None:
     )
     rows = judge_bgp_summary_text(expected, text)
     assert [r for r in rows if not r.ok] == [
-        Row("neighbour 172.16.3.5 (cc-dal12)", "state", "Established", "Active", False)
+        Row(
+            subject="neighbour 172.16.3.5 (cc-dal12)",
+            check="state",
+            expected="Established",
+            found="Active",
+            ok=False,
+        )
     ]
 
 
@@ -217,11 +253,26 @@ def test_lab_route_table_judged_prefix_by_prefix() -> None:
     routes = expected_routes(intent_of(PLAN, "vra-dal12"))
     rows = judge_routes(routes, FRR_ROUTES.read_text())
     assert all(r.ok for r in rows), [r for r in rows if not r.ok]
-    assert Row("route 192.168.50.0/24", "next hop", "172.16.3.5", "172.16.3.5", True) in rows
+    assert (
+        Row(
+            subject="route 192.168.50.0/24",
+            check="next hop",
+            expected="172.16.3.5",
+            found="172.16.3.5",
+            ok=True,
+        )
+        in rows
+    )
     table = json.loads(FRR_ROUTES.read_text())
     del table["203.0.113.0/24"]
     assert [r for r in judge_routes(routes, table) if not r.ok] == [
-        Row("route 203.0.113.0/24", "present", "bgp", "not in the table", False)
+        Row(
+            subject="route 203.0.113.0/24",
+            check="present",
+            expected="bgp",
+            found="not in the table",
+            ok=False,
+        )
     ]
 
 

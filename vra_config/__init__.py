@@ -99,7 +99,9 @@ def _checked(plan: Path | str | Plan, lock: Lock | None) -> Checked:
         return pipeline.check_loaded(load_file(plan), lock, None, locked=False)
     if isinstance(plan, str):
         return pipeline.check_text(plan, lock=lock)
-    return pipeline.check_loaded(LoadedPlan("<plan>", None, plan, {}), lock or Lock(), None, False)
+    return pipeline.check_loaded(
+        LoadedPlan(file="<plan>", path=None, plan=plan, marks={}), lock or Lock(), None, False
+    )
 
 
 def check_plan(plan: Path | str | Plan, lock: Lock | None = None) -> list[Finding]:

@@ -27,7 +27,7 @@ from vra_config.plan.rules import RULES
 from vra_config.planner.lock import Lock, lock_path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FileChange:
     name: str
     added: tuple[str, ...]
@@ -35,7 +35,7 @@ class FileChange:
     status: str  # "changed", "new" or "gone"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Review:
     old_label: str
     new_label: str
@@ -74,10 +74,10 @@ def compare(old: Mapping[str, str], new: Mapping[str, str]) -> tuple[FileChange,
         status = "new" if name not in old else "gone" if name not in new else "changed"
         changes.append(
             FileChange(
-                name,
-                tuple(line for line in after if line in came),
-                tuple(line for line in before if line in gone),
-                status,
+                name=name,
+                added=tuple(line for line in after if line in came),
+                removed=tuple(line for line in before if line in gone),
+                status=status,
             )
         )
     return tuple(changes)
@@ -119,20 +119,25 @@ def ibm_change(old: Checked, new: Checked) -> FileChange | None:
         return None
     status = "new" if not before else "gone" if not after else "changed"
     added = tuple(f for f in after if f in came)
-    return FileChange(terraform.FILE, added, tuple(f for f in before if f in gone), status)
+    return FileChange(
+        name=terraform.FILE,
+        added=added,
+        removed=tuple(f for f in before if f in gone),
+        status=status,
+    )
 
 
 def review(old: Checked, new: Checked, vendor: str | None) -> Review:
     """Render both revisions, routers and IBM's side, and compare them."""
     return Review(
-        old.file,
-        new.file,
-        compare(render_checked(old, vendor), render_checked(new, vendor)),
-        moved_allocations(old.address_plan.lock, new.address_plan.lock),
-        tuple(f for f in new.warnings if not f.is_error),
-        frozenset(_key(f) for f in old.acknowledged),
-        ibm_change(old, new),
-        new_allocations(old.address_plan.lock, new.address_plan.lock),
+        old_label=old.file,
+        new_label=new.file,
+        files=compare(render_checked(old, vendor), render_checked(new, vendor)),
+        moved=moved_allocations(old.address_plan.lock, new.address_plan.lock),
+        findings=tuple(f for f in new.warnings if not f.is_error),
+        old_acknowledged=frozenset(_key(f) for f in old.acknowledged),
+        ibm=ibm_change(old, new),
+        allocated=new_allocations(old.address_plan.lock, new.address_plan.lock),
     )
 
 

@@ -27,7 +27,7 @@ from vra_config.planner.records import PlannedLink
 Node = tuple[str, str]  # ("device" | "powervs", name)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LinkRoutes:
     """What each end of one link sends over it, and the ASNs each prefix has crossed."""
 
@@ -66,7 +66,7 @@ def link_routes(plan: Plan, links: dict[str, PlannedLink]) -> dict[str, LinkRout
     return {name: graph.routes(name, link) for name, link in sorted(links.items())}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Graph:
     """The plan's devices and workspaces joined by its links, with what each one owns.
 
@@ -117,7 +117,12 @@ class _Graph:
             from_b = dict.fromkeys(from_b, link.far_asns)
         exports_a, paths_a = self.named(from_a)
         exports_b, paths_b = self.named(from_b)
-        return LinkRoutes(exports_a, exports_b, paths_a, paths_b)
+        return LinkRoutes(
+            router_exports=exports_a,
+            peer_exports=exports_b,
+            router_paths=paths_a,
+            peer_paths=paths_b,
+        )
 
     def reach(self, start: Node, without: str) -> dict[int, frozenset[int]]:
         """Everything `start` reaches without crossing link `without`, with the ASNs on the

@@ -23,7 +23,7 @@ from vra_config.plan.findings import PlanPath
 __all__ = ["Cause", "Cell", "Mismatch", "compare", "missing_cause", "plan_path", "route_path"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Cell:
     """One source/destination pair of the reachability matrix."""
 
@@ -161,7 +161,7 @@ def compare(topology: Topology, seen: Observed) -> tuple[list[Cell], list[Mismat
                 cause = Cause(kind="not-routed")
             if cause is not None:
                 findings.append(_pair_finding(topology, s, t, cause))
-            cells.append(Cell(s, t, expected, reaches, cause))
+            cells.append(Cell(source=s, target=t, expected=expected, reaches=reaches, cause=cause))
     for node in sorted(topology.nodes):
         if topology.nodes[node].kind == "transit-gateway":
             continue

@@ -48,7 +48,7 @@ PAIR_RESTORE_WAIT = 60.0
 Traced = tuple[str, ...] | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Row:
     """What one failure did."""
 
@@ -83,7 +83,7 @@ class Row:
         return f is None or None not in (f.vip, f.bgp, f.reach)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Matrix:
     plan: str
     topology: Topology
@@ -219,17 +219,19 @@ def _run_one(lab: Running, candidate: Candidate, whole_base: settle.Tables) -> R
         lab.query, topology, base, wait, current=lambda: current(lab, whole_base)
     )
     return Row(
-        candidate,
-        done.ok,
-        done.detected,
-        done.converged,
-        tuple(survived),
-        tuple(lost),
-        no_alt,
-        back,
-        seconds,
-        production(topology, candidate, done.converged, _carried(topology, base, candidate)),
-        measured,
+        candidate=candidate,
+        settled=done.ok,
+        detected=done.detected,
+        converged=done.converged,
+        survived=tuple(survived),
+        lost=tuple(lost),
+        no_alternative=no_alt,
+        restored=back,
+        restore_seconds=seconds,
+        production=production(
+            topology, candidate, done.converged, _carried(topology, base, candidate)
+        ),
+        failover=measured,
     )
 
 
@@ -246,13 +248,28 @@ def run_matrix(
     topology, found, skipped = plan_matrix(address_plan, vendor)
     lines = tuple(timers.describe(topology))
     if not found:
-        return Matrix(plan_name, topology, None, (), tuple(skipped), lines)
+        return Matrix(
+            plan=plan_name,
+            topology=topology,
+            baseline=None,
+            rows=(),
+            no_alternative_links=tuple(skipped),
+            timers=lines,
+        )
     with running(address_plan, plan_name, keep, say, scaled=True, vendor=vendor) as lab:
         first = baseline(lab, plan_name, say)
         if not first.passed:
             say("lab: the baseline does not pass: no failure is run")
             names = tuple(str(c.failure) for c in found)
-            return Matrix(plan_name, topology, first, (), tuple(skipped), lines, names)
+            return Matrix(
+                plan=plan_name,
+                topology=topology,
+                baseline=first,
+                rows=(),
+                no_alternative_links=tuple(skipped),
+                timers=lines,
+                not_run=names,
+            )
         base = settle.snapshot(lab.query, sorted(topology.nodes))
         rows: list[Row] = []
         for i, candidate in enumerate(found, start=1):
@@ -267,13 +284,25 @@ def run_matrix(
             if not row.restored:
                 rest = tuple(str(c.failure) for c in found[i:])
                 return Matrix(
-                    plan_name, topology, first, tuple(rows), tuple(skipped), lines, rest,
-                    time.monotonic() - began,
-                )  # fmt: skip
+                    plan=plan_name,
+                    topology=topology,
+                    baseline=first,
+                    rows=tuple(rows),
+                    no_alternative_links=tuple(skipped),
+                    timers=lines,
+                    not_run=rest,
+                    seconds=time.monotonic() - began,
+                )
         return Matrix(
-            plan_name, topology, first, tuple(rows), tuple(skipped), lines, (),
-            time.monotonic() - began,
-        )  # fmt: skip
+            plan=plan_name,
+            topology=topology,
+            baseline=first,
+            rows=tuple(rows),
+            no_alternative_links=tuple(skipped),
+            timers=lines,
+            not_run=(),
+            seconds=time.monotonic() - began,
+        )
 
 
 def _seconds(value: float | None) -> str:

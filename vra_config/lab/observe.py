@@ -27,7 +27,7 @@ Query = Callable[[str, str], Any]  # (node, vtysh command) -> parsed JSON
 Key = tuple[str, str]  # (node, neighbour address)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Observed:
     sessions: dict[Key, str] = field(default_factory=dict)
     rib: dict[str, frozenset[IPv4Network]] = field(default_factory=dict)

@@ -14,7 +14,7 @@ from vra_config.lab.vrrp import TIMER_SCALE, Failover
 from vra_config.targets.routers.vyatta_ha import failover_notes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LabResult:
     plan: str
     topology: Topology

@@ -68,10 +68,10 @@ def preflight() -> Frr:
         )
     if shutil.which("ip") is None:
         raise CannotRun("iproute2's `ip` is missing: `sudo apt-get install iproute2`")
-    found = daemons.find_frr()
-    if found is None:
+    frr = daemons.find_frr()
+    if frr is None:
         raise CannotRun(f"FRR (zebra, staticd, bgpd and vtysh) is not installed; {FRR_INSTALL}")
-    return found
+    return frr
 
 
 @contextmanager
@@ -114,7 +114,7 @@ class Ask:
         return daemons.query_many(self.frr, self.folders[node], commands)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Running:
     """A lab that is up: its topology, its namespaces and FRR, and how to ask a node."""
 
@@ -140,7 +140,7 @@ class Overlap(CannotRun):
     """The lab's networks overlap: it cannot build a topology that proves anything."""
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _Made:
     """What a run has made so far, filled the moment each thing exists, so that teardown (or
     `keep`'s listing) covers exactly that, whichever step an error or a signal interrupts."""
@@ -169,12 +169,12 @@ def running(
     be powered off after the baseline (`lab --power-off`): BGP timers are then scaled by
     `vrrp.TIMER_SCALE`, unless `scaled` already runs the lab's own."""
     topology = build(address_plan, (), vendor)
-    found, keepalived = _what_runs(topology, scaled=scaled, power_off=power_off)
+    frr, keepalived = _what_runs(topology, scaled=scaled, power_off=power_off)
     run_id = secrets.token_hex(3)
     names = {node: f"vra-{run_id}-{i}" for i, node in enumerate(sorted(topology.nodes))}
     probe_hosts = lab_hosts(topology)
     hosts = {node: f"{names[node]}h" for node in sorted(probe_hosts)}
-    made = _Made(Path(tempfile.mkdtemp(prefix=f"vra-lab-{run_id}-")))
+    made = _Made(root=Path(tempfile.mkdtemp(prefix=f"vra-lab-{run_id}-")))
     made.root.chmod(0o755)
     with _signals_raise():
         try:
@@ -188,8 +188,10 @@ def running(
                 netns.add_namespace(namespace)
             _wire(topology, names, hosts, probe_hosts)
             _write_configs(made, topology, plan_name, scaled=scaled, power_off=power_off)
-            _start(made, topology, names, found, keepalived, say)
-            yield Running(topology, names, hosts, found, made.folders)
+            _start(made, topology, names, frr, keepalived, say)
+            yield Running(
+                topology=topology, names=names, hosts=hosts, frr=frr, folders=made.folders
+            )
         finally:
             if keep:
                 shown_names = {**names, **{f"{n} hosts": h for n, h in hosts.items()}}
@@ -212,7 +214,7 @@ def _what_runs(
             + ". Give each LAN and each link its own addresses (the lab would route one "
             "into the other)"
         )
-    found = preflight()
+    frr = preflight()
     keepalived = vrrp.find_keepalived()
     if vrrp.pair_members(topology) and keepalived is None:
         raise CannotRun(f"the plan has a VRA pair, which runs VRRP; {vrrp.KEEPALIVED_INSTALL}")
@@ -225,7 +227,7 @@ def _what_runs(
             "nftables' `nft` is missing, and the lab's failures drop packets with it: "
             "`sudo apt-get install nftables`"
         )
-    return found, keepalived
+    return frr, keepalived
 
 
 def _write_configs(
@@ -245,14 +247,14 @@ def _start(
     made: _Made,
     topology: Topology,
     names: dict[str, str],
-    found: Frr,
+    frr: Frr,
     keepalived: Path | None,
     say: Callable[[str], None],
 ) -> None:
     """FRR on every node, then keepalived on each pair's members, the first as master."""
     say(f"lab: starting FRR on {len(names)} nodes")
     for node in sorted(topology.nodes):
-        daemons.start(found, names[node], made.folders[node], made.processes)
+        daemons.start(frr, names[node], made.folders[node], made.processes)
     for pair, members in vrrp.pair_members(topology).items():
         assert keepalived is not None
         say(f"lab: starting keepalived (VRRP) on {', '.join(members)}")
@@ -316,7 +318,9 @@ def failover(
         return all(got.get((s.prefix, t.prefix), False) for s, t in expected)
 
     reach = vrrp.wait_for(reaches, start, deadline)
-    return vrrp.Failover(pair, member, new, vip, bgp, reach), after
+    return vrrp.Failover(
+        pair=pair, off=member, new_master=new, vip=vip, bgp=bgp, reach=reach
+    ), after
 
 
 def _power_off(
@@ -354,7 +358,9 @@ def _observe(
     reach = observe.ping_all(lab.where, topology)
     seen = replace(seen, reach=reach, converged=converged, seconds=seconds)
     cells, findings = compare(topology, seen)
-    return LabResult(plan_name, topology, seen, cells, findings)
+    return LabResult(
+        plan=plan_name, topology=topology, observed=seen, cells=cells, findings=findings
+    )
 
 
 def run_lab(

@@ -35,7 +35,7 @@ FAILURE_WAIT = LAB_HOLD + 20.0
 RESTORE_WAIT = 25.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Settled:
     ok: bool  # everything expected happened within the wait
     detected: float  # seconds until the failed sessions left Established
@@ -124,10 +124,15 @@ def after_failure(
         if detected is not None and takeover:  # the other member answers for the pair
             up = up and all(sessions.get(k) == "Established" for k in gone if k[0] in nodes)
         if detected is not None and up and stable >= STABLE_POLLS:
-            return Settled(True, detected, max(detected, changed - start), seen)
+            return Settled(
+                ok=True, detected=detected, converged=max(detected, changed - start), tables=seen
+            )
         if now - start > wait:
             return Settled(
-                False, detected if detected is not None else now - start, now - start, seen
+                ok=False,
+                detected=detected if detected is not None else now - start,
+                converged=now - start,
+                tables=seen,
             )
         time.sleep(POLL)
 

@@ -43,7 +43,7 @@ from vra_config.vendors.common import VRRP
 INTERNAL_POOL = IPv4Network("100.64.0.0/10")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class WireEnd:
     node: str
     interface: str
@@ -52,7 +52,7 @@ class WireEnd:
     policies: tuple[str, str] | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Wire:
     """One link of the lab: a veth pair, and the BGP session (if any) across it."""
 
@@ -68,7 +68,7 @@ class Wire:
         return self.b if self.a.node == node else self.a
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Node:
     name: str
     kind: str  # "router", "site", "powervs" or "transit-gateway"
@@ -87,7 +87,7 @@ class Node:
     pair: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Network:
     """A source network of the reachability matrix and the address that answers in it."""
 
@@ -99,7 +99,7 @@ class Network:
     lan: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Topology:
     nodes: dict[str, Node]
     wires: tuple[Wire, ...]
@@ -164,10 +164,10 @@ def _device_end(link: PlannedLink, end: End, intent: RouterIntent) -> WireEnd:
         if n.connection == link.name:
             names = policy_names(n)
             policies = (names["rm_in"], names["rm_out"])
-    return WireEnd(end.device, interface, end.address, policies)
+    return WireEnd(node=end.device, interface=interface, address=end.address, policies=policies)
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _Parts:
     """What `build` collects, in the order the lab reports it (notes and skips are printed
     as they were added)."""
@@ -195,14 +195,14 @@ def build(
     networks = _networks(address_plan, parts.nodes, parts.wires)
     live = {n: link for n, link in address_plan.connections.items() if n not in failed}
     topology = Topology(
-        parts.nodes,
-        tuple(parts.wires),
-        networks,
-        expected_for(address_plan, live, parts.nodes),
-        frozenset(_own_prefixes(address_plan)),
-        tuple(parts.notes),
-        failed,
-        tuple(parts.skipped),
+        nodes=parts.nodes,
+        wires=tuple(parts.wires),
+        networks=networks,
+        expected=expected_for(address_plan, live, parts.nodes),
+        planned=frozenset(_own_prefixes(address_plan)),
+        notes=tuple(parts.notes),
+        failed=failed,
+        skipped=tuple(parts.skipped),
     )
     return _split_pairs(address_plan, topology)
 
@@ -261,7 +261,7 @@ def _add_links(
         else:
             a = _device_end(link, near, intents[near.device])
             b = _device_end(link, far, intents[far.device])
-            parts.wires.append(Wire(name, a, b, link.routing == "bgp"))
+            parts.wires.append(Wire(name=name, a=a, b=b, bgp=link.routing == "bgp"))
 
 
 def _add_workspace_link(
@@ -275,19 +275,46 @@ def _add_workspace_link(
     parts.stand_in_asn.setdefault(workspace, _powervs_asn(workspace, link))
     index = len(parts.wires)
     if not link.kind.gateway_in_front:
-        far = WireEnd(workspace, f"l{index}", link.peer_address, _IBM)
-        parts.wires.append(Wire(name, near, far, link.routing == "bgp"))
+        far = WireEnd(
+            node=workspace, interface=f"l{index}", address=link.peer_address, policies=_IBM
+        )
+        parts.wires.append(Wire(name=name, a=near, b=far, bgp=link.routing == "bgp"))
         return
     tgw = f"{name}-tgw"
-    parts.nodes[tgw] = Node(tgw, "transit-gateway", link.peer_asn, (), (), (), None)
-    parts.wires.append(Wire(name, near, WireEnd(tgw, f"l{index}", link.peer_address, _IBM), True))
+    parts.nodes[tgw] = Node(
+        name=tgw,
+        kind="transit-gateway",
+        asn=link.peer_asn,
+        lans=(),
+        hosts=(),
+        originates=(),
+        intent=None,
+    )
+    parts.wires.append(
+        Wire(
+            name=name,
+            a=near,
+            b=WireEnd(node=tgw, interface=f"l{index}", address=link.peer_address, policies=_IBM),
+            bgp=True,
+        )
+    )
     low, high = list(next(internal).hosts())
     parts.wires.append(
         Wire(
-            f"{name}-ibm",
-            WireEnd(tgw, f"l{index + 1}", IPv4Interface(f"{low}/30"), _IBM),
-            WireEnd(workspace, f"l{index + 1}", IPv4Interface(f"{high}/30"), _IBM),
-            True,
+            name=f"{name}-ibm",
+            a=WireEnd(
+                node=tgw,
+                interface=f"l{index + 1}",
+                address=IPv4Interface(f"{low}/30"),
+                policies=_IBM,
+            ),
+            b=WireEnd(
+                node=workspace,
+                interface=f"l{index + 1}",
+                address=IPv4Interface(f"{high}/30"),
+                policies=_IBM,
+            ),
+            bgp=True,
         )
     )
     parts.notes.append(f"{name}: Transit Gateway {tgw} joins the router to {workspace}")
@@ -305,7 +332,15 @@ def _add_workspaces(parts: _Parts, address_plan: AddressPlan) -> None:
             for i, p in enumerate(ws.subnets)
         )
         asn = parts.stand_in_asn.get(workspace)
-        parts.nodes[workspace] = Node(workspace, "powervs", asn, lans, (), tuple(ws.subnets), None)
+        parts.nodes[workspace] = Node(
+            name=workspace,
+            kind="powervs",
+            asn=asn,
+            lans=lans,
+            hosts=(),
+            originates=tuple(ws.subnets),
+            intent=None,
+        )
 
 
 #: The pair's VLANs, joined between its members: (interface, the member's address field).
@@ -337,8 +372,11 @@ def _split_pairs(address_plan: AddressPlan, topology: Topology) -> Topology:
         for vlan, address_field in PAIR_VLANS:
             own = [getattr(router.ha.members[m.name], address_field) for m in members]
             if all(own):
-                a, b = (WireEnd(m.name, vlan, e, None) for m, e in zip(members, own, strict=True))
-                wires.append(Wire(f"{name}-{vlan}", a, b, False))
+                a, b = (
+                    WireEnd(node=m.name, interface=vlan, address=e, policies=None)
+                    for m, e in zip(members, own, strict=True)
+                )
+                wires.append(Wire(name=f"{name}-{vlan}", a=a, b=b, bgp=False))
         wires = [_retarget(w, name, master) for w in wires]
         # a network on the pair's VLANs answers at its VIP (keepalived's, on the master):
         # the VLAN is the wire between the members, with no probe host behind it
@@ -477,7 +515,16 @@ def _device_node(address_plan: AddressPlan, name: str, intent: RouterIntent, ven
     hosts = tuple(_first_host(p) for p in own if not any(a.ip in p or a.network == p for a in held))
     kind = "router" if router is not None else "site"
     originates = meaning(intent, vendor).originated
-    return Node(name, kind, intent.asn, tuple(lans), hosts, originates, intent, vendor)
+    return Node(
+        name=name,
+        kind=kind,
+        asn=intent.asn,
+        lans=tuple(lans),
+        hosts=hosts,
+        originates=originates,
+        intent=intent,
+        vendor=vendor,
+    )
 
 
 def _own_prefixes(address_plan: AddressPlan) -> list[IPv4Network]:
@@ -518,16 +565,16 @@ def _networks(
         for prefix in _own_of(address_plan, name, node):
             lan = next(((i, a) for i, a in node.lans if a.ip in prefix), None)
             if lan is None:
-                out.append(Network(prefix, name, _first_host(prefix)))
+                out.append(Network(prefix=prefix, owner=name, host=_first_host(prefix)))
                 continue
             interface, address = lan
             space = prefix if prefix.prefixlen >= address.network.prefixlen else address.network
             host = next((h for h in reversed(list(space.hosts())) if h not in used), None)
             if host is None:  # a /31 or /32 LAN has no room: the router answers itself
-                out.append(Network(prefix, name, address.ip))
+                out.append(Network(prefix=prefix, owner=name, host=address.ip))
                 continue
             used.add(host)
-            out.append(Network(prefix, name, host, interface))
+            out.append(Network(prefix=prefix, owner=name, host=host, lan=interface))
     return tuple(sorted(out, key=lambda n: (n.prefix, n.owner)))
 
 

@@ -284,7 +284,7 @@ def scale_timers(config: str, scale: int = TIMER_SCALE) -> str:
     return re.sub(r"^( neighbor \S+ )timers connect (\d+)$", connect, config, flags=re.M)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Failover:
     """What a power-off of a pair's master did, in seconds from the power-off."""
 

@@ -22,7 +22,7 @@ from vra_config.plan.values import show_value
 from vra_config.writer import PLAN_BYTES_MAX, read_bytes_bounded
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LoadedPlan:
     """A validated plan with where it came from (for locating planner findings)."""
 
@@ -100,7 +100,14 @@ def validate(source: PlanSource, path: Path | None = None) -> LoadedPlan:
         errors += model_findings(exc, top, (), Plan)
         raise PlanError(sorted_located(errors, source.file, source.marks)) from None
     located = tuple(sorted_located(errors, source.file, source.marks))
-    return LoadedPlan(source.file, path, plan, source.marks, located, frozenset(invalid))
+    return LoadedPlan(
+        file=source.file,
+        path=path,
+        plan=plan,
+        marks=source.marks,
+        errors=located,
+        invalid=frozenset(invalid),
+    )
 
 
 def load_text(text: str, file: str = "<plan>") -> LoadedPlan:

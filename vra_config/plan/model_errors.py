@@ -124,7 +124,7 @@ def _finding_from_pydantic(
     return Finding(e.path, f"{err['msg']}; got {show_value(e.value)}", rule="VRC029")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class _Error:
     """What the findings below read of one pydantic error: where, what kind, the value."""
 

@@ -18,7 +18,7 @@ wrong ASN on a link, text that could inject a command) can never be acknowledged
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -55,12 +55,17 @@ class Source:
 
 @dataclass(frozen=True)
 class Rule:
-    """One kind of finding."""
+    """One kind of finding.
+
+    The four fields every rule has go by position, so that `RULES` reads as a table (id,
+    title, rationale, severity: two short strings, a paragraph, a checked `Severity`); what
+    only some rules have is named (`sources=`, `acknowledgeable=`)."""
 
     id: str
     title: str
     rationale: str
     severity: Severity
+    _: KW_ONLY
     sources: tuple[Source, ...] = ()
     acknowledgeable: bool = False
 
@@ -333,7 +338,7 @@ RULES: dict[str, Rule] = _rules(
         "natively. A prefix carried only inside the GRE tunnel (never advertised to IBM) "
         "does not meet those filters: acknowledge it with the reason.",
         "error",
-        (PVS_ARCHITECTURE, DL_CONFIGURE, DL_ORDER),
+        sources=(PVS_ARCHITECTURE, DL_CONFIGURE, DL_ORDER),
         acknowledgeable=True,
     ),
     Rule(
@@ -343,7 +348,7 @@ RULES: dict[str, Rule] = _rules(
         "Transit Gateway: on-premises routes that overlap it are dropped. Inside a GRE "
         "tunnel only, it can be acknowledged.",
         "error",
-        (DL_ORDER, TGW_PLANNING),
+        sources=(DL_ORDER, TGW_PLANNING),
         acknowledgeable=True,
     ),
     Rule(
@@ -353,7 +358,7 @@ RULES: dict[str, Rule] = _rules(
         "server and gateway appliance has a static route for it to the BCR. IBM allows "
         "overlapping routes only with policy-based routing; acknowledge it if you have that.",
         "error",
-        (CLASSIC_IP_RANGES, VPC_ENDPOINTS),
+        sources=(CLASSIC_IP_RANGES, VPC_ENDPOINTS),
         acknowledgeable=True,
     ),
     Rule(
@@ -363,7 +368,7 @@ RULES: dict[str, Rule] = _rules(
         "IBM allows overlapping routes only with policy-based routing; acknowledge it if you "
         "have that.",
         "error",
-        (CLASSIC_IP_RANGES, VPC_ENDPOINTS),
+        sources=(CLASSIC_IP_RANGES, VPC_ENDPOINTS),
         acknowledgeable=True,
     ),
     Rule(
@@ -372,21 +377,21 @@ RULES: dict[str, Rule] = _rules(
         "169.254.0.0/16 is blocked for PowerVS subnets and filtered by Direct Link and the "
         "classic BGP filter. IPsec VTIs, which never cross IBM's routers, may use it.",
         "error",
-        (PVS_ARCHITECTURE, DL_CONFIGURE),
+        sources=(PVS_ARCHITECTURE, DL_CONFIGURE),
     ),
     Rule(
         "VRC106",
         "multicast space",
         "224.0.0.0/4 is multicast: PowerVS, Direct Link and Transit Gateway block it.",
         "error",
-        (PVS_ARCHITECTURE, DL_CONFIGURE, TGW_PLANNING),
+        sources=(PVS_ARCHITECTURE, DL_CONFIGURE, TGW_PLANNING),
     ),
     Rule(
         "VRC107",
         "IANA special-purpose range",
         "0.0.0.0/8, 127.0.0.0/8 and 240.0.0.0/4 are not unicast space any router forwards.",
         "error",
-        (_rfc(6890),),
+        sources=(_rfc(6890),),
     ),
     Rule(
         "VRC110",
@@ -395,7 +400,7 @@ RULES: dict[str, Rule] = _rules(
         "does not recommend 10.x for PowerVS networks: it works only when it clashes with no "
         "classic subnet of your account and no IBM back-end service.",
         "warning",
-        (PVS_ARCHITECTURE, DL_CONFIGURE),
+        sources=(PVS_ARCHITECTURE, DL_CONFIGURE),
         acknowledgeable=True,
     ),
     Rule(
@@ -403,7 +408,7 @@ RULES: dict[str, Rule] = _rules(
         "Direct Link BGP subnet size",
         "A Direct Link BGP session uses an IPv4 /30 (or a /31 IBM assigns).",
         "error",
-        (DL_FAQ, DL_CONFIGURE),
+        sources=(DL_FAQ, DL_CONFIGURE),
     ),
     Rule(
         "VRC121",
@@ -411,7 +416,7 @@ RULES: dict[str, Rule] = _rules(
         "IBM: if you plan to use GRE or IPsec tunneling with your direct link, you must select "
         "a BGP IP other than 169.254.0.0/16.",
         "error",
-        (DL_ORDER,),
+        sources=(DL_ORDER,),
     ),
     Rule(
         "VRC130",
@@ -423,7 +428,7 @@ RULES: dict[str, Rule] = _rules(
         "a default route; the same prefix through another next hop replaces them and cuts "
         "the router off from IBM's service network or the Internet.",
         "error",
-        (CLASSIC_IP_RANGES,),
+        sources=(CLASSIC_IP_RANGES,),
     ),
     Rule(
         "VRC131",
@@ -432,7 +437,7 @@ RULES: dict[str, Rule] = _rules(
         "through a next hop off the subnet the tunnel starts on, sends the tunnel's own "
         "outer packets into the LAN, and the tunnel never comes up.",
         "error",
-        (_rfc(2784), _rfc(4301)),
+        sources=(_rfc(2784), _rfc(4301)),
     ),
     Rule(
         "VRC132",
@@ -441,7 +446,7 @@ RULES: dict[str, Rule] = _rules(
         "broadcast address of its subnet, never resolves to a neighbour: the route never "
         "becomes active, or the router refuses it.",
         "error",
-        (_rfc(1812),),
+        sources=(_rfc(1812),),
     ),
     Rule(
         "VRC133",
@@ -457,7 +462,7 @@ RULES: dict[str, Rule] = _rules(
         "RFC 6286 requires a non-zero BGP identifier and RFC 4271 (section 6.2) a valid "
         "unicast host address; a peer refuses the OPEN with 'Bad BGP Identifier'.",
         "error",
-        (_rfc(6286), _rfc(4271)),
+        sources=(_rfc(6286), _rfc(4271)),
     ),
     Rule(
         "VRC135",
@@ -466,7 +471,7 @@ RULES: dict[str, Rule] = _rules(
         "subnet; a member whose address is on another subnet cannot hold the pair's virtual "
         "address (IBM assigns both from the same VLAN's subnet).",
         "error",
-        (VRA_VRRP, _rfc(5798)),
+        sources=(VRA_VRRP, _rfc(5798)),
     ),
     # --- 2xx: overlaps ----------------------------------------------------------------------
     Rule(
@@ -475,7 +480,7 @@ RULES: dict[str, Rule] = _rules(
         "Two uses that may not share address space overlap: traffic would be routed to the "
         "wrong place. Never acknowledgeable.",
         "error",
-        (TGW_PLANNING, _rfc(4632)),
+        sources=(TGW_PLANNING, _rfc(4632)),
     ),
     Rule(
         "VRC202",
@@ -490,7 +495,7 @@ RULES: dict[str, Rule] = _rules(
         "ASN 0 (RFC 7607), 23456 (AS_TRANS, RFC 6793), 65535 and 4294967295 (RFC 7300) are "
         "reserved, and 64496-64511 and 65536-65551 are for documentation (RFC 5398).",
         "error",
-        (_rfc(5398), _rfc(7607), _rfc(6793), _rfc(7300)),
+        sources=(_rfc(5398), _rfc(7607), _rfc(6793), _rfc(7300)),
     ),
     Rule(
         "VRC302",
@@ -498,7 +503,7 @@ RULES: dict[str, Rule] = _rules(
         "Direct Link and Transit Gateway GRE block these ASNs; an appliance using one puts it "
         "in the AS path of every route it advertises, and IBM drops those routes.",
         "error",
-        (TGW_PLANNING, DL_ORDER),
+        sources=(TGW_PLANNING, DL_ORDER),
     ),
     Rule(
         "VRC303",
@@ -506,14 +511,14 @@ RULES: dict[str, Rule] = _rules(
         "IBM assigns the PowerVS router's ASN per location and it cannot be changed; the table "
         "lists the known ones. Elsewhere, set the ASN IBM gave you.",
         "error",
-        (PVS_DIRECT_LINK,),
+        sources=(PVS_DIRECT_LINK,),
     ),
     Rule(
         "VRC304",
         "PowerVS ASN on Megaport unknown",
         "IBM publishes the PowerVS network ASN on a Megaport VXC only for some locations.",
         "error",
-        (PVS_ARCHITECTURE,),
+        sources=(PVS_ARCHITECTURE,),
     ),
     Rule(
         "VRC305",
@@ -527,7 +532,7 @@ RULES: dict[str, Rule] = _rules(
         "An eBGP session joins two different autonomous systems (RFC 4271); with one ASN "
         "each end drops the other's routes as a loop.",
         "error",
-        (_rfc(4271),),
+        sources=(_rfc(4271),),
     ),
     Rule(
         "VRC307",
@@ -536,7 +541,7 @@ RULES: dict[str, Rule] = _rules(
         'the GRE tunnel for route advertisement"); with static routing PowerVS learns no '
         "route back to the router's networks, and nothing on IBM's side can be set by hand.",
         "error",
-        (PVS_CLOUD_CONNECTIONS, TGW_GRE_TROUBLESHOOTING),
+        sources=(PVS_CLOUD_CONNECTIONS, TGW_GRE_TROUBLESHOOTING),
     ),
     # --- 4xx: references and the ends of a link --------------------------------------------
     Rule("VRC401", "unknown reference", _OWN + "a link names something not in the plan.", "error"),
@@ -580,7 +585,7 @@ RULES: dict[str, Rule] = _rules(
         "IBM's cloud-connection GRE splits a /29 in two /30 halves; a Transit Gateway GRE puts "
         "both tunnel IPs in one /30; links between your routers use a /30.",
         "error",
-        (PVS_CLOUD_CONNECTIONS, TGW_CLI),
+        sources=(PVS_CLOUD_CONNECTIONS, TGW_CLI),
     ),
     Rule(
         "VRC502",
@@ -626,7 +631,7 @@ RULES: dict[str, Rule] = _rules(
         "TCP MSS over the MTU",
         "The clamped MSS must fit the tunnel MTU less 40 bytes of IPv4 and TCP headers (RFC 879).",
         "error",
-        (_rfc(879),),
+        sources=(_rfc(879),),
     ),
     # --- 6xx: IPsec and keys ------------------------------------------------------------------
     Rule(
@@ -636,7 +641,7 @@ RULES: dict[str, Rule] = _rules(
         "for IKEv2, RFC 8221 for ESP); `legacy: {reason}` allows them for a peer that can do "
         "no better.",
         "error",
-        (_rfc(8247), _rfc(8221)),
+        sources=(_rfc(8247), _rfc(8221)),
     ),
     Rule(
         "VRC602",
@@ -663,7 +668,7 @@ RULES: dict[str, Rule] = _rules(
         "GCM with an integrity algorithm",
         "AES-GCM authenticates itself (RFC 4106); an integrity algorithm beside it is refused.",
         "error",
-        (_rfc(4106),),
+        sources=(_rfc(4106),),
     ),
     Rule(
         "VRC606",
@@ -679,14 +684,14 @@ RULES: dict[str, Rule] = _rules(
         "The Vyatta 5600 refuses the value (its public DANOS model: key alphabet, lengths, "
         "one IPsec peer per address).",
         "error",
-        (DANOS_IPSEC,),
+        sources=(DANOS_IPSEC,),
     ),
     Rule(
         "VRC702",
         "vSRX cannot express it",
         "Junos on the vSRX refuses the value (junos-es YANG: DH groups, names, interfaces).",
         "error",
-        (JUNOS_YANG,),
+        sources=(JUNOS_YANG,),
     ),
     Rule(
         "VRC704",
@@ -696,7 +701,7 @@ RULES: dict[str, Rule] = _rules(
         "its PRF (the 5600's `hash` with GCM), so the two must be equal or IKE never "
         "negotiates. Juniper documents no pairing for aes-128-gcm, so it is refused.",
         "error",
-        (JUNIPER_PRF,),
+        sources=(JUNIPER_PRF,),
     ),
     Rule(
         "VRC705",
@@ -705,7 +710,7 @@ RULES: dict[str, Rule] = _rules(
         "provider and API accept only names that start with a letter and end with a letter "
         "or digit (at most 63 characters).",
         "error",
-        (TGW_CLI, TGW_UNBOUND_GRE),
+        sources=(TGW_CLI, TGW_UNBOUND_GRE),
     ),
     Rule(
         "VRC710",
@@ -716,7 +721,7 @@ RULES: dict[str, Rule] = _rules(
         "LAN's policies. Units of the tunnels (st0, gr-0/0/0), the loopback (lo0) and the "
         "management ports (fxp0, em0) are not a site's LAN or WAN port.",
         "error",
-        (JUNIPER_ZONES, JUNOS_YANG),
+        sources=(JUNIPER_ZONES, JUNOS_YANG),
     ),
     Rule(
         "VRC711",
@@ -768,7 +773,7 @@ RULES: dict[str, Rule] = _rules(
         "active routes. A prefix the device has no route to is silently never sent. "
         "Acknowledge it when the router already has the route by other means.",
         "warning",
-        (FRR_IMPORT_CHECK,),
+        sources=(FRR_IMPORT_CHECK,),
         acknowledgeable=True,
     ),
     Rule(
@@ -780,7 +785,7 @@ RULES: dict[str, Rule] = _rules(
         "site vra-config does not render, whose own configuration may hold that route, the "
         "finding is a warning.",
         "error",
-        (_rfc(2784),),
+        sources=(_rfc(2784),),
     ),
     Rule(
         "VRC903",
@@ -793,7 +798,7 @@ RULES: dict[str, Rule] = _rules(
         "keep reaching outside the tunnel. Advertise the subnets routed through the router "
         "instead.",
         "warning",
-        (PVS_ARCHITECTURE,),
+        sources=(PVS_ARCHITECTURE,),
         acknowledgeable=True,
     ),
     Rule(
@@ -802,7 +807,7 @@ RULES: dict[str, Rule] = _rules(
         "GRE adds 24 bytes (a 4-byte header and an outer IPv4 header); a tunnel MTU above the "
         "underlay's less 24 fragments or drops large packets while BGP stays up.",
         "error",
-        (_rfc(2784),),
+        sources=(_rfc(2784),),
     ),
     Rule(
         "VRC905",
@@ -810,7 +815,7 @@ RULES: dict[str, Rule] = _rules(
         "IBM's side of a Transit Gateway GRE runs a 9000-byte MTU; TCP must be clamped to "
         "what the router's tunnel and underlay carry.",
         "error",
-        (TGW_GRE_TROUBLESHOOTING,),
+        sources=(TGW_GRE_TROUBLESHOOTING,),
     ),
     Rule(
         "VRC906",
@@ -827,7 +832,7 @@ RULES: dict[str, Rule] = _rules(
         "whose packets grow past the underlay's MTU fragments or drops large packets while "
         "IKE and BGP stay up.",
         "error",
-        (_rfc(4303), _rfc(3948), _rfc(3602), _rfc(4106), _rfc(4868)),
+        sources=(_rfc(4303), _rfc(3948), _rfc(3602), _rfc(4106), _rfc(4868)),
     ),
     Rule(
         "VRC907",
@@ -847,7 +852,7 @@ RULES: dict[str, Rule] = _rules(
         "keep one link from this router to that workspace, or do not carry that "
         "workspace's prefixes to the other location over this router (`advertise:`).",
         "error",
-        (DANOS_BGP, FRR_BGP, _rfc(4271)),
+        sources=(DANOS_BGP, FRR_BGP, _rfc(4271)),
     ),
     Rule(
         "VRC908",
@@ -865,7 +870,7 @@ RULES: dict[str, Rule] = _rules(
         "routes. Acknowledge it where no other path exists; a vSRX (`as-override`) follows "
         "BGP.",
         "warning",
-        (DANOS_BGP, FRR_BGP, _rfc(4271)),
+        sources=(DANOS_BGP, FRR_BGP, _rfc(4271)),
         acknowledgeable=True,
     ),
     Rule(
@@ -878,7 +883,7 @@ RULES: dict[str, Rule] = _rules(
         "gateway's, so the vSRX cannot deliver it; the Vyatta pack re-originates it "
         "instead (with VRC907 and VRC908's limits).",
         "error",
-        (TGW_ROUTE_REPORTS, _rfc(4271)),
+        sources=(TGW_ROUTE_REPORTS, _rfc(4271)),
     ),
     # --- 95x: high availability (gateway pairs) ---
     Rule(
@@ -890,7 +895,7 @@ RULES: dict[str, Rule] = _rules(
         "written with a virtual address, or a group missing, renders a pair that fails over "
         "to nothing.",
         "error",
-        (VRA_VRRP,),
+        sources=(VRA_VRRP,),
     ),
     Rule(
         "VRC951",
@@ -899,7 +904,7 @@ RULES: dict[str, Rule] = _rules(
         "owner takes over with whatever configuration it booted with); the advert interval is "
         "1, 2 on busy networks, never over 5; two pairs on one VLAN must not share a VRRP group.",
         "error",
-        (VRA_VRRP, _rfc(5798)),
+        sources=(VRA_VRRP, _rfc(5798)),
     ),
     Rule(
         "VRC952",
@@ -910,7 +915,7 @@ RULES: dict[str, Rule] = _rules(
         "groups, priorities or virtual addresses; a VRA pair has nothing else. A plan that "
         "mixes them renders a failover that neither appliance performs.",
         "error",
-        (VSRX_HA_DEFAULT, JUNIPER_RETH),
+        sources=(VSRX_HA_DEFAULT, JUNIPER_RETH),
     ),
     Rule(
         "VRC953",
@@ -920,7 +925,7 @@ RULES: dict[str, Rule] = _rules(
         "(ge-0/0/x on node0, ge-7/0/x on node1) stay on that node. A GRE source or IKE "
         "gateway there goes down with the node instead of following the cluster.",
         "error",
-        (VSRX_HA_DEFAULT, JUNIPER_RETH, JUNIPER_CLUSTER_VPN),
+        sources=(VSRX_HA_DEFAULT, JUNIPER_RETH, JUNIPER_CLUSTER_VPN),
     ),
     # --- 96x: redundant links to one PowerVS workspace ---
     Rule(
@@ -931,7 +936,7 @@ RULES: dict[str, Rule] = _rules(
         "tunnel has its own gateway IP and zone, and the Local BGP ASN of its zone. "
         "vra-config gives each tunnel its own /30, tunnel interface and BGP session.",
         "error",
-        (TGW_PLANNING, TGW_REDUNDANT_GRE),
+        sources=(TGW_PLANNING, TGW_REDUNDANT_GRE),
     ),
     Rule(
         "VRC961",
@@ -942,7 +947,7 @@ RULES: dict[str, Rule] = _rules(
         "local-preference`), so the ninth backup (10) is the last one that can be ranked: "
         "at most ten BGP links from one router to one workspace.",
         "error",
-        (_rfc(4271), DANOS_POLICY, JUNOS_YANG),
+        sources=(_rfc(4271), DANOS_POLICY, JUNOS_YANG),
     ),
     # --- 97x: failover of a gateway pair ---
     Rule(
@@ -955,7 +960,7 @@ RULES: dict[str, Rule] = _rules(
         "the failover (`request chassis cluster failover redundancy-group 1 node 1`) and "
         "acknowledge the finding with the test's result.",
         "warning",
-        (JUNIPER_RETH, JUNIPER_CLUSTER_VPN, JUNOS_YANG),
+        sources=(JUNIPER_RETH, JUNIPER_CLUSTER_VPN, JUNOS_YANG),
         acknowledgeable=True,
     ),
     # --- 98x: values IBM assigns at creation, and values it refuses at apply ---
@@ -970,7 +975,7 @@ RULES: dict[str, Rule] = _rules(
         "pass a plan whose router cannot be rendered), a warning for `render --target "
         "terraform|ibmcloud`, which is step one.",
         "error",
-        (TGW_UNBOUND_GRE, TGW_REDUNDANT_GRE),
+        sources=(TGW_UNBOUND_GRE, TGW_REDUNDANT_GRE),
     ),
     Rule(
         "VRC981",
@@ -981,7 +986,7 @@ RULES: dict[str, Rule] = _rules(
         "gives uses a private address. `terraform plan` accepts any address and the API "
         "decides at apply, so vra-config refuses a public one before.",
         "error",
-        (TGW_CLI, TGW_UNBOUND_GRE, _rfc(1918)),
+        sources=(TGW_CLI, TGW_UNBOUND_GRE, _rfc(1918)),
     ),
 )
 

@@ -88,7 +88,7 @@ class _Discard:
 _DISCARD = _Discard()
 
 
-@dataclass
+@dataclass(kw_only=True)
 class _Frame:
     """A mapping or sequence being built, with what the builder needs to finish it."""
 
@@ -242,7 +242,14 @@ class _EventBuilder:
             )
         value: dict[str, object] | list[object] = {} if mapping else []
         self.stack.append(
-            _Frame(value, path, mark, event.anchor, first={} if mapping else None, is_key=is_key)
+            _Frame(
+                value=value,
+                path=path,
+                mark=mark,
+                anchor=event.anchor,
+                first={} if mapping else None,
+                is_key=is_key,
+            )
         )
 
     def _in_mapping(self) -> bool:

@@ -153,7 +153,7 @@ def _new_lock(
 ) -> Lock:
     """What the lock file keeps: each planned link's subnet and numbers, for which ends."""
     return Lock(
-        {
+        connections={
             name: LockEntry(
                 router=conn.router,
                 via=conn.via,

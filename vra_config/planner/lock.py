@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import KW_ONLY, dataclass, field
+from dataclasses import dataclass, field
 from ipaddress import IPv4Network
 from pathlib import Path
 
@@ -60,12 +60,11 @@ class LockEntry:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Lock:
-    """All allocations, by connection name (the one field given by position)."""
+    """All allocations, by connection name."""
 
     connections: Mapping[str, LockEntry] = field(default_factory=dict)
-    _: KW_ONLY
     #: the lock file's name and the line of each entry, when read from one: findings about
     #: a locked allocation name the line a reviewer sees in the pull request
     file: str | None = field(default=None, compare=False)
@@ -274,7 +273,7 @@ def parse_lock(text: str, file: str) -> Lock:
             entries[str(name)] = _entry(item)
         except _Damaged as exc:
             raise broken(f"entry {name}: {exc.why}", where.get(name)) from None
-    return Lock(entries, file=Path(file).name, lines=where)
+    return Lock(connections=entries, file=Path(file).name, lines=where)
 
 
 def _second_line(lines: list[str], key: str) -> int | None:

@@ -56,7 +56,7 @@ def _unit(root: Words) -> str | None:
     return None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Ownership:
     """What in a running configuration the plan owns."""
 
@@ -113,13 +113,13 @@ def ownership(
         for role, name in vendor_facts.object_names(c).items():
             names.setdefault(role, set()).add(name)
     return Ownership(
-        vendor,
-        connections,
-        described,
-        frozenset(units),
-        frozenset(destinations),
-        {role: frozenset(n) for role, n in names.items()},
-        {root: frozenset(h) for root, h in hops.items()},
+        vendor=vendor,
+        connections=connections,
+        described=described,
+        units=frozenset(units),
+        destinations=frozenset(destinations),
+        names={role: frozenset(n) for role, n in names.items()},
+        route_hops={root: frozenset(h) for root, h in hops.items()},
     )
 
 

@@ -11,7 +11,7 @@ the running-configuration reader can all ask it instead of testing `vendor == "v
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Literal, Protocol
 
 #: How a high-availability pair is rendered (`PAIRS`): two routers sharing addresses by VRRP,
@@ -40,6 +40,9 @@ class Owned:
 
     root: tuple[str, ...]
     how: How
+    #: the two fields every rule has go by position, so that a vendor's `OWNED` reads as a
+    #: table; the rest are named
+    _: KW_ONLY
     at: int = -1
     roles: frozenset[str] | None = None
     length: int | None = None

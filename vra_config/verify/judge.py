@@ -40,7 +40,7 @@ class CaptureError(VraConfigError, ValueError):
     """A captured file in none of the forms `verify` reads (a usage error: exit 2)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Row:
     """One judged item: what was checked, what the plan wants, what the router showed."""
 
@@ -87,18 +87,28 @@ def compare_neighbors(
         subject = f"neighbour {n.address} ({n.connection})"
         seen = observed.get(n.address)
         if seen is None:
-            rows.append(Row(subject, "present", "configured", "not in the output", False))
+            rows.append(
+                Row(
+                    subject=subject,
+                    check="present",
+                    expected="configured",
+                    found="not in the output",
+                    ok=False,
+                )
+            )
             continue
         up = seen.state == ESTABLISHED
-        rows.append(Row(subject, "state", ESTABLISHED, seen.state, up))
+        rows.append(
+            Row(subject=subject, check="state", expected=ESTABLISHED, found=seen.state, ok=up)
+        )
         if seen.remote_as is not None:
             rows.append(
                 Row(
-                    subject,
-                    "remote AS",
-                    str(n.remote_as),
-                    str(seen.remote_as),
-                    seen.remote_as == n.remote_as,
+                    subject=subject,
+                    check="remote AS",
+                    expected=str(n.remote_as),
+                    found=str(seen.remote_as),
+                    ok=seen.remote_as == n.remote_as,
                 )
             )
         if not up:
@@ -110,7 +120,13 @@ def compare_neighbors(
     for address in sorted(set(observed) - planned):
         seen = observed[address]
         rows.append(
-            Row(f"neighbour {address}", "not in the plan", "(not judged)", seen.state, True)
+            Row(
+                subject=f"neighbour {address}",
+                check="not in the plan",
+                expected="(not judged)",
+                found=seen.state,
+                ok=True,
+            )
         )
     return rows
 
@@ -118,7 +134,7 @@ def compare_neighbors(
 def _count_row(subject: str, check: str, nets: tuple[IPv4Network, ...], found: int | None) -> Row:
     wanted = f"{len(nets)} ({', '.join(str(p) for p in nets) or 'none'})"
     shown = "not shown" if found is None else str(found)
-    return Row(subject, check, wanted, shown, found == len(nets))
+    return Row(subject=subject, check=check, expected=wanted, found=shown, ok=found == len(nets))
 
 
 def _address(text: str) -> IPv4Address | None:
@@ -243,15 +259,39 @@ def judge_routes(
         subject = f"route {r.prefix}"
         entries = data.get(str(r.prefix))
         if not isinstance(entries, list):
-            rows.append(Row(subject, "present", r.protocol, "not in the table", False))
+            rows.append(
+                Row(
+                    subject=subject,
+                    check="present",
+                    expected=r.protocol,
+                    found="not in the table",
+                    ok=False,
+                )
+            )
             continue
         selected = [e for e in entries if isinstance(e, Mapping) and e.get("selected")]
         if not selected:
-            rows.append(Row(subject, "selected", r.protocol, "no selected route", False))
+            rows.append(
+                Row(
+                    subject=subject,
+                    check="selected",
+                    expected=r.protocol,
+                    found="no selected route",
+                    ok=False,
+                )
+            )
             continue
         best = selected[0]
         protocol = str(best.get("protocol", "unknown"))
-        rows.append(Row(subject, "protocol", r.protocol, protocol, protocol == r.protocol))
+        rows.append(
+            Row(
+                subject=subject,
+                check="protocol",
+                expected=r.protocol,
+                found=protocol,
+                ok=protocol == r.protocol,
+            )
+        )
         if r.via:
             hops = sorted(
                 str(h.get("ip"))
@@ -260,7 +300,15 @@ def judge_routes(
             )
             wanted = " or ".join(str(v) for v in r.via)
             ok = any(h in {str(v) for v in r.via} for h in hops)
-            rows.append(Row(subject, "next hop", wanted, ", ".join(hops) or "none", ok))
+            rows.append(
+                Row(
+                    subject=subject,
+                    check="next hop",
+                    expected=wanted,
+                    found=", ".join(hops) or "none",
+                    ok=ok,
+                )
+            )
     return rows
 
 

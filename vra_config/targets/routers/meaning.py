@@ -52,7 +52,7 @@ class SelectorRoute:
     connection: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Meaning:
     """The routing a vendor's rendering of one intent configures."""
 
@@ -81,11 +81,11 @@ def meaning(intent: RouterIntent, vendor: str) -> Meaning:
         raise ValueError(f"no routing model for vendor {vendor!r}")
     if not rewrites_as_path(vendor):
         return Meaning(
-            vendor,
-            intent.static_routes,
-            (),
-            intent.bgp_networks,
-            frozenset(),
+            vendor=vendor,
+            static_routes=intent.static_routes,
+            selector_routes=(),
+            originated=intent.bgp_networks,
+            as_override=frozenset(),
             nht_resolve_via_default=True,
         )
     kept = tuple(r for r in intent.static_routes if not (r.reoriginate or r.for_ipsec_policy))
@@ -100,7 +100,14 @@ def meaning(intent: RouterIntent, vendor: str) -> Meaning:
     overridden = frozenset(
         n.connection for n in intent.bgp_neighbors if set(n.own_as_in_path) - set(n.loops_behind)
     )
-    return Meaning(vendor, kept, selectors, originated, overridden, nht_resolve_via_default=False)
+    return Meaning(
+        vendor=vendor,
+        static_routes=kept,
+        selector_routes=selectors,
+        originated=originated,
+        as_override=overridden,
+        nht_resolve_via_default=False,
+    )
 
 
 def _selector_routes(intent: RouterIntent) -> tuple[SelectorRoute, ...]:
