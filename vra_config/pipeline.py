@@ -28,6 +28,11 @@ from vra_config.writer import KEY_BYTES_MAX, read_bytes_bounded
 
 if TYPE_CHECKING:
     from vra_config.intent.records import RouterIntent
+    from vra_config.targets.base import PackContext
+
+#: A pack's template data for one device, with the intent it was built from: what the vendor
+#: guards of `check` built, for `render` to reuse (`Checked.contexts`).
+Guarded = tuple["RouterIntent", "PackContext"]
 
 # Rendering (jinja2, the vendor packs, intent) is imported by the functions that render, so
 # `check` and `plan` do not pay for it.
@@ -54,6 +59,10 @@ class Checked:
     #: than working it out again (1.7 s of a 10,000-connection render); None when they did
     #: not run.
     intents: Mapping[str, RouterIntent] | None = None
+    #: Each (device, pack)'s template data as the vendor guards built it, keys withheld:
+    #: a render without `--show-secrets` reuses it rather than building it again (2-3 s of
+    #: a 10,000-connection render); None when the guards did not run.
+    contexts: Mapping[tuple[str, str], Guarded] | None = None
 
     @property
     def acknowledged(self) -> tuple[Finding, ...]:
@@ -98,6 +107,7 @@ def check_loaded(
     findings += waiting
     routes: Mapping[str, LinkRoutes] | None = None
     intents: Mapping[str, RouterIntent] | None = None
+    contexts: dict[tuple[str, str], Guarded] | None = None
     if not any(f.is_error for f in findings):
         # Design checks read the routing of a sound plan: on a broken one they would only
         # repeat, less clearly, what is already wrong.
@@ -108,7 +118,8 @@ def check_loaded(
                 from vra_config.intent.router import router_intents
 
                 intents = router_intents(address_plan, routes)
-                findings += vendor_findings(address_plan, routes, vendor, intents)
+                guarded, contexts = vendor_guards(address_plan, vendor, intents)
+                findings += guarded
             findings += ibm_side_findings(address_plan)
     findings += assigned.public_gateway_ips(loaded.plan)
     findings = acknowledge(findings, loaded.plan.accept)
@@ -136,6 +147,7 @@ def check_loaded(
         lock_file,
         routes,
         intents,
+        contexts,
     )
 
 
@@ -178,17 +190,29 @@ def vendor_findings(
     vendor: str | None,
     intents: Mapping[str, RouterIntent] | None = None,
 ) -> list[Finding]:
-    """What the vendor packs would refuse at render time, found by `check`.
+    """What the vendor packs would refuse at render time, found by `check` (`vendor_guards`;
+    `intents`, when the caller has them already, are not worked out again)."""
+    if intents is None:
+        from vra_config.intent.router import router_intents
+
+        intents = router_intents(address_plan, routes)
+    return vendor_guards(address_plan, vendor, intents)[0]
+
+
+def vendor_guards(
+    address_plan: AddressPlan, vendor: str | None, intents: Mapping[str, RouterIntent]
+) -> tuple[list[Finding], dict[tuple[str, str], Guarded]]:
+    """What the vendor packs would refuse at render time, and the template data they built.
 
     The packs' guards run (their `context`, not the templates) for each device's vendor as
     `render` would choose it: `vendor` (`--vendor`) for every device, else each device's
     own `vendor:`. A router that names none is rendered only with `--vendor`, which `check`
     cannot know, so it is held to every pack and the message says so. A site that names no
     vendor is never rendered. Keys are not read: the guards see the withheld key, as a
-    review render does.
+    review render does, so what they build is what a render without `--show-secrets`
+    would build: it is kept, by (device, pack), for that render (`Checked.contexts`).
     """
     from vra_config.intent.pairs import expand_pairs
-    from vra_config.intent.router import router_intents
     from vra_config.targets.base import REDACTED_KEY, VendorError
     from vra_config.targets.routers import PACKS
 
@@ -196,10 +220,9 @@ def vendor_findings(
         packs = ", ".join(sorted(PACKS))
         raise UsageError(f"vendor {vendor} has no template pack yet; available: {packs}")
     plan = address_plan.plan
-    if intents is None:  # `intents`: the devices' intents, if the caller has them already
-        intents = router_intents(address_plan, routes)
     secrets = {n: REDACTED_KEY for n, link in address_plan.connections.items() if link.ipsec}
     found: dict[Finding, None] = {}
+    built: dict[tuple[str, str], Guarded] = {}
     for name in sorted(intents):
         site = plan.sites.get(name)
         own = site.vendor if site is not None else plan.routers[name].vendor
@@ -214,11 +237,13 @@ def vendor_findings(
             members, _ = expand_pairs({name: intents[name]}, {name: pack}, plan)
             for member in sorted(members):
                 try:
-                    PACKS[pack].context(members[member], secrets)
+                    context = PACKS[pack].context(members[member], secrets)
                 except VendorError as exc:
                     for finding in exc.findings:
                         found[_assumed(finding, name, pack, chosen)] = None
-    return list(found)
+                else:
+                    built[(member, pack)] = (members[member], context)
+    return list(found), built
 
 
 def ibm_side_findings(address_plan: AddressPlan) -> list[Finding]:
@@ -382,6 +407,9 @@ class RenderJob:
     templates: Path | None
     secrets: Mapping[str, str]
     notes: Sequence[str]
+    #: The vendor guards' template data (`Checked.contexts`) when `secrets` are the withheld
+    #: keys they were built with; None with `--show-secrets`, whose data holds the keys.
+    contexts: Mapping[tuple[str, str], Guarded] | None = None
 
 
 def render_job(
@@ -430,6 +458,7 @@ def render_job(
         templates=templates,
         secrets=resolve_secrets(checked, show_secrets, environ),
         notes=header_notes(checked.acknowledged),
+        contexts=None if show_secrets else checked.contexts,
     )
 
 
@@ -460,7 +489,13 @@ def stream_checked(
     job = render_job(checked, vendor, router, templates, show_secrets, environ)
     try:
         return iter_rendered(
-            job.intents, job.vendors, job.plan_name, job.templates, job.secrets, job.notes
+            job.intents,
+            job.vendors,
+            job.plan_name,
+            job.templates,
+            job.secrets,
+            job.notes,
+            built=job.contexts,
         )
     except VendorError as exc:
         # A redundant GRE's tunnel is found where the plan lists it; the members of a VRA
