@@ -3,7 +3,8 @@
 Issue 22 keeps the vendor guards' template data (`Checked.contexts`) for the render, and
 reads each BGP session's loops from its paths in order (`intent.router._crossing`). These
 tests hold both to the old behaviour: the same text with and without the kept data, the
-kept data really taken, and the new loop reading equal to the old lookup per prefix.
+kept data really taken, and the new loop reading equal to the old lookup per prefix; and
+the garbage collector, paused while a plan is checked, to being on again afterwards.
 """
 
 from __future__ import annotations
@@ -79,3 +80,24 @@ def test_crossing_is_the_old_lookup_per_prefix(
     paths = in_order if keyed_by_advertise else extra
     old = tuple(p for p in advertise if asns & paths.get(p, frozenset()))
     assert _crossing(tuple(advertise), paths, asns) == old
+
+
+def test_the_collector_is_back_on_after_a_check_and_after_a_refused_one(tmp_path: Path) -> None:
+    import gc
+
+    from vra_config.plan.findings import PlanError
+
+    assert gc.isenabled()
+    pipeline.check_file(SAMPLES / "powervs-gre-bgp.yaml")
+    assert gc.isenabled()
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("routers: {r1: {asn: 70000000000}}\n")
+    with pytest.raises(PlanError):
+        pipeline.check_file(broken)
+    assert gc.isenabled()
+    gc.disable()  # a caller that turned it off keeps it off
+    try:
+        pipeline.check_file(SAMPLES / "powervs-gre-bgp.yaml")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

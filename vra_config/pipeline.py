@@ -6,8 +6,10 @@ writes nothing (the CLI decides what to write, the library caller gets data back
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -70,6 +72,26 @@ class Checked:
         return tuple(f for f in self.warnings if f.accepted is not None)
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off while a plan is read and checked, as it was after.
+
+    Checking builds millions of objects that live until the end (nodes, records, prefixes)
+    and almost no reference cycles. Each time enough of them pile up the collector walks
+    every object alive: 16 full collections at 10,000 connections, 40% of `check`'s CPU
+    time (measured: 10-12 s with it, 5-6 s without, peak memory the same, 373 MB in
+    process). Reference counting still frees everything that is not a cycle; the collector
+    is back on, if it was on, when the check ends or raises.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check_loaded(
     loaded: LoadedPlan,
     lock: Lock,
@@ -90,6 +112,20 @@ def check_loaded(
     held to that pack, as `render --vendor` would render it; without it each device to its
     own `vendor:`, and a router that names none to every pack.
     """
+    with collector_paused():
+        return _check_loaded(loaded, lock, lock_file, locked, running, vendor, ibm_side_only)
+
+
+def _check_loaded(
+    loaded: LoadedPlan,
+    lock: Lock,
+    lock_file: Path | None,
+    locked: bool,
+    running: Mapping[str, tuple[str, str]] | None,
+    vendor: str | None,
+    ibm_side_only: bool,
+) -> Checked:
+    """`check_loaded` with the collector paused."""
     vendor = vendor.lower() if vendor is not None else None  # `--vendor VSRX` is vsrx
     unknown = sorted(set(running or {}) - set(loaded.plan.routers) - set(loaded.plan.sites))
     if unknown:
@@ -169,12 +205,14 @@ def check_file(
     vendor: str | None = None,
     ibm_side_only: bool = False,
 ) -> Checked:
-    """Load a plan file and its lock (beside it) and check them."""
-    loaded = load_file(path)
-    lock_file = lock_path(path)
-    return check_loaded(
-        loaded, read_lock(lock_file), lock_file, locked, running, vendor, ibm_side_only
-    )
+    """Load a plan file and its lock (beside it) and check them (the collector paused for
+    both: reading a large plan is most of the objects the check builds)."""
+    with collector_paused():
+        loaded = load_file(path)
+        lock_file = lock_path(path)
+        return check_loaded(
+            loaded, read_lock(lock_file), lock_file, locked, running, vendor, ibm_side_only
+        )
 
 
 def check_text(
