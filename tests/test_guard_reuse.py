@@ -34,7 +34,7 @@ def test_render_with_the_guards_data_prints_what_a_fresh_render_prints(
 ) -> None:
     if vendor == "vsrx" and plan.stem == "vra-ha-tgw-redundant":
         pytest.skip("a VRA pair is refused for the vSRX (VRC952): nothing to render")
-    checked = pipeline.check_file(plan, vendor=vendor)
+    checked = pipeline.check_file(plan, vendor=vendor, keep_contexts=True)
     assert checked.contexts, "the guards ran on a sound plan and kept their data"
     fresh = replace(checked, contexts=None)
     assert pipeline.render_checked(checked, vendor) == pipeline.render_checked(fresh, vendor)
@@ -43,7 +43,10 @@ def test_render_with_the_guards_data_prints_what_a_fresh_render_prints(
 def test_render_takes_the_guards_data_instead_of_building_it_again(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    checked = pipeline.check_file(SAMPLES / "powervs-gre-bgp.yaml", vendor="vyatta")
+    checked = pipeline.check_file(
+        SAMPLES / "powervs-gre-bgp.yaml", vendor="vyatta", keep_contexts=True
+    )
+    assert pipeline.check_file(SAMPLES / "powervs-gre-bgp.yaml").contexts is None  # opt-in
     calls: list[str] = []
     real = PACKS["vyatta"].context
 
