@@ -163,19 +163,27 @@ def iter_rendered(
     override: Path | None = None,
     secrets: Mapping[str, str] | None = None,
     notes: Sequence[str] = (),
+    built: Mapping[tuple[str, str], tuple[RouterIntent, PackContext]] | None = None,
 ) -> Iterator[tuple[str, str]]:
     """(file name, text) for every device in `vendors`, in name order, one at a time, so
     memory holds one router's text.
 
     Every device's template data is built first, so what a vendor cannot express, on any
     device, stops the run (raising `VendorError` here, all problems together) before a
-    single line is printed.
+    single line is printed. `built` is the data `check`'s vendor guards built, by (device,
+    pack), from the same `secrets`: a device's is taken when it was built from this very
+    intent, not built again.
     """
     problems: list[Finding] = []
     contexts: dict[str, PackContext] = {}
     for name in sorted(vendors):
+        intent = intents[name]
+        guarded = (built or {}).get((name, vendors[name]))
+        if guarded is not None and (guarded[0] is intent or guarded[0] == intent):
+            contexts[name] = guarded[1]
+            continue
         try:
-            contexts[name] = pack(vendors[name]).context(intents[name], secrets or {})
+            contexts[name] = pack(vendors[name]).context(intent, secrets or {})
         except VendorError as exc:
             problems += exc.findings
     if problems:
