@@ -69,3 +69,55 @@ def test_the_command_prints_nothing_when_the_second_router_fails(
     assert len(calls) == 2  # the first router rendered; its text never reached stdout
     assert (failed.exit_code, failed.stdout) == (1, "")
     assert "internal error" in failed.stderr and "nothing was written" in failed.stderr
+
+
+def _counting_contexts(
+    monkeypatch: pytest.MonkeyPatch, refuse: set[str]
+) -> tuple[list[str], Iterator[tuple[str, str]]]:
+    """Count the Vyatta pack's template data as it is built; refuse the named devices."""
+    from vra_config import pipeline
+    from vra_config.plan.findings import Finding
+    from vra_config.targets.base import VendorError
+    from vra_config.targets.routers import PACKS
+
+    checked = pipeline.check_file(TWO_ROUTERS, vendor="vyatta")
+    job = pipeline.render_job(checked, "vyatta", None, None, False, None)
+    real = PACKS["vyatta"].context
+    built: list[str] = []
+
+    def counted(intent: object, secrets: object) -> object:
+        name = str(getattr(intent, "name", ""))
+        built.append(name)
+        if name in refuse:
+            raise VendorError([Finding(("routers", name), f"{name} refused", rule="VRC701")])
+        return real(intent, secrets)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PACKS["vyatta"], "context", counted)
+    return built, router_render.iter_rendered(job.intents, job.vendors, "p.yaml")
+
+
+def test_each_device_is_rendered_as_soon_as_its_data_is_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Memory holds one router's template data and text at a time, each built once."""
+    built, stream = _counting_contexts(monkeypatch, refuse=set())
+    names = []
+    for file, _text in stream:
+        names.append(file.split(".")[0])
+        assert built == names, "the next device's data is built only when it is rendered"
+    assert len(names) == 2
+
+
+def test_after_a_refusal_nothing_is_rendered_and_every_problem_comes_at_the_end(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first device refused: the second's data is still built (for its own problems),
+    nothing is yielded, and the refusal is raised once the devices are all seen."""
+    from vra_config.targets.base import VendorError
+
+    first = sorted(("dc-west", "vra-dal10"))[0]
+    built, stream = _counting_contexts(monkeypatch, refuse={first})
+    with pytest.raises(VendorError) as refused:
+        next(stream)
+    assert built == ["dc-west", "vra-dal10"]
+    assert [f.message for f in refused.value.findings] == [f"{first} refused"]

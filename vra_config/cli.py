@@ -1015,7 +1015,8 @@ def _renders_for_lab(checked: Checked, vendor: str | None) -> None:
     vendors = device_vendors(ap, vendor)
     secrets = resolve_secrets(checked, False)
     try:
-        iter_rendered(router_intents(ap), vendors, str(checked.file), secrets=secrets)
+        for _ in iter_rendered(router_intents(ap), vendors, str(checked.file), secrets=secrets):
+            pass  # every device rendered: a pack's refusal comes at the end
     except VendorError as exc:
         located = sorted_located(exc.findings, checked.file, checked.marks)
         _print_findings(located)

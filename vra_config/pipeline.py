@@ -542,21 +542,30 @@ def stream_checked(
     show_secrets: bool = False,
     environ: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[str, str]]:
-    """(file name, text) device by device; every vendor problem is raised before the first."""
-    from vra_config.targets.base import VendorError
+    """(file name, text) device by device. What the job refuses (usage, a pair a vendor
+    cannot be, keys) is raised here; what a vendor cannot express is raised as located
+    findings once the iteration reaches the end, before which a caller prints nothing."""
     from vra_config.targets.routers.render import iter_rendered
 
     job = render_job(checked, vendor, router, templates, show_secrets, environ)
+    rendered = iter_rendered(
+        job.intents,
+        job.vendors,
+        job.plan_name,
+        job.templates,
+        job.secrets,
+        job.notes,
+        built=job.contexts,
+    )
+    return _located(rendered, checked)
+
+
+def _located(rendered: Iterator[tuple[str, str]], checked: Checked) -> Iterator[tuple[str, str]]:
+    """The renders, with a pack's refusal turned into findings located in the plan."""
+    from vra_config.targets.base import VendorError
+
     try:
-        return iter_rendered(
-            job.intents,
-            job.vendors,
-            job.plan_name,
-            job.templates,
-            job.secrets,
-            job.notes,
-            built=job.contexts,
-        )
+        yield from rendered
     except VendorError as exc:
         # A redundant GRE's tunnel is found where the plan lists it; the members of a VRA
         # pair share their links, so the same finding about both is said once.

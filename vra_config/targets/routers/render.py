@@ -166,40 +166,31 @@ def iter_rendered(
     built: Mapping[tuple[str, str], tuple[RouterIntent, PackContext]] | None = None,
 ) -> Iterator[tuple[str, str]]:
     """(file name, text) for every device in `vendors`, in name order, one at a time, so
-    memory holds one router's text.
+    memory holds one router's template data and text, each built once.
 
-    Every device's template data is built first, so what a vendor cannot express, on any
-    device, stops the run (raising `VendorError` here, all problems together) before a
-    single line is printed. `built` is the data `check`'s vendor guards built, by (device,
-    pack), from the same `secrets`: a device's is taken when it was built from this very
-    intent, not built again.
+    What a vendor cannot express does not stop at the first device: every device's template
+    data is still built, and all the problems are raised together (`VendorError`) after the
+    last one, with no text yielded once one is found. Nothing reaches a user before that:
+    the CLI spools stdout and prints only when the iteration ends, `render_checked` collects
+    a dict, and `--out` writes nothing unless all rendered. `built` is the data `check`'s
+    vendor guards built, by (device, pack), from the same `secrets`: a device's is taken
+    when it was built from this very intent, not built again.
     """
     problems: list[Finding] = []
-    contexts: dict[str, PackContext] = {}
     for name in sorted(vendors):
-        intent = intents[name]
-        guarded = (built or {}).get((name, vendors[name]))
+        intent, vendor = intents[name], vendors[name]
+        guarded = (built or {}).get((name, vendor))
         if guarded is not None and (guarded[0] is intent or guarded[0] == intent):
-            contexts[name] = guarded[1]
+            context = guarded[1]
+        else:
+            try:
+                context = pack(vendor).context(intent, secrets or {})
+            except VendorError as exc:
+                problems += exc.findings
+                continue
+        if problems:  # a refused run prints nothing: only the other devices' problems count
             continue
-        try:
-            contexts[name] = pack(vendors[name]).context(intent, secrets or {})
-        except VendorError as exc:
-            problems += exc.findings
+        text = render_router(intent, vendor, plan_name, override, secrets, notes, context)
+        yield output_name(name, vendor), text
     if problems:
         raise VendorError(problems)
-    return (
-        (
-            output_name(name, vendors[name]),
-            render_router(
-                intents[name],
-                vendors[name],
-                plan_name,
-                override,
-                secrets,
-                notes,
-                contexts.pop(name),  # rendered once: memory holds the contexts left
-            ),
-        )
-        for name in sorted(vendors)
-    )
