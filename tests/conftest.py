@@ -38,6 +38,7 @@ What is covered where:
 - Hostile input: `test_hostile.py`, `test_injection.py`, `test_mutation.py`,
   `test_target_quoting.py`, `test_robust.py` (issue 20).
 - Speed without timing anything: `test_speed_caches.py` (the caches change no output),
+  `test_guard_reuse.py` (check's kept template data renders what a fresh build does),
   `test_benchmarks.py` (the benchmark's floor prints what vra-config prints).
 - The lab (root and FRR, else skipped with the reason): `test_lab.py` (every sample, broken
   designs caught), `test_lab_failures.py` (the failure matrix), `test_lab_vrrp.py` (a VRA
