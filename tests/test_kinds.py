@@ -151,10 +151,9 @@ def test_the_split_comes_from_the_row(monkeypatch: pytest.MonkeyPatch) -> None:
     assert link.router_address == IPv4Interface("172.16.0.2/30")
 
 
-def test_ranking_follows_the_row(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two cloud connections from one router to one workspace: one preferred, one backup,
-    because the row says the kind ranks; a row that does not leaves both unranked."""
-    data = {
+def _one_router_to_ws1(connections: dict[str, Any]) -> dict[str, Any]:
+    """One classic router (vra1) and one workspace (ws1, dal12) with `connections`."""
+    return {
         "version": 1,
         "routers": {
             "vra1": {
@@ -165,11 +164,19 @@ def test_ranking_follows_the_row(monkeypatch: pytest.MonkeyPatch) -> None:
         },
         "powervs": {"ws1": {"location": "dal12", "subnets": ["192.168.50.0/24"]}},
         "pools": {"tunnels": ["172.16.0.0/22"]},
-        "connections": {
+        "connections": connections,
+    }
+
+
+def test_ranking_follows_the_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two cloud connections from one router to one workspace: one preferred, one backup,
+    because the row says the kind ranks; a row that does not leaves both unranked."""
+    data = _one_router_to_ws1(
+        {
             name: {"router": "vra1", "powervs": "ws1", "via": "cloud-connection"}
             for name in ("cc1", "cc2")
-        },
-    }
+        }
+    )
     ranked = plan_addresses(Plan.model_validate(data)).connections
     assert [ranked[n].backup for n in ("cc1", "cc2")] == [0, 1]
     row = dataclasses.replace(KINDS["cloud-connection"], ranks_backups=False)
@@ -181,26 +188,16 @@ def test_ranking_follows_the_row(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_the_workspace_asn_follows_the_row(monkeypatch: pytest.MonkeyPatch) -> None:
     """Behind a Transit Gateway the workspace keeps its own ASN (IBM's for dal12, 64999);
     a row without a gateway in front takes the BGP peer's (the gateway's 64490)."""
-    data = {
-        "version": 1,
-        "routers": {
-            "vra1": {
-                "asn": 64880,
-                "private": {"address": "10.148.252.83/26", "gateway": "10.148.252.65"},
-                "advertise": ["10.20.0.0/16"],
-            }
-        },
-        "powervs": {"ws1": {"location": "dal12", "subnets": ["192.168.50.0/24"]}},
-        "pools": {"tunnels": ["172.16.0.0/22"]},
-        "connections": {
+    data = _one_router_to_ws1(
+        {
             "t1": {
                 "router": "vra1",
                 "powervs": "ws1",
                 "via": "transit-gateway",
                 "transit_gateway": {"gateway_ip": "192.168.255.1", "asn": 64490},
             }
-        },
-    }
+        }
+    )
     link = plan_addresses(Plan.model_validate(data)).connections["t1"]
     assert (link.peer_asn, link.workspace_asn) == (64490, 64999)
     row = dataclasses.replace(KINDS["transit-gateway"], gateway_in_front=False)
