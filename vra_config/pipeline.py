@@ -24,7 +24,7 @@ from vra_config.plan.model import Plan
 from vra_config.planner import assigned
 from vra_config.planner.addresses import plan_addresses
 from vra_config.planner.lock import Lock, lock_path, read_lock
-from vra_config.planner.records import AddressPlan
+from vra_config.planner.records import AddressPlan, InUse
 from vra_config.planner.redundant import origins_of, relocate, relocate_findings
 from vra_config.writer import KEY_BYTES_MAX, read_bytes_bounded
 
@@ -133,53 +133,24 @@ def _check_loaded(
     ibm_side_only: bool,
     keep_contexts: bool,
 ) -> Checked:
-    """`check_loaded` with the collector paused."""
+    """`check_loaded` with the collector paused: the addresses, then (on a sound plan) the
+    design, the routers' intents and the vendor guards, then the lock."""
     vendor = vendor.lower() if vendor is not None else None  # `--vendor VSRX` is vsrx
-    unknown = sorted(set(running or {}) - set(loaded.plan.routers) - set(loaded.plan.sites))
-    if unknown:
-        raise UsageError(f"--running {unknown[0]}=...: no such router or site in the plan")
-    names = loaded.plan.link_names()
-    used = {}
-    if running:  # the running-config reader (6 ms to import) only when one is given
-        from vra_config.running.inuse import in_use
-
-        used = {router: in_use(text, file, names) for router, (file, text) in running.items()}
-    address_plan = plan_addresses(loaded.plan, lock, used)
+    address_plan = plan_addresses(loaded.plan, lock, _in_use(loaded, running))
     findings = list(loaded.errors)
     findings += [f for f in address_plan.findings if not _refers_to_invalid(f, loaded)]
     waiting = assigned.missing_asns(loaded.plan, "warning" if ibm_side_only else "error")
     findings += waiting
-    routes: Mapping[str, LinkRoutes] | None = None
-    intents: Mapping[str, RouterIntent] | None = None
-    contexts: dict[tuple[str, str], Guarded] | None = None
+    sound = _SoundPlan()
     if not any(f.is_error for f in findings):
         # Design checks read the routing of a sound plan: on a broken one they would only
         # repeat, less clearly, what is already wrong.
-        routes = link_routes(loaded.plan, address_plan.connections)
-        findings += design_findings(address_plan, routes)
-        if not any(f.is_error for f in findings):
-            if not waiting:  # the routers' intents need the ASN IBM assigns
-                from vra_config.intent.router import router_intents
-
-                intents = router_intents(address_plan, routes)
-                guarded, kept = vendor_guards(address_plan, vendor, intents, keep_contexts)
-                findings += guarded
-                contexts = kept if keep_contexts else None
-            findings += ibm_side_findings(address_plan)
+        sound = _sound_plan_checks(address_plan, vendor, bool(waiting), keep_contexts)
+        findings += sound.findings
     findings += assigned.public_gateway_ips(loaded.plan)
     findings = acknowledge(findings, loaded.plan.accept)
-    if locked and address_plan.lock_changes and not any(f.is_error for f in findings):
-        name = lock_file.name if lock_file else "the lock"
-        origins = origins_of(loaded.plan)
-        findings += [
-            Finding(
-                relocate(("connections", change.connection), origins),
-                f"--locked: {name} would change ({change.what}); run `vra-config plan` and "
-                "commit the lock",
-                rule="VRC504",
-            )
-            for change in address_plan.lock_changes
-        ]
+    if locked and not any(f.is_error for f in findings):
+        findings += _lock_would_change(loaded, address_plan, lock_file)
     located = sorted_located(findings, loaded.file, loaded.marks)
     if any(f.is_error for f in located):
         raise PlanError(located)
@@ -190,10 +161,75 @@ def _check_loaded(
         tuple(located),
         loaded.marks,
         lock_file,
-        routes,
-        intents,
-        contexts,
+        sound.routes,
+        sound.intents,
+        sound.contexts,
     )
+
+
+def _in_use(loaded: LoadedPlan, running: Mapping[str, tuple[str, str]] | None) -> dict[str, InUse]:
+    """What each router's running configuration uses that the plan does not own (`--running
+    ROUTER=FILE`); a router or site the plan lacks is a usage error."""
+    unknown = sorted(set(running or {}) - set(loaded.plan.routers) - set(loaded.plan.sites))
+    if unknown:
+        raise UsageError(f"--running {unknown[0]}=...: no such router or site in the plan")
+    if not running:  # the running-config reader (6 ms to import) only when one is given
+        return {}
+    from vra_config.running.inuse import in_use
+
+    names = loaded.plan.link_names()
+    return {router: in_use(text, file, names) for router, (file, text) in running.items()}
+
+
+@dataclass(frozen=True, kw_only=True)
+class _SoundPlan:
+    """What the checks of a plan with no error found, and worked out on the way (render
+    reuses it); empty when they did not run."""
+
+    findings: tuple[Finding, ...] = ()
+    routes: Mapping[str, LinkRoutes] | None = None
+    intents: Mapping[str, RouterIntent] | None = None
+    contexts: dict[tuple[str, str], Guarded] | None = None
+
+
+def _sound_plan_checks(
+    address_plan: AddressPlan, vendor: str | None, waiting: bool, keep_contexts: bool
+) -> _SoundPlan:
+    """The design checks; on a design with no error, the routers' intents held to every
+    pack that renders them (unless an ASN IBM assigns is still missing: no intent yet), and
+    IBM's side."""
+    routes = link_routes(address_plan.plan, address_plan.connections)
+    findings = design_findings(address_plan, routes)
+    if any(f.is_error for f in findings):
+        return _SoundPlan(findings=tuple(findings), routes=routes)
+    intents: Mapping[str, RouterIntent] | None = None
+    contexts: dict[tuple[str, str], Guarded] | None = None
+    if not waiting:
+        from vra_config.intent.router import router_intents
+
+        intents = router_intents(address_plan, routes)
+        guarded, kept = vendor_guards(address_plan, vendor, intents, keep_contexts)
+        findings += guarded
+        contexts = kept if keep_contexts else None
+    findings += ibm_side_findings(address_plan)
+    return _SoundPlan(findings=tuple(findings), routes=routes, intents=intents, contexts=contexts)
+
+
+def _lock_would_change(
+    loaded: LoadedPlan, address_plan: AddressPlan, lock_file: Path | None
+) -> list[Finding]:
+    """`--locked`: every allocation the lock does not hold yet is an error (VRC504)."""
+    name = lock_file.name if lock_file else "the lock"
+    origins = origins_of(loaded.plan)
+    return [
+        Finding(
+            relocate(("connections", change.connection), origins),
+            f"--locked: {name} would change ({change.what}); run `vra-config plan` and "
+            "commit the lock",
+            rule="VRC504",
+        )
+        for change in address_plan.lock_changes
+    ]
 
 
 def _refers_to_invalid(finding: Finding, loaded: LoadedPlan) -> bool:
