@@ -21,8 +21,8 @@ Verdict: every pair with an alternative survives every failure (exit 0), else ex
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from vra_config.lab import faults, settle, timers, vrrp
@@ -246,63 +246,50 @@ def run_matrix(
     (vyatta or vsrx): whose text every device runs, as `lab --vendor`."""
     began = time.monotonic()
     topology, found, skipped = plan_matrix(address_plan, vendor)
-    lines = tuple(timers.describe(topology))
+    result = Matrix(
+        plan=plan_name,
+        topology=topology,
+        baseline=None,
+        rows=(),
+        no_alternative_links=tuple(skipped),
+        timers=tuple(timers.describe(topology)),
+    )
     if not found:
-        return Matrix(
-            plan=plan_name,
-            topology=topology,
-            baseline=None,
-            rows=(),
-            no_alternative_links=tuple(skipped),
-            timers=lines,
-        )
+        return result
     with running(address_plan, plan_name, keep, say, scaled=True, vendor=vendor) as lab:
         first = baseline(lab, plan_name, say)
         if not first.passed:
             say("lab: the baseline does not pass: no failure is run")
-            names = tuple(str(c.failure) for c in found)
-            return Matrix(
-                plan=plan_name,
-                topology=topology,
-                baseline=first,
-                rows=(),
-                no_alternative_links=tuple(skipped),
-                timers=lines,
-                not_run=names,
-            )
-        base = settle.snapshot(lab.query, sorted(topology.nodes))
-        rows: list[Row] = []
-        for i, candidate in enumerate(found, start=1):
-            say(f"lab: failure {i}/{len(found)}: {candidate.failure}")
-            row = _run_one(lab, candidate, base)
-            rows.append(row)
-            say(
-                f"lab: {len(row.survived)} pairs survive, {len(row.lost)} lost; "
-                f"converged in {row.converged:.1f} s; "
-                + (f"healed in {row.restore_seconds:.1f} s" if row.restored else "NOT healed")
-            )
-            if not row.restored:
-                rest = tuple(str(c.failure) for c in found[i:])
-                return Matrix(
-                    plan=plan_name,
-                    topology=topology,
-                    baseline=first,
-                    rows=tuple(rows),
-                    no_alternative_links=tuple(skipped),
-                    timers=lines,
-                    not_run=rest,
-                    seconds=time.monotonic() - began,
-                )
-        return Matrix(
-            plan=plan_name,
-            topology=topology,
+            return replace(result, baseline=first, not_run=tuple(str(c.failure) for c in found))
+        rows, unrun = _run_failures(lab, found, topology, say)
+        return replace(
+            result,
             baseline=first,
-            rows=tuple(rows),
-            no_alternative_links=tuple(skipped),
-            timers=lines,
-            not_run=(),
+            rows=rows,
+            not_run=unrun,
             seconds=time.monotonic() - began,
         )
+
+
+def _run_failures(
+    lab: Running, found: Sequence[Candidate], topology: Topology, say: Callable[[str], None]
+) -> tuple[tuple[Row, ...], tuple[str, ...]]:
+    """Each failure in turn, from the settled baseline; a failure the lab does not heal from
+    ends the run, and the failures after it are not run (named)."""
+    base = settle.snapshot(lab.query, sorted(topology.nodes))
+    rows: list[Row] = []
+    for i, candidate in enumerate(found, start=1):
+        say(f"lab: failure {i}/{len(found)}: {candidate.failure}")
+        row = _run_one(lab, candidate, base)
+        rows.append(row)
+        say(
+            f"lab: {len(row.survived)} pairs survive, {len(row.lost)} lost; "
+            f"converged in {row.converged:.1f} s; "
+            + (f"healed in {row.restore_seconds:.1f} s" if row.restored else "NOT healed")
+        )
+        if not row.restored:
+            return tuple(rows), tuple(str(c.failure) for c in found[i:])
+    return tuple(rows), ()
 
 
 def _seconds(value: float | None) -> str:

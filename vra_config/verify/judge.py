@@ -254,62 +254,48 @@ def judge_routes(
     data = json.loads(captured_json) if isinstance(captured_json, str) else captured_json
     if not isinstance(data, Mapping):
         raise CaptureError("the JSON is not an object")
-    rows: list[Row] = []
-    for r in expected:
-        subject = f"route {r.prefix}"
-        entries = data.get(str(r.prefix))
-        if not isinstance(entries, list):
-            rows.append(
-                Row(
-                    subject=subject,
-                    check="present",
-                    expected=r.protocol,
-                    found="not in the table",
-                    ok=False,
-                )
-            )
-            continue
-        selected = [e for e in entries if isinstance(e, Mapping) and e.get("selected")]
-        if not selected:
-            rows.append(
-                Row(
-                    subject=subject,
-                    check="selected",
-                    expected=r.protocol,
-                    found="no selected route",
-                    ok=False,
-                )
-            )
-            continue
-        best = selected[0]
-        protocol = str(best.get("protocol", "unknown"))
+    return [row for r in expected for row in _route_rows(r, data.get(str(r.prefix)))]
+
+
+def _route_rows(r: ExpectedRoute, entries: object) -> list[Row]:
+    """One route's rows; the first that fails (absent, not selected) ends them."""
+    subject = f"route {r.prefix}"
+    if not isinstance(entries, list):
+        return [_failed(subject, "present", r.protocol, "not in the table")]
+    selected = [e for e in entries if isinstance(e, Mapping) and e.get("selected")]
+    if not selected:
+        return [_failed(subject, "selected", r.protocol, "no selected route")]
+    best = selected[0]
+    protocol = str(best.get("protocol", "unknown"))
+    rows = [
+        Row(
+            subject=subject,
+            check="protocol",
+            expected=r.protocol,
+            found=protocol,
+            ok=protocol == r.protocol,
+        )
+    ]
+    if r.via:
+        hops = sorted(
+            str(h.get("ip"))
+            for h in best.get("nexthops") or []
+            if isinstance(h, Mapping) and h.get("ip")
+        )
         rows.append(
             Row(
                 subject=subject,
-                check="protocol",
-                expected=r.protocol,
-                found=protocol,
-                ok=protocol == r.protocol,
+                check="next hop",
+                expected=" or ".join(str(v) for v in r.via),
+                found=", ".join(hops) or "none",
+                ok=any(h in {str(v) for v in r.via} for h in hops),
             )
         )
-        if r.via:
-            hops = sorted(
-                str(h.get("ip"))
-                for h in best.get("nexthops") or []
-                if isinstance(h, Mapping) and h.get("ip")
-            )
-            wanted = " or ".join(str(v) for v in r.via)
-            ok = any(h in {str(v) for v in r.via} for h in hops)
-            rows.append(
-                Row(
-                    subject=subject,
-                    check="next hop",
-                    expected=wanted,
-                    found=", ".join(hops) or "none",
-                    ok=ok,
-                )
-            )
     return rows
+
+
+def _failed(subject: str, check: str, expected: str, found: str) -> Row:
+    return Row(subject=subject, check=check, expected=expected, found=found, ok=False)
 
 
 def judge_capture(
