@@ -34,8 +34,6 @@ class LinkKind:
     """What vra-config knows about one kind of link, whatever stage asks."""
 
     via: Via
-    #: What users read in descriptions: "PowerVS X via cloud connection C", "GRE C to Y".
-    label: str
     #: How VRC903 names the far end; `{}` is the workspace (or the device, on a device link).
     far_name: str
     #: Size of the subnet the link takes, and the sentence VRC501 quotes for a wrong pin.
@@ -84,7 +82,6 @@ KINDS: Mapping[Via, LinkKind] = MappingProxyType(
     {
         "cloud-connection": LinkKind(
             via="cloud-connection",
-            label="cloud connection",
             far_name="PowerVS {}",
             subnet_prefixlen=ibm.CLOUD_CONNECTION_GRE_PREFIXLEN,
             size_rule="IBM's cloud-connection GRE uses a /29 split in two /30 halves "
@@ -103,7 +100,6 @@ KINDS: Mapping[Via, LinkKind] = MappingProxyType(
         ),
         "transit-gateway": LinkKind(
             via="transit-gateway",
-            label="Transit Gateway",
             far_name="the Transit Gateway to PowerVS {}",
             subnet_prefixlen=ibm.TRANSIT_GATEWAY_GRE_PREFIXLEN,
             size_rule="a Transit Gateway GRE puts both tunnel IPs in one /30 "
@@ -124,7 +120,6 @@ KINDS: Mapping[Via, LinkKind] = MappingProxyType(
         ),
         "gre": LinkKind(
             via="gre",
-            label="GRE",
             far_name="{}",
             subnet_prefixlen=30,
             size_rule="a GRE tunnel between two routers uses a /30",
@@ -142,7 +137,6 @@ KINDS: Mapping[Via, LinkKind] = MappingProxyType(
         ),
         "ipsec": LinkKind(
             via="ipsec",
-            label="IPsec",
             far_name="{}",
             subnet_prefixlen=30,
             size_rule="a VTI between two routers uses a /30",
@@ -160,7 +154,6 @@ KINDS: Mapping[Via, LinkKind] = MappingProxyType(
         ),
         "megaport": LinkKind(
             via="megaport",
-            label="Megaport VXC",
             far_name="PowerVS {}",
             subnet_prefixlen=30,
             size_rule="a Megaport VXC peering uses a /30",
