@@ -369,14 +369,19 @@ def _assumed(finding: Finding, device: str, pack: str, chosen: str | None) -> Fi
 def pair_vendor_findings(plan: Plan, vendors: Mapping[str, str]) -> list[Finding]:
     """A VRA pair (`ha:`) rendered for the vSRX: a vSRX pair is a chassis cluster, not VRRP,
     so the pack would make it one stand-alone vSRX bound to reth1.0 with no failover."""
-    from vra_config.planner.cluster import HA_DEFAULT, VRRP_FIELDS
+    from vra_config.plan.rules import RULES
+    from vra_config.planner.cluster import VRRP_FIELDS
+    from vra_config.vendors import pair_style
+    from vra_config.vendors.common import CHASSIS_CLUSTER
 
     out = []
     for name, vendor in sorted(vendors.items()):
         router = plan.routers.get(name)
         if router is None or router.ha is None or router.cluster is not None:
             continue
-        if vendor == "vsrx" and router.vendor != "vsrx":  # vendor: vsrx is refused earlier
+        # a pack whose pairs are chassis clusters, for a router that does not name it (one
+        # that does, with `ha:`, is refused earlier)
+        if pair_style(vendor) == CHASSIS_CLUSTER and router.vendor != vendor:
             out.append(
                 Finding(
                     ("routers", name, "ha"),
@@ -384,7 +389,7 @@ def pair_vendor_findings(plan: Plan, vendors: Mapping[str, str]) -> list[Finding
                     f"high-availability pair is a chassis cluster, not VRRP: {VRRP_FIELDS} "
                     "do not exist on it, and the render would be one stand-alone vSRX with "
                     "no failover. Render it for vyatta, or describe the vSRX pair with "
-                    f"`cluster:` naming node0 and node1 ({HA_DEFAULT})",
+                    f"`cluster:` naming node0 and node1 ({RULES['VRC952'].cite})",
                     rule="VRC952",
                 )
             )

@@ -38,9 +38,6 @@ from vra_config.planner.kinds import kind_of
 from vra_config.vendors import pair_style
 from vra_config.vendors.common import CHASSIS_CLUSTER, VRRP
 
-#: IBM's HA default, VRC952's first source: `pipeline.pair_vendor_findings` still imports it
-#: by this name (its module is another change's), so it stays, read from the rule.
-HA_DEFAULT = RULES["VRC952"].cite
 #: IBM's HA profile: the private VLAN on reth0.0, the public one on reth1.0.
 PRIVATE_RETH = "reth0.0"
 PUBLIC_RETH = "reth1.0"
